@@ -1,0 +1,207 @@
+"""Loading datasets by name: validated, typed Polars frames.
+
+>>> import hima_analytics as ha
+>>> v = ha.load("volumes", entity="HIMA", start="2025-06", end="2025-06")
+>>> v.select("month", "entity", "measure", "value").row(0)
+(datetime.date(2025, 6, 1), 'HIMA', 'deliveries', 52747)
+
+Every call validates the whole catalog (shipped data plus the optional overlay) and raises
+:class:`~hima_analytics.problems.DataValidationError` listing every problem if anything is
+wrong; a partly valid catalog is never returned. Results are cached per process and reloaded
+when any CSV file changes.
+
+By default only the preferred value of each key is returned; ``all_values=True`` returns every
+reported value, with ``source_id`` and ``preferred`` telling them apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+import polars as pl
+
+from . import paths
+from .ingest import LOCATION_COLUMNS, read_table
+from .problems import DataValidationError, Problem
+from .schemas import TABLES, Table, table
+from .validation import check_tables, parse_table
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every table, validated and typed. ``frames`` keep ``_file``/``_line`` for tracing."""
+
+    frames: dict[str, pl.DataFrame]
+    files: tuple[Path, ...]
+    fingerprint: str
+
+    def frame(self, name: str) -> pl.DataFrame:
+        return self.frames[table(name).name]
+
+
+def _roots(data_dir: str | os.PathLike[str] | None, overlay: str | os.PathLike[str] | None) -> list[Path]:
+    root = paths.data_dir(data_dir)
+    if not root.is_dir():
+        raise FileNotFoundError(
+            f"data folder {root} does not exist; expected the curated tables there. "
+            f"Hint: set {paths.DATA_ENV} or pass data_dir=."
+        )
+    extra = paths.overlay_dir(overlay)
+    if extra is not None and not extra.is_dir():
+        raise FileNotFoundError(
+            f"overlay folder {extra} does not exist. Hint: create it with the same <table>/<shard>.csv "
+            f"layout as {root}, or unset {paths.OVERLAY_ENV}."
+        )
+    return [root] + ([extra] if extra is not None else [])
+
+
+def _signature(roots: list[Path]) -> tuple[tuple[str, int, int], ...]:
+    files = sorted(p for r in roots for t in TABLES for p in (r / t).glob("*.csv"))
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+def _typed(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
+    """Turn id and vocabulary columns into Enums (ids come from the entities/companies tables)."""
+    entity_enum = pl.Enum(sorted(frames["entities"]["entity"].unique().to_list()))
+    company_enum = pl.Enum(sorted(frames["companies"]["company"].unique().to_list()))
+    subject_enum = pl.Enum(sorted(set(entity_enum.categories.to_list()) | set(company_enum.categories.to_list())))
+    out = {}
+    for name, frame in frames.items():
+        t = TABLES[name]
+        casts = []
+        for col in t.columns:
+            if col.values is not None:
+                casts.append(pl.col(col.name).cast(pl.Enum(col.values)))
+            elif col.name in ("entity", "parent"):
+                casts.append(pl.col(col.name).cast(entity_enum))
+            elif col.name == "company":
+                casts.append(pl.col(col.name).cast(company_enum))
+            elif col.name == "subject":
+                casts.append(pl.col(col.name).cast(subject_enum))
+        out[name] = frame.with_columns(casts).sort([*t.sort, "_file", "_line"])
+    return out
+
+
+def _seed_names() -> set[str] | None:
+    folder = paths.seeds_dir()
+    return {p.name for p in folder.glob("*.txt")} if folder.is_dir() else None
+
+
+@lru_cache(maxsize=8)
+def _load(roots: tuple[Path, ...], signature: tuple[tuple[str, int, int], ...]) -> Catalog:
+    problems: list[Problem] = []
+    frames: dict[str, pl.DataFrame] = {}
+    files: list[Path] = []
+    unreadable: set[str] = set()
+    for name, t in TABLES.items():
+        raw, found, shard_paths, incomplete = read_table(list(roots), t)
+        problems += found
+        files += shard_paths
+        if incomplete:
+            unreadable.add(name)
+        parsed, found = parse_table(raw, t)
+        problems += found
+        bad_rows = {(p.file, p.line) for p in found}
+        if bad_rows:  # cross-table checks look only at rows whose cells parsed
+            keep = [(f, ln) not in bad_rows for f, ln in parsed.select("_file", "_line").iter_rows()]
+            parsed = parsed.filter(pl.Series(keep, dtype=pl.Boolean))
+        frames[name] = parsed
+    problems += check_tables(frames, _seed_names(), skip_refs=unreadable)
+    if problems:
+        raise DataValidationError(problems)
+    digest = hashlib.sha256()
+    for path in sorted(files, key=lambda p: (p.parent.name, p.name)):
+        digest.update(f"{path.parent.name}/{path.name}\0".encode())
+        digest.update(path.read_bytes())
+    return Catalog(_typed(frames), tuple(files), digest.hexdigest())
+
+
+def load_catalog(*, data_dir: str | os.PathLike[str] | None = None,
+                 overlay: str | os.PathLike[str] | None = None) -> Catalog:
+    """Validate and load every table. Raises DataValidationError with all problems found."""
+    roots = _roots(data_dir, overlay)
+    return _load(tuple(roots), _signature(roots))
+
+
+def validate(*, data_dir: str | os.PathLike[str] | None = None,
+             overlay: str | os.PathLike[str] | None = None) -> list[Problem]:
+    """Every problem in the catalog (empty when the data is valid). Never raises for bad data."""
+    try:
+        load_catalog(data_dir=data_dir, overlay=overlay)
+    except DataValidationError as exc:
+        return exc.problems
+    return []
+
+
+def _as_date(value: str | dt.date | None, arg: str) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    for fmt in ("%Y-%m-%d", "%Y-%m"):
+        try:
+            return dt.datetime.strptime(value, fmt).date()
+        except ValueError:
+            pass
+    raise ValueError(f"{arg}={value!r} is not a date; expected 'YYYY-MM' or 'YYYY-MM-DD', e.g. '2024-01'.")
+
+
+_DATE_COLUMN = {"volumes": "month", "market": "month", "events": "date",
+                "financials": "period_start", "facts": "period_start", "exceptions": "period_start"}
+_ID_COLUMN = {"volumes": "entity", "events": "entity", "entities": "entity", "exceptions": "entity",
+              "financials": "company", "companies": "company", "facts": "subject"}
+
+
+def load(name: str, *, entity: str | Sequence[str] | None = None,
+         start: str | dt.date | None = None, end: str | dt.date | None = None,
+         all_values: bool = False, data_dir: str | os.PathLike[str] | None = None,
+         overlay: str | os.PathLike[str] | None = None) -> pl.DataFrame:
+    """Load one dataset by name, validated and typed.
+
+    ``entity`` filters the table's id column (entity, company or subject); ``start``/``end``
+    are inclusive bounds on its month or period start ('YYYY-MM' or 'YYYY-MM-DD').
+    Volumes also carry each entity's ``level`` and ``parent``.
+    """
+    t: Table = table(name)
+    cat = load_catalog(data_dir=data_dir, overlay=overlay)
+    frame = cat.frames[t.name]
+    if t.preferred and not all_values:
+        frame = frame.filter(pl.col("preferred"))
+    if entity is not None:
+        col = _ID_COLUMN.get(t.name)
+        if col is None:
+            raise ValueError(f"dataset {t.name!r} has no entity column; drop the entity= filter.")
+        wanted = [entity] if isinstance(entity, str) else list(entity)
+        known = set(frame[col].dtype.categories.to_list()) if isinstance(frame[col].dtype, pl.Enum) else set(frame[col])
+        unknown = [e for e in wanted if e not in known]
+        if unknown:
+            import difflib
+
+            hints = {e: difflib.get_close_matches(e, sorted(known), n=1) for e in unknown}
+            hint = "; ".join(f"{e!r}: did you mean {h[0]!r}?" for e, h in hints.items() if h)
+            raise ValueError(f"unknown {col} {unknown} for dataset {t.name!r}. {hint or 'See hima data show entities.'}")
+        frame = frame.filter(pl.col(col).cast(pl.String).is_in(wanted))
+    date_col = _DATE_COLUMN.get(t.name)
+    lo, hi = _as_date(start, "start"), _as_date(end, "end")
+    if (lo or hi) and date_col is None:
+        raise ValueError(f"dataset {t.name!r} has no date column; drop start=/end=.")
+    if lo:
+        frame = frame.filter(pl.col(date_col) >= lo)
+    if hi:
+        frame = frame.filter(pl.col(date_col) <= hi)
+    if t.name == "volumes":
+        ents = cat.frames["entities"].select("entity", "level", "parent")
+        frame = frame.join(ents, on="entity", how="left")
+    return frame.drop(LOCATION_COLUMNS)
+
+
+def source_of(source_id: str, **kwargs) -> dict:
+    """The sources-table row for ``source_id``, as a dict."""
+    rows = load("sources", **kwargs).filter(pl.col("source_id") == source_id)
+    if rows.is_empty():
+        raise KeyError(f"unknown source_id {source_id!r}; see `hima data sources`.")
+    return rows.row(0, named=True)

@@ -1,0 +1,277 @@
+"""The ``hima`` command line.
+
+    hima data validate           check every table; list every problem; exit 1 if any
+    hima data list               the datasets, their rows and files
+    hima data show NAME          print a dataset (filters: --entity, --start, --end)
+    hima data coverage           entity-by-month coverage of the monthly volumes
+    hima data docs [--write]     check or refresh the generated parts of data/README.md
+    hima data sources [ID]       each source and the figures it backs
+    hima data reconcile          parts against wholes, flagged beyond a tolerance
+    hima data summary            a short overview of what the data holds
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+_DATA_OPTS = [
+    click.option("--data-dir", type=click.Path(file_okay=False), default=None,
+                 help="Curated data folder (default: the project's data/ or $HIMA_DATA_DIR)."),
+    click.option("--overlay", type=click.Path(file_okay=False), default=None,
+                 help="Extra rows in the same layout (default: $HIMA_DATA_OVERLAY)."),
+]
+
+
+def data_options(func):
+    for opt in reversed(_DATA_OPTS):
+        func = opt(func)
+    return func
+
+
+def _console():
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False, width=200 if not sys.stdout.isatty() else None)
+
+
+def _catalog_or_exit(data_dir, overlay):
+    from .catalog import load_catalog
+    from .problems import DataValidationError
+
+    try:
+        return load_catalog(data_dir=data_dir, overlay=overlay)
+    except DataValidationError as exc:
+        _report_problems(exc.problems)
+        sys.exit(1)
+    except FileNotFoundError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+def _report_problems(problems) -> None:
+    click.echo(f"{len(problems)} problem(s) found; nothing was loaded:", err=True)
+    for p in problems:
+        click.echo(f"  {p}", err=True)
+
+
+def _print_frame(frame, title: str | None = None, limit: int | None = None) -> None:
+    from rich.table import Table
+
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for col in frame.columns:
+        table.add_column(col, overflow="fold")
+    rows = frame.rows() if limit is None else frame.head(limit).rows()
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    con = _console()
+    con.print(table)
+    if limit is not None and frame.height > limit:
+        con.print(f"… {frame.height - limit} more rows (use --limit 0 for all, or --csv)")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hima_analytics")
+def main() -> None:
+    """Analytics on Huawei's Harmony Intelligent Mobility Alliance (HIMA) and its rivals."""
+
+
+@main.group()
+def data() -> None:
+    """Inspect and check the curated datasets."""
+
+
+@data.command()
+@data_options
+def validate(data_dir, overlay) -> None:
+    """Check every table and list every problem found (exit 1 if any)."""
+    from .catalog import validate as run
+
+    try:
+        problems = run(data_dir=data_dir, overlay=overlay)
+    except FileNotFoundError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    if problems:
+        _report_problems(problems)
+        sys.exit(1)
+    cat = _catalog_or_exit(data_dir, overlay)
+    rows = sum(f.height for f in cat.frames.values())
+    click.echo(f"ok: {rows} rows in {len(cat.files)} files, every row typed and resolved to a source.")
+
+
+@data.command("list")
+@data_options
+def list_(data_dir, overlay) -> None:
+    """The datasets with their row counts, shards and descriptions."""
+    import polars as pl
+
+    from .schemas import TABLES
+
+    cat = _catalog_or_exit(data_dir, overlay)
+    rows = []
+    for name, t in TABLES.items():
+        frame = cat.frames[name]
+        shards = sorted({p.name for p in cat.files if p.parent.name == name})
+        rows.append((name, frame.height, ", ".join(shards), t.description))
+    _print_frame(pl.DataFrame(rows, schema=["dataset", "rows", "shards", "description"], orient="row"))
+
+
+@data.command()
+@click.argument("name")
+@click.option("--entity", "-e", multiple=True, help="Entity, company or subject id (repeatable).")
+@click.option("--start", help="First month or date, YYYY-MM or YYYY-MM-DD.")
+@click.option("--end", help="Last month or date.")
+@click.option("--all-values", is_flag=True, help="Every reported value, not only the preferred one.")
+@click.option("--limit", type=int, default=50, show_default=True, help="Rows to print (0 = all).")
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV to stdout instead of a table.")
+@data_options
+def show(name, entity, start, end, all_values, limit, as_csv, data_dir, overlay) -> None:
+    """Print dataset NAME (see `hima data list`)."""
+    from .catalog import load
+
+    _catalog_or_exit(data_dir, overlay)
+    try:
+        frame = load(name, entity=list(entity) or None, start=start, end=end, all_values=all_values,
+                     data_dir=data_dir, overlay=overlay)
+    except (KeyError, ValueError) as exc:
+        click.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
+        sys.exit(2)
+    if as_csv:
+        click.echo(frame.write_csv(), nl=False)
+    else:
+        _print_frame(frame, title=f"{name}: {frame.height} rows", limit=None if limit == 0 else limit)
+
+
+@data.command()
+@data_options
+def coverage(data_dir, overlay) -> None:
+    """Entity-by-month coverage of the monthly volumes, and financial periods per company."""
+    from .catalog import load
+    from .coverage import coverage_markdown
+
+    _catalog_or_exit(data_dir, overlay)
+    click.echo(coverage_markdown(load("volumes", data_dir=data_dir, overlay=overlay),
+                                 load("financials", data_dir=data_dir, overlay=overlay)))
+
+
+@data.command()
+@click.option("--write", is_flag=True, help="Refresh the generated blocks in data/README.md.")
+@data_options
+def docs(write, data_dir, overlay) -> None:
+    """Check (or with --write, refresh) the generated parts of data/README.md: the column
+    dictionary and the coverage matrix. Exits 1 when the README is out of date."""
+    from . import paths
+    from .catalog import load
+    from .coverage import coverage_markdown, current_block, dictionary_markdown, replace_block
+
+    _catalog_or_exit(data_dir, overlay)
+    blocks = {
+        "dictionary": dictionary_markdown(),
+        "coverage": coverage_markdown(load("volumes", data_dir=data_dir, overlay=overlay),
+                                      load("financials", data_dir=data_dir, overlay=overlay)),
+    }
+    readme = paths.data_readme(paths.data_dir(data_dir))
+    text = readme.read_text(encoding="utf-8") if readme.exists() else "# Data dictionary\n"
+    stale = [name for name, block in blocks.items() if current_block(text, name) != block]
+    if write:
+        for name, block in blocks.items():
+            text = replace_block(text, name, block)
+        tmp = readme.with_suffix(".md.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(readme)
+        click.echo(f"refreshed {', '.join(blocks)} in {readme}")
+    elif stale:
+        click.echo(f"{readme}: {', '.join(stale)} out of date; run `hima data docs --write`.", err=True)
+        sys.exit(1)
+    else:
+        click.echo(f"{readme} is up to date.")
+
+
+@data.command()
+@click.argument("source_id", required=False)
+@data_options
+def sources(source_id, data_dir, overlay) -> None:
+    """Each source and the figures it backs (or one source in detail)."""
+    import polars as pl
+
+    from .schemas import TABLES
+
+    cat = _catalog_or_exit(data_dir, overlay)
+    srcs = cat.frames["sources"]
+    backing = []
+    for name, t in TABLES.items():
+        if name == "sources" or "source_id" not in t.column_names:
+            continue
+        f = cat.frames[name]
+        backing.append(f.group_by("source_id").agg(pl.len().alias(name)))
+    counts = srcs.select("source_id")
+    for b in backing:
+        counts = counts.join(b, on="source_id", how="left")
+    counts = counts.fill_null(0)
+    if source_id:
+        row = srcs.filter(pl.col("source_id") == source_id)
+        if row.is_empty():
+            import difflib
+
+            close = difflib.get_close_matches(source_id, srcs["source_id"].to_list(), n=1)
+            click.echo(f"error: unknown source {source_id!r}." + (f" Did you mean {close[0]!r}?" if close else ""), err=True)
+            sys.exit(2)
+        con = _console()
+        for k, v in row.drop("_file", "_line").row(0, named=True).items():
+            con.print(f"[bold]{k}[/bold]: {'' if v is None else v}")
+        for name in ("volumes", "financials", "market", "facts", "events", "entities", "companies"):
+            f = cat.frames[name].filter(pl.col("source_id") == source_id).drop("_file", "_line", "source_id")
+            if f.height:
+                _print_frame(f, title=f"{name} backed by {source_id}", limit=100)
+        return
+    table = srcs.select("source_id", "publisher", "published").join(counts, on="source_id")
+    table = table.with_columns(pl.sum_horizontal(*[c for c in counts.columns if c != "source_id"]).alias("rows"))
+    _print_frame(table.sort("source_id"), title=f"{srcs.height} sources")
+
+
+@data.command()
+@click.option("--tolerance", type=float, default=None, help="Relative tolerance (default 0.02).")
+@click.option("--all", "show_all", is_flag=True, help="Show every comparison, not only flagged/partial.")
+@data_options
+def reconcile(tolerance, show_all, data_dir, overlay) -> None:
+    """Brands against the alliance, models against brands, months against published periods."""
+    import polars as pl
+
+    from .reconcile import DEFAULT_TOLERANCE, reconciliation_report
+
+    _catalog_or_exit(data_dir, overlay)
+    report = reconciliation_report(tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance,
+                                   data_dir=data_dir, overlay=overlay)
+    counts = report.group_by("check", "status").len().sort("check", "status")
+    _print_frame(counts, title="reconciliation summary")
+    shown = report if show_all else report.filter(pl.col("status").is_in(["flagged", "exception", "partial"]))
+    _print_frame(shown.with_columns(pl.col("rel_diff").round(4)), title="details", limit=None)
+    if (report["status"] == "flagged").any():
+        sys.exit(1)
+
+
+@data.command()
+@data_options
+def summary(data_dir, overlay) -> None:
+    """What the data holds: rows per dataset, coverage of the main series, reconciliation status."""
+    import polars as pl
+
+    from .catalog import load
+    from .coverage import coverage_counts
+    from .reconcile import reconciliation_report
+
+    cat = _catalog_or_exit(data_dir, overlay)
+    con = _console()
+    con.print(f"[bold]hima_analytics data[/bold]: {len(cat.files)} files, fingerprint {cat.fingerprint[:12]}")
+    for name, frame in cat.frames.items():
+        con.print(f"  {name:<11} {frame.height:>6} rows")
+    counts = coverage_counts(load("volumes", data_dir=data_dir, overlay=overlay))
+    _print_frame(counts.with_columns(pl.col("share").round(3)), title="monthly coverage by entity and measure")
+    rec = reconciliation_report(data_dir=data_dir, overlay=overlay).group_by("check", "status").len()
+    _print_frame(rec.sort("check", "status"), title="reconciliation")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

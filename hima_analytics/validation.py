@@ -1,0 +1,196 @@
+"""Typing and checking the curated tables.
+
+:func:`parse_table` turns a string frame into typed columns and reports every cell that does not
+parse. :func:`check_tables` runs the checks that span rows and tables: keys, preferred values,
+references, units and dates. Both return problems instead of raising, so that one run lists
+every defect; :mod:`hima_analytics.catalog` raises them together and loads nothing.
+"""
+
+from __future__ import annotations
+
+import re
+
+import polars as pl
+
+from .problems import Problem
+from .schemas import TABLES, Column, Table
+
+_EXPECTED = {
+    "int": ("a whole number of vehicles, e.g. 52747", "write digits only: no thousands separators or decimals"),
+    "float": ("a number, e.g. 145176.0", "use '.' for decimals and no thousands separators"),
+    "date": ("a date YYYY-MM-DD", "e.g. 2025-06-30"),
+    "month": ("a month YYYY-MM", "e.g. 2025-06"),
+    "bool": ("true or false", "write true or false in lower case"),
+}
+SEED_NAME = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+
+
+def _parse_expr(col: Column) -> pl.Expr:
+    c = pl.col(col.name)
+    if col.kind == "int":
+        return c.str.strip_chars().cast(pl.Int64, strict=False)
+    if col.kind == "float":
+        return c.cast(pl.Float64, strict=False)
+    if col.kind == "date":
+        return c.str.strptime(pl.Date, "%Y-%m-%d", strict=False)
+    if col.kind == "month":
+        ok = c.str.contains(r"^\d{4}-\d{2}$")
+        return pl.when(ok).then((c + "-01").str.strptime(pl.Date, "%Y-%m-%d", strict=False))
+    if col.kind == "bool":
+        lower = c.str.to_lowercase()
+        return pl.when(lower == "true").then(True).when(lower == "false").then(False)
+    return c
+
+
+def _locate(frame: pl.DataFrame, mask: pl.Expr, column: str | None, expected: str, hint: str,
+            got: pl.Expr | None = None) -> list[Problem]:
+    bad = frame.filter(mask).select("_file", "_line", (got if got is not None else pl.col(column)).alias("_got"))
+    return [
+        Problem(f, line, column, expected, repr(v) if v is not None else "an empty cell", hint)
+        for f, line, v in bad.iter_rows()
+    ]
+
+
+def parse_table(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Problem]]:
+    """Parse a string frame into the table's types. Cells that fail are listed, never dropped."""
+    problems: list[Problem] = []
+    parsed = raw.with_columns(_parse_expr(c).alias(c.name) for c in table.columns)
+    for col in table.columns:
+        raw_c, new_c = raw[col.name], parsed[col.name]
+        if col.kind in _EXPECTED:
+            failed = raw_c.is_not_null() & new_c.is_null()
+            exp, hint = _EXPECTED[col.kind]
+            problems += _locate(raw, failed, col.name, exp, hint)
+        if col.values is not None:
+            outside = raw_c.is_not_null() & ~raw_c.is_in(list(col.values))
+            problems += _locate(raw, outside, col.name, "one of " + ", ".join(col.values),
+                                "values are case-sensitive")
+        if col.required:
+            problems += _locate(raw, raw_c.is_null(), col.name, "a value", "this column is required")
+        if col.non_negative:
+            problems += _locate(parsed, new_c < 0, col.name, "a non-negative number",
+                                "a volume cannot be negative; check the sign or the source")
+    return parsed, problems
+
+
+def _duplicates(frame: pl.DataFrame, key: list[str], what: str, hint: str) -> list[Problem]:
+    dup = frame.filter(pl.len().over(key) > 1)
+    problems = []
+    for row in dup.iter_rows(named=True):
+        others = dup.filter(
+            pl.all_horizontal([pl.col(k).eq_missing(pl.lit(row[k], dtype=dup.schema[k])) for k in key])
+            & ~((pl.col("_file") == row["_file"]) & (pl.col("_line") == row["_line"]))
+        )
+        elsewhere = ", ".join(f"{f}:{ln}" for f, ln in others.select("_file", "_line").iter_rows())
+        keytxt = ", ".join(f"{k}={row[k]}" for k in key)
+        problems.append(Problem(row["_file"], row["_line"], None, what, f"the same key ({keytxt}) also at {elsewhere}", hint))
+    return problems
+
+
+def _dangling(frame: pl.DataFrame, column: str, allowed: pl.Series, what: str, hint: str) -> list[Problem]:
+    import difflib
+
+    mask = pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed.implode())
+    bad = frame.filter(mask).select("_file", "_line", column)
+    choices = allowed.to_list()
+    out = []
+    for f, line, value in bad.iter_rows():
+        close = difflib.get_close_matches(str(value), choices, n=1)
+        extra = f" Did you mean {close[0]!r}?" if close else ""
+        out.append(Problem(f, line, column, what, repr(value), hint + extra))
+    return out
+
+
+def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
+                 skip_refs: set[str] = frozenset()) -> list[Problem]:
+    """Checks across rows and tables. ``seeds`` is the set of seed file names, if available.
+
+    References into a table named in ``skip_refs`` (one with an unreadable file) are not checked,
+    since its ids are incomplete and every reference would look dangling.
+    """
+    problems: list[Problem] = []
+    sources = frames["sources"]
+    entities = frames["entities"]
+    companies = frames["companies"]
+    source_ids = sources["source_id"].drop_nulls()
+    entity_ids = entities["entity"].drop_nulls()
+    company_ids = companies["company"].drop_nulls()
+    subjects = pl.concat([entity_ids, company_ids])
+
+    for name, frame in frames.items():
+        t = TABLES[name]
+        if t.preferred:
+            problems += _duplicates(frame, [*t.key, "source_id"], "one row per key and source",
+                                    "two rows from one source for the same key: keep one")
+            n_pref = pl.col("preferred").sum().over(list(t.key))
+            keyed = frame.with_columns(n_pref.alias("_n"))
+            many = keyed.filter((pl.col("_n") > 1) & pl.col("preferred"))
+            none = keyed.filter(pl.col("_n") == 0).unique(list(t.key), keep="first", maintain_order=True)
+            for row in pl.concat([many, none]).iter_rows(named=True):
+                keytxt = ", ".join(f"{k}={row[k]}" for k in t.key)
+                problems.append(
+                    Problem(row["_file"], row["_line"], "preferred", "exactly one preferred=true row per key",
+                            f"{row['_n']} preferred rows for ({keytxt})",
+                            "mark one value preferred and say why in note")
+                )
+        else:
+            problems += _duplicates(frame, list(t.key), "a unique key", "remove or merge the duplicate row")
+        for col in t.columns:
+            target = {"source": "sources", "entity": "entities", "company": "companies"}.get(col.ref or "")
+            if target in skip_refs or (col.ref == "subject" and skip_refs & {"entities", "companies"}):
+                continue
+            if col.ref == "source":
+                problems += _dangling(frame, col.name, source_ids, "a source_id listed in data/sources/",
+                                      "add the source to a sources shard.")
+            elif col.ref == "entity":
+                problems += _dangling(frame, col.name, entity_ids, "an entity id listed in data/entities/",
+                                      "unknown brand/model/entity.")
+            elif col.ref == "company":
+                problems += _dangling(frame, col.name, company_ids, "a company id listed in data/companies/",
+                                      "unknown company.")
+            elif col.ref == "subject":
+                problems += _dangling(frame, col.name, subjects, "an entity or company id",
+                                      "unknown subject.")
+        if t.unit_series:
+            mixed = frame.filter(pl.col("unit").n_unique().over(list(t.unit_series)) > 1)
+            for row in mixed.unique([*t.unit_series, "unit"], keep="first", maintain_order=True).iter_rows(named=True):
+                series = ", ".join(f"{k}={row[k]}" for k in t.unit_series)
+                units = mixed.filter(
+                    pl.all_horizontal([pl.col(k) == row[k] for k in t.unit_series])
+                )["unit"].unique().sort().to_list()
+                problems.append(
+                    Problem(row["_file"], row["_line"], "unit", f"one unit per series ({series})",
+                            f"mixed units {units}", "convert the series to a single unit")
+                )
+
+    if "entities" not in skip_refs:
+        problems += _dangling(entities, "parent", entity_ids, "a parent entity id", "unknown parent.")
+    both = sources.filter(pl.col("url").is_null() == pl.col("seed_file").is_null())
+    problems += _locate(both, pl.lit(True), None, "exactly one of url or seed_file",
+                        "add the page's URL, or the seed file name", got=pl.format("url={}, seed_file={}", "url", "seed_file"))
+    bad_seed = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").str.contains(SEED_NAME.pattern))
+    problems += _locate(bad_seed, pl.lit(True), "seed_file", "a seed file name like 002_827de603f12a3540.txt", "")
+    if seeds is not None:
+        missing = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").is_in(sorted(seeds)))
+        problems += _locate(missing, pl.lit(True), "seed_file", "a file in the seeds folder", "check the name")
+    problems += _locate(sources, pl.col("url").is_not_null() & pl.col("published").is_null(), "published",
+                        "a publication date for a web source", "take it from the page or its URL; "
+                        "a page with no date cannot back a figure")
+    problems += _locate(sources, pl.col("published") > pl.col("retrieved"), "published",
+                        "a publication date on or before the retrieval date", "",
+                        got=pl.col("published").cast(pl.String))
+
+    # A figure cannot be published before its period has begun (catches wrong-year figures).
+    published = sources.select("source_id", pl.col("published").alias("_published"))
+    for name, start in (("volumes", "month"), ("market", "month"), ("financials", "period_end")):
+        joined = frames[name].join(published, on="source_id", how="inner")
+        early = pl.col(start) > pl.col("_published")
+        problems += _locate(
+            joined, early, start, f"a period that had {'begun' if start == 'month' else 'ended'} by the source's publication date",
+            "a month from the wrong year, or the wrong source?",
+            got=pl.format("{} (source published {})", pl.col(start).cast(pl.String), pl.col("_published").cast(pl.String)),
+        )
+    fin = frames["financials"]
+    problems += _locate(fin, pl.col("period_start") > pl.col("period_end"), "period_end",
+                        "period_end on or after period_start", "", got=pl.col("period_end").cast(pl.String))
+    return problems
