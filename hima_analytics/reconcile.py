@@ -47,12 +47,38 @@ def _status(rel_diff: pl.Expr, complete: pl.Expr, qualifier: pl.Expr, parts_exac
     )
 
 
+def _active_since(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataFrame | None) -> pl.DataFrame:
+    """For each entity, the first month it is known to have been on sale: the earliest of its
+    first delivery date, its launch or first-delivery events, and its own or any descendant's
+    first figure (a brand whose models deliver is on sale even if no brand figure exists)."""
+    ents = entities.select(pl.col("entity").cast(pl.String), pl.col("parent").cast(pl.String),
+                           pl.col("first_delivery_date").dt.month_start().alias("_d"))
+    first_fig = volumes.group_by(pl.col("entity").cast(pl.String)).agg(pl.col("month").min().alias("_d"))
+    dates = [ents.select("entity", "_d"), first_fig]
+    if events is not None:
+        dates.append(events.filter(pl.col("event_type").cast(pl.String).is_in(["launch", "first_delivery"]))
+                     .group_by(pl.col("entity").cast(pl.String)).agg(pl.col("date").min().dt.month_start().alias("_d")))
+    own = pl.concat(dates).group_by("entity").agg(pl.col("_d").min())
+    # Roll descendants' dates up the tree (model -> brand -> group/alliance): three levels suffice.
+    parent_of = dict(ents.select("entity", "parent").iter_rows())
+    since = dict(own.iter_rows())
+    for entity, date in list(since.items()):
+        node = parent_of.get(entity)
+        while node is not None and date is not None:
+            if since.get(node) is None or date < since[node]:
+                since[node] = date
+            node = parent_of.get(node)
+    return pl.DataFrame({"entity": list(since), "_since": list(since.values())},
+                        schema={"entity": pl.String, "_since": pl.Date})
+
+
 def children_vs_parent(volumes: pl.DataFrame, entities: pl.DataFrame, *, check: str, parent_level: str,
-                       child_level: str, measure: str = "deliveries",
+                       child_level: str, measure: str = "deliveries", events: pl.DataFrame | None = None,
                        tolerance: float = DEFAULT_TOLERANCE) -> pl.DataFrame:
     """Compare each parent's monthly figure with the sum of its children's figures.
 
-    A child is expected in a month once its first figure (or first delivery date) has passed.
+    A child is expected in a month once it is known to be on sale (see :func:`_active_since`);
+    a month where an expected child has no figure is ``partial``, not a discrepancy.
     """
     v = volumes.filter(pl.col("measure") == measure).select(
         pl.col("entity").cast(pl.String), "month", "value", "qualifier")
@@ -61,9 +87,7 @@ def children_vs_parent(volumes: pl.DataFrame, entities: pl.DataFrame, *, check: 
     parents = v.join(ents.filter(pl.col("level") == parent_level).select("entity"), on="entity")
     kids = ents.filter((pl.col("level") == child_level) & pl.col("parent").is_not_null())
     child_rows = v.join(kids.select("entity", "parent"), on="entity")
-    first_seen = child_rows.group_by("entity").agg(pl.col("month").min().alias("_first"))
-    expected_kids = kids.join(first_seen, on="entity", how="left").with_columns(
-        pl.min_horizontal(pl.col("first_delivery_date"), pl.col("_first")).alias("_since"))
+    expected_kids = kids.join(_active_since(v, entities, events), on="entity", how="left")
     grid = parents.select("entity", "month", pl.col("value").alias("reported"), pl.col("qualifier").cast(pl.String))
     expected = grid.join(expected_kids.select(pl.col("parent").alias("entity"), pl.col("entity").alias("child"), "_since"),
                          on="entity").filter(pl.col("_since") <= pl.col("month"))
@@ -153,11 +177,12 @@ def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs
 
     volumes = load("volumes", **load_kwargs)
     entities = load("entities", **load_kwargs)
+    events = load("events", **load_kwargs)
     parts = [
         children_vs_parent(volumes, entities, check="brands_vs_alliance", parent_level="alliance",
-                           child_level="brand", tolerance=tolerance),
+                           child_level="brand", events=events, tolerance=tolerance),
         children_vs_parent(volumes, entities, check="models_vs_brand", parent_level="brand",
-                           child_level="model", tolerance=tolerance),
+                           child_level="model", events=events, tolerance=tolerance),
         months_vs_period(volumes, load("facts", **load_kwargs), tolerance=tolerance),
     ]
     report = pl.concat(parts).sort("check", "entity", "period_start")

@@ -37,7 +37,8 @@ EVENT_TYPES = (
     "other",
 )
 DATE_PRECISIONS = ("day", "month")
-LANGUAGES = ("en", "zh", "ja", "ko")
+#: ISO 639-1 codes of the languages sources have been read in.
+LANGUAGES = ("en", "zh", "ja", "ko", "de", "fr", "es", "pt", "it", "nl", "cs", "hu", "pl", "ru", "id", "vi", "th", "ms", "tr")
 FINANCIAL_METRICS = (
     "revenue",
     "cost_of_sales",
