@@ -69,7 +69,7 @@ def test_seed_financials_are_present(dataset, filters, expected):
 
 
 @pytest.mark.parametrize(("entity", "month", "value"),
-                         [("HIMA", D(2025, 6, 1), 52_747), ("STELATO", D(2025, 6, 1), 4_215),
+                         [("HIMA", D(2025, 6, 1), 52_747), ("STELATO_S9", D(2025, 6, 1), 4_215),
                           ("AITO_M9", D(2025, 5, 1), 15_481)])
 def test_seed_volumes_are_present(entity, month, value):
     v = ha.load("volumes", entity=entity, start=month, end=month, all_values=True)
