@@ -69,6 +69,12 @@ def read_shard(path: Path, table: Table) -> tuple[pl.DataFrame | None, list[Prob
     except StopIteration:  # pragma: no cover - caught by the empty check
         header = []
     expected = list(table.column_names)
+    if not set(header) & set(expected):
+        shown = ",".join(header)[:120]
+        return None, problems + [
+            Problem(name, 1, None, f"the header row {','.join(expected)}", f"a line with no column names ({shown}...)",
+                    "the header row is missing: add it as the first line")
+        ]
     missing = [c for c in expected if c not in header]
     extra = [c for c in header if c not in expected]
     for col in missing:

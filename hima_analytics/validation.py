@@ -168,6 +168,13 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
     both = sources.filter(pl.col("url").is_null() == pl.col("seed_file").is_null())
     problems += _locate(both, pl.lit(True), None, "exactly one of url or seed_file",
                         "add the page's URL, or the seed file name", got=pl.format("url={}, seed_file={}", "url", "seed_file"))
+    dup_url = sources.filter(pl.col("url").is_not_null() & (pl.len().over("url") > 1))
+    for _, group in dup_url.group_by("url", maintain_order=True):
+        ids = group["source_id"].to_list()
+        for f, line in group.select("_file", "_line").iter_rows():
+            problems.append(Problem(f, line, "url", "one source row per page",
+                                    f"the same URL under {len(ids)} ids ({', '.join(ids)})",
+                                    "keep one source_id for the page and point every row at it"))
     bad_seed = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").str.contains(SEED_NAME.pattern))
     problems += _locate(bad_seed, pl.lit(True), "seed_file", "a seed file name like 002_827de603f12a3540.txt", "")
     if seeds is not None:

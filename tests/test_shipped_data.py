@@ -74,3 +74,65 @@ def test_seed_financials_are_present(dataset, filters, expected):
 def test_seed_volumes_are_present(entity, month, value):
     v = ha.load("volumes", entity=entity, start=month, end=month, all_values=True)
     assert value in v.filter(pl.col("measure") == "deliveries")["value"].to_list()
+
+
+# -- coverage floors -------------------------------------------------------------------------------
+# Floors can only rise. Where the public record met the target in issue #3 the target is the
+# floor; where it did not (see data/README.md, "Coverage against targets"), the floor is today's
+# count, so coverage cannot silently shrink.
+FLOORS = [
+    # entity, measure, first month, last month (None = latest), minimum months
+    ("HIMA", "deliveries", D(2024, 1, 1), D(2026, 2, 1), 18),
+    ("AITO", "deliveries", D(2022, 3, 1), None, 24),
+    ("LI_AUTO", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),  # 90% of 38 months
+    ("NIO_INC", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),
+    ("XPENG", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),
+    ("LEAPMOTOR", "deliveries", D(2023, 1, 1), None, 16),  # target 80%: short, see data/README.md
+    ("XIAOMI", "deliveries", D(2024, 4, 1), None, 15),  # target 75%: short
+    ("ZEEKR", "deliveries", D(2023, 1, 1), None, 7),  # target 75%: short
+    ("LUXEED", "deliveries", D(2023, 1, 1), None, 2),  # target 4: short
+    ("ONVO", "deliveries", D(2024, 9, 1), None, 12),
+]
+
+
+@pytest.mark.parametrize(("entity", "measure", "first", "last", "minimum"), FLOORS,
+                         ids=[f[0] for f in FLOORS])
+def test_coverage_floor(entity, measure, first, last, minimum):
+    v = ha.load("volumes", entity=entity, start=first, end=last).filter(pl.col("measure") == measure)
+    assert v["month"].n_unique() >= minimum
+
+
+def test_seres_financial_floor():
+    f = ha.load("financials", entity="SERES")
+    quarters = f.filter(pl.col("period_type") == "Q")
+    for metric in ("revenue", "net_profit_attributable"):
+        assert quarters.filter(pl.col("metric") == metric).height >= 10, metric
+    years = f.filter((pl.col("period_type") == "FY") & (pl.col("metric") == "revenue"))["period_start"].dt.year()
+    assert set(range(2021, 2025)) <= set(years.to_list())
+
+
+def test_market_totals_keep_retail_and_wholesale_apart():
+    m = ha.load("market")
+    assert set(m["measure"].cast(pl.String)) <= {"retail", "wholesale"}
+    assert m.filter((pl.col("segment") == "nev_passenger") & (pl.col("measure") == "retail")).height >= 20
+
+
+def test_reconciliation_within_tolerance_or_documented():
+    from hima_analytics.reconcile import reconciliation_report
+
+    report = reconciliation_report()
+    flagged = report.filter(pl.col("status") == "flagged")
+    assert flagged.is_empty(), flagged.select("check", "entity", "period_start", "reported", "parts_sum").rows()
+    assert report.filter(pl.col("status") == "ok").height >= 10  # the checks do bite on real data
+
+
+def test_every_source_backs_a_row_or_is_cited_in_a_note(catalog):
+    used, notes = set(), []
+    for name, frame in catalog.frames.items():
+        if name != "sources" and "source_id" in frame.columns:
+            used |= set(frame["source_id"])
+        if name != "sources" and "note" in frame.columns:
+            notes += frame["note"].drop_nulls().to_list()
+    text = "\n".join(notes)
+    orphans = [s for s in set(catalog.frames["sources"]["source_id"]) - used if s not in text]
+    assert not orphans, sorted(orphans)

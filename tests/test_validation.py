@@ -28,6 +28,8 @@ CASES = {
     "stray_header": (3, None, "a repeated header row"),
     "two_preferred": (2, "preferred", "2 preferred rows"),
     "wrong_year": (2, "month", "source published 2025-07-01"),
+    "no_header": (1, None, "the header row is missing"),
+    "duplicate_url": (2, "url", "the same URL under 2 ids"),
 }
 
 
