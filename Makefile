@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS    := never
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: install test reports lab bench clean
+.PHONY: install test reports lab clean
 
 install: $(STAMP)
 
@@ -36,8 +36,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 reports: $(STAMP)
-	$(BIN)/hima data validate
-	$(BIN)/hima data summary
+	$(BIN)/hima reports build
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -271,6 +272,99 @@ def summary(data_dir, overlay) -> None:
     _print_frame(counts.with_columns(pl.col("share").round(3)), title="monthly coverage by entity and measure")
     rec = reconciliation_report(data_dir=data_dir, overlay=overlay).group_by("check", "status").len()
     _print_frame(rec.sort("check", "status"), title="reconciliation")
+
+
+@main.group()
+def reports() -> None:
+    """Build and list the HTML reports."""
+
+
+def _grid(grid_path, notebooks_dir=None):
+    from pathlib import Path
+
+    from . import paths
+    from .reporting.grid import GridError, load_grid
+
+    path = Path(grid_path) if grid_path else paths.reports_dir() / "grid.toml"
+    try:
+        return load_grid(path, Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir())
+    except GridError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@reports.command("list")
+@click.option("--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml).")
+def reports_list(grid_path) -> None:
+    """The declared runs: name, notebook and parameters."""
+    import polars as pl
+
+    runs, _ = _grid(grid_path)
+    _print_frame(pl.DataFrame([(r.name, r.notebook, r.title, r.params_text) for r in runs],
+                              schema=["name", "notebook", "title", "parameters"], orient="row"),
+                 title=f"{len(runs)} reports")
+
+
+@reports.command("build")
+@click.option("--only", multiple=True, help="Build only this report name (repeatable; prefix match on notebook).")
+@click.option("-p", "--param", "overrides", multiple=True, help="Ad-hoc parameter key=value (with --only).")
+@click.option("--jobs", "-j", type=int, default=None, help="Parallel reports (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option("--timeout", type=float, default=None, help="Per-report time limit in seconds (default from the grid).")
+@click.option("--static", is_flag=True, help="Static SVG charts (smaller, no JavaScript).")
+@click.option("--show-code", is_flag=True, help="Include the code, folded under each output.")
+@click.option("--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Output folder (default reports/html).")
+@click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False), default=None,
+              help="Notebook folder (default notebooks/).")
+def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir) -> None:
+    """Build the report grid into reports/html/ (skipping unchanged reports) plus index.html."""
+    import time
+
+    from . import paths
+    from .reporting.grid import GridError, apply_overrides
+    from .reporting.runner import build
+
+    runs, settings = _grid(grid_path, notebooks_dir)
+    if only:
+        chosen = [r for r in runs if r.name in only or r.notebook in only]
+        missing = [o for o in only if not any(r.name == o or r.notebook == o for r in runs)]
+        if missing:
+            click.echo(f"error: no report named {missing}; see `hima reports list`.", err=True)
+            sys.exit(2)
+        runs = chosen
+    if overrides and not only:
+        click.echo("error: -p applies to ad-hoc runs; name them with --only.", err=True)
+        sys.exit(2)
+    try:
+        runs = apply_overrides(runs, list(overrides), Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir())
+    except GridError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    limit = timeout if timeout is not None else float(settings.get("timeout_seconds", 600))
+    started = time.monotonic()
+    click.echo(f"building {len(runs)} report(s) with {jobs or __import__('os').cpu_count()} job(s)...")
+    from .reporting.runner import KernelMissing
+
+    try:
+        results = build(runs, out_dir=Path(out_dir) if out_dir else None, jobs=jobs, force=force, timeout=limit,
+                        mode="static" if static else "interactive", show_code=show_code,
+                        notebooks=Path(notebooks_dir) if notebooks_dir else None,
+                        on_result=lambda r: click.echo(r.line()))
+    except KernelMissing as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    failed = [r for r in results if r.status == "failed"]
+    done = sum(r.status == "ok" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
+    click.echo(f"{done} built, {skipped} unchanged, {len(failed)} failed in {time.monotonic() - started:.1f}s; "
+               f"index: {out / 'index.html'}")
+    for r in failed:
+        click.echo(f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "")
+                   + f" (log: {r.log})", err=True)
+    if failed:
+        sys.exit(1)
 
 
 if __name__ == "__main__":  # pragma: no cover

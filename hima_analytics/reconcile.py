@@ -185,5 +185,5 @@ def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs
                            child_level="model", events=events, tolerance=tolerance),
         months_vs_period(volumes, load("facts", **load_kwargs), tolerance=tolerance),
     ]
-    report = pl.concat(parts).sort("check", "entity", "period_start")
+    report = pl.concat(parts).sort("check", "entity", "period_start", "period_end", "reported")
     return apply_exceptions(report, load("exceptions", **load_kwargs))

@@ -278,5 +278,6 @@ def test_outputs_that_load_from_the_network_are_refused() -> None:
     nb.cells[0].outputs[0].data["text/html"] = "<style>@import url('https://fonts.example.com/x.css');</style>"
     with pytest.raises(ValueError, match="web fonts"):
         notebook_to_html(nb, mode="static")
-    nb.cells[0].outputs[0].data["text/html"] = '<a href="https://example.com/source">a source</a> <code>url(https://x)</code>'
+    link = '<a href="https://example.com/source">a source</a> <code>url(https://x)</code>'
+    nb.cells[0].outputs[0].data["text/html"] = link
     assert 'href="https://example.com/source"' in notebook_to_html(nb, mode="static")

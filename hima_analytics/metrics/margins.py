@@ -87,7 +87,8 @@ def per_vehicle(*, amount: str | pl.Expr, units: str | pl.Expr, yuan_per_unit: f
 
 def wide_financials(df: pl.DataFrame, *, metrics: Sequence[str] | None = None) -> pl.DataFrame:
     """Financials from long form (one metric per row) to one row per company and period, one
-    column per metric, in the table's units. Raises if a metric mixes units or repeats a key.
+    column per metric, in the table's units. Every metric named in ``metrics`` gets a column,
+    null where it was not reported. Raises if a metric mixes units or repeats a key.
 
     >>> import datetime as dt, polars as pl
     >>> long = pl.DataFrame({"company": ["S", "S"], "period_type": ["FY", "FY"],
@@ -105,7 +106,9 @@ def wide_financials(df: pl.DataFrame, *, metrics: Sequence[str] | None = None) -
     if not mixed.is_empty():
         raise ValueError(f"wide_financials: mixed units for {mixed.select('company', 'metric').rows()}")
     wide = frame.pivot(on="metric", index=list(_KEYS), values="value", sort_columns=True)
-    return wide.sort(list(_KEYS))
+    absent = [m for m in (metrics or []) if m not in wide.columns]
+    wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(m) for m in absent)
+    return wide.select(*_KEYS, *sorted(c for c in wide.columns if c not in _KEYS)).sort(list(_KEYS))
 
 
 def per_vehicle_economics(
@@ -120,11 +123,12 @@ def per_vehicle_economics(
     ``money`` has ``on``, ``period_start``, ``period_end``, ``value`` and ``unit`` (CNY_mn or CNY);
     ``volume`` has ``on``, ``period_start``, ``period_end`` and ``value`` (vehicles). Either may
     carry a ``perimeter`` column naming what it covers (default: the ``on`` key); rows are
-    matched on ``on`` and ``period_start``.
+    matched on ``on`` and the exact period (start and end).
 
     Formula: ``money * yuan_per_unit / vehicles`` in yuan per vehicle. Output adds ``vehicles``,
     ``name`` and ``flag``: null when perimeter and period match; otherwise the reason. A period
-    mismatch or missing volume gives a null result; a perimeter mismatch is computed but flagged.
+    mismatch (volume only for a period with the same start but another end) or missing volume
+    gives a null result; a perimeter mismatch is computed but flagged.
 
     >>> import datetime as dt, polars as pl
     >>> h1 = dict(period_start=[dt.date(2025, 1, 1)], period_end=[dt.date(2025, 6, 30)])
@@ -147,19 +151,21 @@ def per_vehicle_economics(
         pl.col("unit").cast(pl.String).replace_strict(YUAN_PER_UNIT, return_dtype=pl.Float64).alias("_yuan"),
     )
     v = volume.select(
-        *keys, "period_start",
-        pl.col("period_end").alias("_v_end"),
+        *keys, "period_start", "period_end",
         pl.col("value").alias("vehicles"),
         (pl.col("perimeter").cast(pl.String) if "perimeter" in volume.columns else default_perimeter).alias("_v_perim"),
     )
-    require_unique(v, [*keys, "period_start"], "per_vehicle_economics (volume)")
-    out = m.join(v, on=[*keys, "period_start"], how="left")
-    period_ok = pl.col("period_end") == pl.col("_v_end")
+    require_unique(v, [*keys, "period_start", "period_end"], "per_vehicle_economics (volume)")
+    other_ends = v.group_by(*keys, "period_start").agg(
+        pl.col("period_end").sort().cast(pl.String).str.join(" or ").alias("_v_end"))
+    out = m.join(v, on=[*keys, "period_start", "period_end"], how="left").join(
+        other_ends, on=[*keys, "period_start"], how="left")
     flag = (
-        pl.when(pl.col("vehicles").is_null()).then(pl.lit("no volume for this period"))
-        .when(~period_ok).then(pl.format("period mismatch: money ends {}, volume ends {}", "period_end", "_v_end"))
+        pl.when(pl.col("vehicles").is_null() & pl.col("_v_end").is_not_null())
+        .then(pl.format("period mismatch: money ends {}, volume ends {}", "period_end", "_v_end"))
+        .when(pl.col("vehicles").is_null()).then(pl.lit("no volume for this period"))
         .when(pl.col("_m_perim") != pl.col("_v_perim"))
         .then(pl.format("perimeter mismatch: money covers {}, volume covers {}", "_m_perim", "_v_perim"))
     )
-    value = pl.when(period_ok).then(per_vehicle(amount="value", units="vehicles", yuan_per_unit=1.0) * pl.col("_yuan"))
+    value = per_vehicle(amount="value", units="vehicles", yuan_per_unit=1.0) * pl.col("_yuan")
     return out.with_columns(value.alias(name), flag.alias("flag")).drop("_m_perim", "_v_perim", "_v_end", "_yuan")

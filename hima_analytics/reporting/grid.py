@@ -1,0 +1,129 @@
+"""The declared grid of report runs (``reports/grid.toml``): notebook × parameter sets.
+
+A ``[[report]]`` entry names a notebook, a title and ``params``; ``matrix`` expands one entry
+into a run per value (e.g. brand_deep_dive once per HIMA brand). Every parameter is checked
+against the notebook's ``parameters`` cell before anything runs: papermill itself only warns
+about unknown names.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DEFAULT_TIMEOUT = 600
+
+
+class GridError(ValueError):
+    """The grid file or an ad-hoc parameter is wrong."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One report to build."""
+
+    name: str
+    notebook: str
+    title: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def params_text(self) -> str:
+        return ", ".join(f"{k}={v}" for k, v in sorted(self.params.items())) or "defaults"
+
+
+def _slug(value: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+
+
+def notebook_parameters(path: Path) -> dict[str, dict]:
+    """The parameters declared in a notebook's ``parameters`` cell, with papermill's inferred types."""
+    import papermill
+
+    if not path.exists():
+        raise GridError(f"notebook {path} does not exist; check `notebook =` in the grid.")
+    return {name: dict(info) for name, info in papermill.inspect_notebook(str(path)).items()}
+
+
+def coerce(value: str, declared: dict) -> Any:
+    """An ad-hoc ``-p key=value`` string in the notebook's declared type (int stays int,
+    everything else stays a string: papermill would turn '2024' into an int)."""
+    kind = declared.get("inferred_type_name")
+    if kind == "int":
+        try:
+            return int(value)
+        except ValueError:
+            raise GridError(f"parameter {declared.get('name')}={value!r}: expected a whole number.") from None
+    return value
+
+
+def check_params(run: Run, declared: dict[str, dict]) -> None:
+    unknown = sorted(set(run.params) - set(declared))
+    if unknown:
+        raise GridError(f"report {run.name!r}: unknown parameter(s) {unknown} for notebook {run.notebook!r}; "
+                        f"its parameters cell declares {sorted(declared)}.")
+
+
+def load_grid(path: Path, notebooks: Path) -> tuple[list[Run], dict[str, Any]]:
+    """Read and expand the grid. Returns the runs (validated) and the grid's settings."""
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise GridError(f"grid file {path} not found.") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise GridError(f"{path}: not valid TOML ({exc}).") from None
+    settings = {k: v for k, v in doc.items() if k != "report"}
+    runs: list[Run] = []
+    for i, entry in enumerate(doc.get("report", []), start=1):
+        if "notebook" not in entry:
+            raise GridError(f"{path}: report #{i} has no `notebook =`.")
+        nb = entry["notebook"]
+        base = dict(entry.get("params", {}))
+        matrix = entry.get("matrix", {})
+        keys = sorted(matrix)
+        combos = itertools.product(*(matrix[k] for k in keys)) if keys else [()]
+        for combo in combos:
+            params = {**base, **dict(zip(keys, combo))}
+            suffix = "-".join(_slug(v) for v in combo)
+            name = entry.get("name", nb) + (f"-{suffix}" if suffix else "")
+            title = entry.get("title", nb).format(**params)
+            runs.append(Run(name=name, notebook=nb, title=title, params=params))
+    names = [r.name for r in runs]
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise GridError(f"{path}: duplicate report names {dup}; give entries distinct `name =`.")
+    declared_cache: dict[str, dict] = {}
+    for run in runs:
+        if run.notebook not in declared_cache:
+            declared_cache[run.notebook] = notebook_parameters(notebooks / f"{run.notebook}.ipynb")
+        check_params(run, declared_cache[run.notebook])
+    return runs, settings
+
+
+def apply_overrides(runs: list[Run], overrides: list[str], notebooks: Path) -> list[Run]:
+    """Apply ``-p key=value`` overrides to every selected run, typed and checked."""
+    if not overrides:
+        return runs
+    pairs = []
+    for item in overrides:
+        if "=" not in item:
+            raise GridError(f"-p {item!r}: expected key=value, e.g. -p brand=AITO.")
+        k, v = item.split("=", 1)
+        pairs.append((k.strip(), v.strip()))
+    out = []
+    for run in runs:
+        declared = notebook_parameters(notebooks / f"{run.notebook}.ipynb")
+        params = dict(run.params)
+        for k, v in pairs:
+            if k not in declared:
+                raise GridError(f"-p {k}=...: notebook {run.notebook!r} has no parameter {k!r}; "
+                                f"it declares {sorted(declared)}.")
+            params[k] = coerce(v, {**declared[k], "name": k})
+        suffix = "-".join(_slug(v) for _, v in pairs)
+        out.append(Run(name=f"{run.name}-{suffix}" if suffix else run.name, notebook=run.notebook,
+                       title=run.title, params=params))
+    return out

@@ -1,0 +1,362 @@
+"""Building the report grid: papermill in parallel processes, isolated failures, atomic writes,
+content-hash incremental rebuilds and an index page.
+
+Each report runs in its own forked worker process (papermill changes the working directory of
+the whole process, so threads would not do). The parent enforces the per-report time limit and
+kills the worker and its kernel when it is exceeded. A report is written only when it has
+completed: the executed notebook and the HTML go to temporary files that are then renamed, so
+the last good report stays in place when a build fails.
+
+A report is skipped when its notebook, parameters, the data files it reads and the package code
+are unchanged (content hashes kept in ``.manifest.json``), unless ``force`` is set.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import re
+import sys
+import time
+import traceback
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from .. import paths
+from ..schemas import TABLES
+from .grid import Run
+
+KERNEL = "hima-analytics"
+REFERENCE_TABLES = ("sources", "entities", "companies")
+KEY_LIBRARIES = ("polars", "altair", "statsmodels", "papermill", "nbconvert", "great-tables", "vl-convert-python")
+Mode = Literal["interactive", "static"]
+
+
+@dataclass
+class Result:
+    """What happened to one report."""
+
+    name: str
+    title: str
+    params: dict[str, Any]
+    status: Literal["ok", "failed", "skipped"]
+    seconds: float = 0.0
+    error: str | None = None
+    cell: int | None = None
+    log: str | None = None
+    data_asof: str | None = None
+
+    def line(self) -> str:
+        where = f" (cell {self.cell})" if self.cell is not None else ""
+        err = f": {self.error}{where}" if self.error else ""
+        return f"{self.status:<7} {self.name:<34} {self.seconds:6.1f}s{err}"
+
+
+# -- hashing -------------------------------------------------------------------------------------
+
+def _hash_files(files: list[Path], root: Path | None = None) -> str:
+    h = hashlib.sha256()
+    for f in sorted(files):
+        rel = f.relative_to(root).as_posix() if root and f.is_relative_to(root) else f.name
+        h.update(rel.encode() + b"\0" + f.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def code_hash() -> str:
+    """Hash of the package's code and templates: a change anywhere rebuilds every report."""
+    pkg = Path(__file__).resolve().parent.parent
+    files = [p for p in pkg.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".css", ".json", ".tpl"}
+             and "__pycache__" not in p.parts]
+    return _hash_files(files, pkg)
+
+
+_LOADS = re.compile(r"""\bload\(\s*["'](\w+)["']""")
+_ALL_TABLES = re.compile(r"\b(load_catalog|validate|reconciliation_report|coverage_markdown)\(")
+
+
+def datasets_read(notebook: Path) -> tuple[str, ...]:
+    """The datasets a notebook reads, from its code: every ``load("name")`` plus the reference
+    tables that validation and source lines always read; calls that read the whole catalog
+    (validation, reconciliation, coverage) depend on every table."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    if _ALL_TABLES.search(code):
+        return tuple(TABLES)
+    found = set(_LOADS.findall(code)) & set(TABLES)
+    return tuple(sorted(found | set(REFERENCE_TABLES)))
+
+
+def data_files(datasets: tuple[str, ...]) -> list[Path]:
+    roots = [paths.data_dir()] + ([o] if (o := paths.overlay_dir()) else [])
+    return [p for r in roots for d in datasets for p in sorted((r / d).glob("*.csv"))]
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    return {lib: version(lib) for lib in KEY_LIBRARIES}
+
+
+def git_commit() -> str:
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.PROJECT_ROOT,
+                             capture_output=True, text=True, timeout=5)
+        return out.stdout.strip() or "unknown"
+    except (OSError, subprocess.SubprocessError):
+        return "unknown"
+
+
+# -- one report ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Job:
+    run: Run
+    notebook: Path
+    out_dir: Path
+    mode: Mode
+    show_code: bool
+    key: str
+    data_hash: str
+    provenance: dict[str, Any]
+
+
+def _atomic_write(path: Path, data: str) -> None:
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text(data, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _execute(job: Job, conn) -> None:  # pragma: no cover - runs in a forked worker
+    """Worker body: execute, normalise, export, write atomically, report back over ``conn``."""
+    import logging
+
+    log_path = job.out_dir / "logs" / f"{job.run.name}.log"
+    handler = logging.FileHandler(log_path, mode="w", encoding="utf-8")
+    # The kernel inherits this process's stdout/stderr: its warnings belong in the report's log.
+    log_fd = os.open(log_path, os.O_WRONLY | os.O_APPEND)
+    os.dup2(log_fd, 1)
+    os.dup2(log_fd, 2)
+    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    logger = logging.getLogger("papermill")
+    logger.handlers[:] = [handler]
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+    os.environ["HIMA_REPORT_MODE"] = job.mode
+    result: dict[str, Any] = {"status": "ok", "error": None, "cell": None}
+    try:
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
+
+        from .determinism import normalise_notebook, write_notebook
+        from .html import footer_html, notebook_to_html
+
+        logger.info("report %s: notebook %s, parameters %s", job.run.name, job.notebook.name, job.run.params)
+        try:
+            nb = pm.execute_notebook(
+                str(job.notebook), None, parameters=job.run.params, kernel_name=KERNEL, progress_bar=False,
+                log_output=True, cwd=str(job.notebook.parent), request_save_on_cell_execute=False,
+                shutdown_kernel="immediate", record_timing=False,
+            )
+        except PapermillExecutionError as exc:
+            result.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500], cell=exc.exec_count)
+            logger.error("cell %s failed:\n%s\n%s", exc.exec_count, exc.source, "\n".join(exc.traceback))
+            return
+        nb = normalise_notebook(nb)
+        write_notebook(nb, job.out_dir / "notebooks" / f"{job.run.name}.ipynb")
+        page = notebook_to_html(nb, mode=job.mode, show_code=job.show_code, title=job.run.title,
+                                footer=footer_html(job.provenance))
+        _atomic_write(job.out_dir / f"{job.run.name}.html", page)
+        logger.info("wrote %s.html (%d bytes)", job.run.name, len(page.encode()))
+    except BaseException as exc:  # noqa: BLE001 - everything is reported, nothing escapes the worker
+        result.update(status="failed", error=f"{type(exc).__name__}: {exc}"[:500])
+        logger.error("%s", traceback.format_exc())
+    finally:
+        handler.close()
+        conn.send(result)
+        conn.close()
+
+
+class KernelMissing(RuntimeError):
+    """The project kernel is not registered."""
+
+
+def _require_kernel() -> None:
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        KernelSpecManager().get_kernel_spec(KERNEL)
+    except NoSuchKernel:
+        raise KernelMissing(
+            f"the Jupyter kernel {KERNEL!r} is not registered in {sys.prefix}; reports always run on it. "
+            "Hint: run `make install` (or `python -m ipykernel install --sys-prefix --name hima-analytics`)."
+        ) from None
+
+
+def _kill_tree(pid: int) -> None:
+    import psutil
+
+    try:
+        parent = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    procs = parent.children(recursive=True) + [parent]
+    for p in procs:
+        try:
+            p.kill()
+        except psutil.NoSuchProcess:
+            pass
+    psutil.wait_procs(procs, timeout=5)
+
+
+# -- the build -----------------------------------------------------------------------------------
+
+def _manifest_path(out_dir: Path) -> Path:
+    return out_dir / ".manifest.json"
+
+
+def _read_manifest(out_dir: Path) -> dict[str, Any]:
+    try:
+        return json.loads(_manifest_path(out_dir).read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError):
+        return {}
+
+
+def data_asof() -> str | None:
+    """Latest month with a preferred volume figure: what 'data as of' means in the index."""
+    from ..catalog import load
+
+    v = load("volumes")
+    return None if v.is_empty() else v["month"].max().strftime("%Y-%m")
+
+
+def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = None, force: bool = False,
+          timeout: float = 600.0, mode: Mode = "interactive", show_code: bool = False,
+          notebooks: Path | None = None, on_result: Callable[[Result], None] | None = None) -> list[Result]:
+    """Build ``runs``; returns one Result per run (ok, failed or skipped) in completion order.
+
+    ``notebooks`` is the folder holding the notebooks (default: the project's ``notebooks/``).
+    """
+    from ..catalog import load_catalog
+
+    out_dir = out_dir or paths.reports_dir() / "html"
+    for sub in ("", "logs", "notebooks"):
+        (out_dir / sub).mkdir(parents=True, exist_ok=True)
+    catalog = load_catalog()  # fail fast, before any kernel starts, if the data is invalid
+    manifest = _read_manifest(out_dir)
+    code = code_hash()
+    asof = data_asof()
+    libs = library_versions()
+    commit = git_commit()
+    from .. import __version__
+
+    jobs_todo: deque[Job] = deque()
+    results: list[Result] = []
+    notebooks = notebooks or paths.notebooks_dir()
+    for run in runs:
+        nb_path = notebooks / f"{run.notebook}.ipynb"
+        deps = datasets_read(nb_path)
+        dhash = _hash_files(data_files(deps))
+        key = hashlib.sha256(json.dumps({
+            "notebook": hashlib.sha256(nb_path.read_bytes()).hexdigest(), "params": run.params, "mode": mode,
+            "show_code": show_code, "code": code, "data": dhash, "libs": libs,
+        }, sort_keys=True, default=str).encode()).hexdigest()
+        prev = manifest.get(run.name, {})
+        html_path = out_dir / f"{run.name}.html"
+        if not force and prev.get("key") == key and prev.get("status") == "ok" and html_path.exists():
+            r = Result(run.name, run.title, run.params, "skipped", prev.get("seconds", 0.0),
+                       data_asof=prev.get("data_asof"))
+            results.append(r)
+            if on_result:
+                on_result(r)
+            continue
+        provenance = {
+            "report": run.name, "parameters": run.params, "data files hash": dhash[:16],
+            "datasets read": ", ".join(deps), "catalog fingerprint": catalog.fingerprint[:16],
+            "data as of": asof, "hima_analytics": __version__, "git commit": commit,
+            **{f"{lib}": v for lib, v in libs.items()},
+        }
+        jobs_todo.append(Job(run, nb_path, out_dir, mode, show_code, key, dhash, provenance))
+
+    if jobs_todo:
+        _require_kernel()
+        # Import the heavy modules once so every forked worker starts warm.
+        import papermill  # noqa: F401
+
+        from . import determinism, html  # noqa: F401
+
+        if mode == "interactive":
+            html.vega_bundle()  # build or read the cached bundle once, not once per worker
+
+    ctx = mp.get_context("fork")
+    n_jobs = max(1, jobs or os.cpu_count() or 1)
+    running: dict[str, tuple[Job, Any, Any, float]] = {}
+    while jobs_todo or running:
+        while jobs_todo and len(running) < n_jobs:
+            job = jobs_todo.popleft()
+            recv, send = ctx.Pipe(duplex=False)
+            proc = ctx.Process(target=_execute, args=(job, send), name=f"report-{job.run.name}")
+            proc.start()
+            send.close()
+            running[job.run.name] = (job, proc, recv, time.monotonic())
+        time.sleep(0.02)
+        for name, (job, proc, recv, started) in list(running.items()):
+            elapsed = time.monotonic() - started
+            payload = None
+            if recv.poll():
+                try:
+                    payload = recv.recv()
+                except EOFError:
+                    payload = {"status": "failed", "error": f"worker exited with code {proc.exitcode}", "cell": None}
+            elif elapsed > timeout:
+                _kill_tree(proc.pid)
+                payload = {"status": "failed", "error": f"timed out after {timeout:.0f}s (limit enforced by the runner)",
+                           "cell": None}
+            elif not proc.is_alive():
+                payload = {"status": "failed", "error": f"worker exited with code {proc.exitcode}", "cell": None}
+            if payload is None:
+                continue
+            proc.join(timeout=5)
+            recv.close()
+            del running[name]
+            r = Result(name, job.run.title, job.run.params, payload["status"], round(elapsed, 2), payload["error"],
+                       payload["cell"], str(out_dir / "logs" / f"{name}.log"), asof)
+            results.append(r)
+            if r.status == "ok":
+                manifest[name] = {"key": job.key, "status": "ok", "seconds": r.seconds, "data_asof": asof,
+                                  "title": job.run.title, "params": job.run.params}
+            else:
+                manifest[name] = {**manifest.get(name, {}), "status": "failed", "key": None,
+                                  "title": job.run.title, "params": job.run.params, "error": r.error}
+            if on_result:
+                on_result(r)
+
+    from .index import write_index
+
+    _atomic_write_if_changed(_manifest_path(out_dir), json.dumps(manifest, indent=1, sort_keys=True, default=str))
+    write_index(out_dir, manifest, [r.name for r in runs])
+    return results
+
+
+def _atomic_write_if_changed(path: Path, text: str) -> bool:
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return False
+    _atomic_write(path, text)
+    return True
+
+
+def summary_json(results: list[Result]) -> str:
+    return json.dumps([dataclasses.asdict(r) for r in results], indent=1, default=str)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit("use `hima reports build`")

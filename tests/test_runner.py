@@ -1,0 +1,118 @@
+"""The report runner on small fixture notebooks: failure isolation, parameter checks, atomic
+writes, incremental skips and the parent-enforced time limit."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+from click.testing import CliRunner
+from nbformat import v4
+
+from hima_analytics.cli import main
+from hima_analytics.reporting.grid import GridError, Run, apply_overrides, load_grid
+from hima_analytics.reporting.runner import build
+
+
+def write_notebook(folder: Path, name: str, body: str, params: str = 'label = "x"') -> None:
+    cells = [v4.new_code_cell(params), v4.new_code_cell(body)]
+    cells[0].metadata["tags"] = ["parameters"]
+    nb = v4.new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {"name": "hima-analytics", "display_name": "Python (hima_analytics)", "language": "python"}
+    for i, c in enumerate(nb.cells):
+        c.id = f"c{i}"
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    write_notebook(nbs, "good", 'print("hello", label)')
+    write_notebook(nbs, "failing", "1 / 0")
+    write_notebook(nbs, "slow", "import time\ntime.sleep(120)")
+    (tmp_path / "grid.toml").write_text(
+        '[[report]]\nnotebook = "good"\ntitle = "Good <b>report</b>"\n\n'
+        '[[report]]\nnotebook = "failing"\ntitle = "Failing"\n', encoding="utf-8")
+    return tmp_path
+
+
+def test_a_failing_report_does_not_stop_the_others(workspace):
+    out = workspace / "html"
+    runs = [Run("good", "good", "Good", {}), Run("failing", "failing", "Failing", {})]
+    results = {r.name: r for r in build(runs, out_dir=out, jobs=2, notebooks=workspace / "notebooks")}
+    assert results["good"].status == "ok" and (out / "good.html").exists()
+    failed = results["failing"]
+    assert failed.status == "failed" and "ZeroDivisionError" in failed.error and failed.cell == 2
+    log = Path(failed.log).read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in log and "1 / 0" in log
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "ZeroDivisionError" in index and 'href="good.html"' in index
+
+
+def test_cli_lists_the_failure_and_exits_non_zero(workspace):
+    result = CliRunner().invoke(main, ["reports", "build", "--grid", str(workspace / "grid.toml"), "--notebooks",
+                                       str(workspace / "notebooks"), "--out", str(workspace / "html"), "--jobs", "2"])
+    assert result.exit_code == 1
+    assert "ok      good" in result.output and "failed  failing" in result.output
+    assert "FAILED failing: ZeroDivisionError: division by zero in cell 2" in result.output
+
+
+def test_last_good_html_survives_a_failed_rebuild(workspace):
+    out, nbs = workspace / "html", workspace / "notebooks"
+    build([Run("good", "good", "Good", {})], out_dir=out, notebooks=nbs)
+    before = (out / "good.html").read_bytes()
+    write_notebook(nbs, "good", 'raise RuntimeError("broken data")')
+    [result] = build([Run("good", "good", "Good", {})], out_dir=out, notebooks=nbs)
+    assert result.status == "failed"
+    assert (out / "good.html").read_bytes() == before
+    assert not [p for p in out.rglob("*") if ".tmp" in p.name]
+
+
+def test_unchanged_reports_are_skipped_and_nothing_is_rewritten(workspace):
+    out, nbs = workspace / "html", workspace / "notebooks"
+    runs = [Run("good", "good", "Good", {})]
+    build(runs, out_dir=out, notebooks=nbs)
+    stamps = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file() and "logs" not in p.parts}
+    [again] = build(runs, out_dir=out, notebooks=nbs)
+    assert again.status == "skipped"
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    [changed] = build([Run("good", "good", "Good", {"label": "y"})], out_dir=out, notebooks=nbs)
+    assert changed.status == "ok"  # a parameter change is a change
+    [forced] = build(runs, out_dir=out, notebooks=nbs, force=True)
+    assert forced.status == "ok"
+
+
+def test_unknown_parameters_are_rejected_before_running(workspace):
+    grid = workspace / "bad.toml"
+    grid.write_text('[[report]]\nnotebook = "good"\nparams = { labl = "x" }\n', encoding="utf-8")
+    with pytest.raises(GridError, match=r"unknown parameter\(s\) \['labl'\].*declares \['label'\]"):
+        load_grid(grid, workspace / "notebooks")
+    runs, _ = load_grid(workspace / "grid.toml", workspace / "notebooks")
+    with pytest.raises(GridError, match="has no parameter 'nope'"):
+        apply_overrides(runs[:1], ["nope=1"], workspace / "notebooks")
+    assert apply_overrides(runs[:1], ["label=2024"], workspace / "notebooks")[0].params == {"label": "2024"}
+
+
+def test_bad_parameter_values_fail_with_a_clear_error(tmp_path):
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    write_notebook(nbs, "brand", "from hima_analytics import notebook as hn\np = hn.start(brand=brand)",
+                   params='brand = "AITO"')
+    [r] = build([Run("brand", "brand", "Brand", {"brand": "AITOO"})], out_dir=tmp_path / "out", notebooks=nbs)
+    assert r.status == "failed" and "ParameterError" in r.error and "Did you mean 'AITO'" in r.error
+
+
+def test_time_limit_is_enforced_from_the_parent(workspace):
+    kernels_before = {p.pid for p in psutil.process_iter(["cmdline"]) if "ipykernel_launcher" in " ".join(p.info["cmdline"] or [])}
+    started = time.monotonic()
+    [r] = build([Run("slow", "slow", "Slow", {})], out_dir=workspace / "html", notebooks=workspace / "notebooks",
+                timeout=8)
+    assert r.status == "failed" and "timed out after 8s" in r.error
+    assert time.monotonic() - started < 60
+    time.sleep(0.5)
+    kernels_after = {p.pid for p in psutil.process_iter(["cmdline"]) if "ipykernel_launcher" in " ".join(p.info["cmdline"] or [])}
+    assert kernels_after <= kernels_before, "the timed-out report's kernel was left running"
