@@ -232,10 +232,13 @@ def _read_manifest(out_dir: Path) -> dict[str, Any]:
 
 
 def data_asof() -> str | None:
-    """Latest month with a preferred volume figure: what 'data as of' means in the index."""
+    """What 'data as of' means in the index: the latest month with a published HIMA alliance
+    delivery total (a single rival's later figure does not move it)."""
+    import polars as pl
+
     from ..catalog import load
 
-    v = load("volumes")
+    v = load("volumes", entity="HIMA").filter(pl.col("measure") == "deliveries")
     return None if v.is_empty() else v["month"].max().strftime("%Y-%m")
 
 
