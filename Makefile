@@ -15,7 +15,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS    := never
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: install test reports lab clean
+.PHONY: install test reports lab bench clean
 
 install: $(STAMP)
 
@@ -27,7 +27,7 @@ $(UV):
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	@echo "Installing the locked environment into $(VENV) (first run only)..."
-	@$(UV) sync --frozen --all-extras --python $(PYTHON) --quiet
+	@$(UV) sync --frozen --all-extras --all-groups --python $(PYTHON) --quiet
 	@$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) \
 	  --display-name "Python (hima_analytics)" >/dev/null
 	@touch $(STAMP)
@@ -37,6 +37,9 @@ test: $(STAMP)
 
 reports: $(STAMP)
 	$(BIN)/hima reports build
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
