@@ -22,6 +22,9 @@ _EXPECTED = {
     "month": ("a month YYYY-MM", "e.g. 2025-06"),
     "bool": ("true or false", "write true or false in lower case"),
 }
+#: The tables each kind of reference points into (checks are skipped when one is unreadable).
+_REF_TABLES = {"source": {"sources"}, "entity": {"entities"}, "company": {"companies"},
+               "subject": {"entities", "companies"}}
 SEED_NAME = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 
 
@@ -116,6 +119,12 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
     entity_ids = entities["entity"].drop_nulls()
     company_ids = companies["company"].drop_nulls()
     subjects = pl.concat([entity_ids, company_ids])
+    refs = {
+        "source": (source_ids, "a source_id listed in data/sources/", "add the source to a sources shard."),
+        "entity": (entity_ids, "an entity id listed in data/entities/", "unknown brand/model/entity."),
+        "company": (company_ids, "a company id listed in data/companies/", "unknown company."),
+        "subject": (subjects, "an entity or company id", "unknown subject."),
+    }
 
     for name, frame in frames.items():
         t = TABLES[name]
@@ -136,21 +145,10 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
         else:
             problems += _duplicates(frame, list(t.key), "a unique key", "remove or merge the duplicate row")
         for col in t.columns:
-            target = {"source": "sources", "entity": "entities", "company": "companies"}.get(col.ref or "")
-            if target in skip_refs or (col.ref == "subject" and skip_refs & {"entities", "companies"}):
+            if col.ref is None or _REF_TABLES[col.ref] & skip_refs:
                 continue
-            if col.ref == "source":
-                problems += _dangling(frame, col.name, source_ids, "a source_id listed in data/sources/",
-                                      "add the source to a sources shard.")
-            elif col.ref == "entity":
-                problems += _dangling(frame, col.name, entity_ids, "an entity id listed in data/entities/",
-                                      "unknown brand/model/entity.")
-            elif col.ref == "company":
-                problems += _dangling(frame, col.name, company_ids, "a company id listed in data/companies/",
-                                      "unknown company.")
-            elif col.ref == "subject":
-                problems += _dangling(frame, col.name, subjects, "an entity or company id",
-                                      "unknown subject.")
+            allowed, what, hint = refs[col.ref]
+            problems += _dangling(frame, col.name, allowed, what, hint)
         if t.unit_series:
             mixed = frame.filter(pl.col("unit").n_unique().over(list(t.unit_series)) > 1)
             for row in mixed.unique([*t.unit_series, "unit"], keep="first", maintain_order=True).iter_rows(named=True):

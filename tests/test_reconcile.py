@@ -30,12 +30,19 @@ def test_statuses_on_the_fixture():
     assert period["parts_sum"] == 96747 and period["status"] == "ok"
 
 
-def test_a_gap_beyond_tolerance_is_flagged_then_excused_by_a_documented_exception(tmp_path):
+def _fixture_with(tmp_path, old: str, new: str):
+    """A copy of the good fixture with one volumes line edited."""
     data = tmp_path / "data"
     shutil.copytree(GOOD, data)
     path = data / "volumes" / "fixture.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("2025-06,LUXEED,deliveries,7911",
-                                                             "2025-06,LUXEED,deliveries,5000"), encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return data
+
+
+def test_a_gap_beyond_tolerance_is_flagged_then_excused_by_a_documented_exception(tmp_path):
+    data = _fixture_with(tmp_path, "2025-06,LUXEED,deliveries,7911", "2025-06,LUXEED,deliveries,5000")
     rep = reconciliation_report(data_dir=data)
     row = _row(rep, "brands_vs_alliance", "HIMA", D(2025, 6, 1))
     assert row["status"] == "flagged" and row["diff"] == -2911
@@ -49,10 +56,6 @@ def test_a_gap_beyond_tolerance_is_flagged_then_excused_by_a_documented_exceptio
 
 
 def test_parts_exceeding_the_whole_are_flagged_even_when_incomplete(tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(GOOD, data)
-    path = data / "volumes" / "fixture.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace("2025-06,AITO_M8,deliveries,29836",
-                                                             "2025-06,AITO_M8,deliveries,39836"), encoding="utf-8")
+    data = _fixture_with(tmp_path, "2025-06,AITO_M8,deliveries,29836", "2025-06,AITO_M8,deliveries,39836")
     rep = reconciliation_report(data_dir=data)
     assert _row(rep, "models_vs_brand", "AITO", D(2025, 6, 1))["status"] == "flagged"
