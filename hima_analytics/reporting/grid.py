@@ -114,7 +114,7 @@ def apply_overrides(runs: list[Run], overrides: list[str], notebooks: Path) -> l
             raise GridError(f"-p {item!r}: expected key=value, e.g. -p brand=AITO.")
         k, v = item.split("=", 1)
         pairs.append((k.strip(), v.strip()))
-    out = []
+    out: dict[str, Run] = {}
     for run in runs:
         declared = notebook_parameters(notebooks / f"{run.notebook}.ipynb")
         params = dict(run.params)
@@ -123,7 +123,11 @@ def apply_overrides(runs: list[Run], overrides: list[str], notebooks: Path) -> l
                 raise GridError(f"-p {k}=...: notebook {run.notebook!r} has no parameter {k!r}; "
                                 f"it declares {sorted(declared)}.")
             params[k] = coerce(v, {**declared[k], "name": k})
-        suffix = "-".join(_slug(v) for _, v in pairs)
-        out.append(Run(name=f"{run.name}-{suffix}" if suffix else run.name, notebook=run.notebook,
-                       title=run.title, params=params))
-    return out
+        # An ad-hoc run is named by its notebook and full parameter set, so it never overwrites a
+        # grid report and the same override applied to several grid entries runs once.
+        suffix = "-".join(_slug(params[k]) for k in sorted(params))
+        name = f"{run.notebook}-{suffix}" if suffix else run.notebook
+        title = f"{run.notebook.replace('_', ' ').capitalize()} (ad hoc: " + \
+            ", ".join(f"{k}={v}" for k, v in sorted(params.items())) + ")"
+        out.setdefault(name, Run(name=name, notebook=run.notebook, title=title, params=params))
+    return list(out.values())
