@@ -33,12 +33,13 @@ _LAZY = {
     "reconcile": None,
     "coverage": None,
     "schemas": None,
+    "statistics": None,
 }
 
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import coverage, metrics, reconcile, schemas
+    from . import coverage, metrics, reconcile, schemas, statistics
     from .catalog import Catalog, load, load_catalog, source_of, validate
     from .problems import DataValidationError, Problem
 

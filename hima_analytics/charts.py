@@ -157,7 +157,9 @@ def band_forecast(history: pl.DataFrame, forecast: pl.DataFrame, *, title: str, 
                   value: str = "value", month: str = "month") -> alt.Chart:
     """History as a line, forecast mean as a dashed line with its prediction interval as a band.
 
-    ``forecast`` has ``month``, ``mean``, ``lower`` and ``upper``.
+    ``forecast`` has ``month``, ``mean``, ``lower`` and ``upper``. Volumes cannot be negative,
+    so the band is drawn from zero where the interval's lower bound is below it. Pass
+    ``history`` on a complete calendar (nulls for missing months) so gaps stay gaps.
     """
     import altair as alt
 
@@ -166,7 +168,7 @@ def band_forecast(history: pl.DataFrame, forecast: pl.DataFrame, *, title: str, 
         x=alt.X(f"{month}:T", title=None, axis=_month_axis()),
         y=alt.Y(f"{value}:Q", title="Vehicles per month", axis=alt.Axis(format=",.0f")),
         tooltip=[alt.Tooltip(f"{month}:T", format="%Y-%m"), alt.Tooltip(f"{value}:Q", format=",.0f")])
-    f = forecast.select(month, "mean", "lower", "upper")
+    f = forecast.select(month, "mean", pl.col("lower").clip(lower_bound=0), "upper")
     band = alt.Chart(f).mark_area(opacity=0.2, color="#555").encode(x=f"{month}:T", y="lower:Q", y2="upper:Q")
     mean = alt.Chart(f).mark_line(strokeDash=[5, 4], color="#333").encode(
         x=f"{month}:T", y="mean:Q",

@@ -1,0 +1,130 @@
+"""Share dynamics: the trend in a share and structural-break tests (Chow at known dates, CUSUM)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import polars as pl
+
+from ._series import _ym, clean_series, month_index
+
+_MIN_SIDE = 3
+
+
+@dataclass(frozen=True)
+class ShareBreaksResult:
+    """Output of :func:`share_breaks`.
+
+    - ``trend``: term (const, trend), coef, ci_low, ci_high, p_value of the share's linear
+      trend (trend in share points -- fractions -- per month);
+    - ``tests``: test ("chow" or "cusum"), break_date, statistic, p_value, n_before, n_after,
+      note (why a date was skipped);
+    - ``summary``: plain text.
+    """
+
+    trend: pl.DataFrame
+    tests: pl.DataFrame
+    summary: str
+
+
+def _ols(t, y):
+    import numpy as np
+    import statsmodels.api as sm
+
+    return sm.OLS(y, np.column_stack([np.ones(len(t)), t])).fit()
+
+
+def share_breaks(
+    share: pl.DataFrame,
+    *,
+    break_dates: Sequence[dt.date],
+    month: str = "month",
+    value: str = "share",
+    level: float = 0.95,
+) -> ShareBreaksResult:
+    """Linear trend of a monthly share, with a Chow test at each known date and an OLS-CUSUM test.
+
+    Model: ``share[t] = a + b * t + u[t]`` with ``t`` in calendar months (absent months are
+    left out, never filled). Shares are fractions.
+
+    - Chow test at each break date (the break month's first day starts the second regime):
+      ``F = ((SSR - SSR_1 - SSR_2) / k) / ((SSR_1 + SSR_2) / (n - 2k))`` with ``k = 2``,
+      p-value from ``F(k, n - 2k)``. A date with fewer than 3 observations on a side is
+      skipped, with the reason in ``note``.
+    - CUSUM of the OLS residuals (Ploberger and Kraemer; statsmodels
+      ``breaks_cusumolsresid``): sup of the scaled cumulative residual sum and its p-value,
+      a test for a break at an unknown date.
+
+    >>> import datetime as dt, polars as pl
+    >>> months = pl.date_range(dt.date(2023, 1, 1), dt.date(2025, 12, 1), "1mo", eager=True)
+    >>> s = [0.6 - 0.002 * i - (0.15 if i >= 18 else 0) + 0.01 * ((i * 7) % 5 - 2) for i in range(36)]
+    >>> res = share_breaks(pl.DataFrame({"month": months, "share": s}), break_dates=[dt.date(2024, 7, 1)])
+    >>> chow = res.tests.row(0, named=True)
+    >>> chow["test"], chow["n_before"], chow["n_after"], chow["p_value"] < 0.05
+    ('chow', 18, 18, True)
+    """
+    import numpy as np
+
+    data = clean_series(share, value=value, month=month, where="share_breaks")
+    n = data.height
+    if n < 2 * _MIN_SIDE:
+        raise ValueError(f"share_breaks: expected at least {2 * _MIN_SIDE} observed months; got {n}.")
+    months = data["month"].to_list()
+    t = np.array([month_index(m) - month_index(months[0]) for m in months], dtype=float)
+    y = data["y"].to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from scipy import stats
+        from statsmodels.stats.diagnostic import breaks_cusumolsresid
+
+        full = _ols(t, y)
+        ci = np.asarray(full.conf_int(alpha=1 - level))
+        trend = pl.DataFrame({"term": ["const", "trend"], "coef": [float(v) for v in full.params],
+                              "ci_low": [float(v) for v in ci[:, 0]], "ci_high": [float(v) for v in ci[:, 1]],
+                              "p_value": [float(v) for v in full.pvalues]})
+        rows = []
+        k = 2
+        for b in sorted(break_dates):
+            b_month = dt.date(b.year, b.month, 1)
+            before = t < month_index(b_month) - month_index(months[0])
+            n1, n2 = int(before.sum()), int((~before).sum())
+            row = {"test": "chow", "break_date": b, "statistic": None, "p_value": None, "n_before": n1,
+                   "n_after": n2, "note": None}
+            if min(n1, n2) < _MIN_SIDE:
+                row["note"] = (f"skipped: {min(n1, n2)} observation(s) {'before' if n1 < n2 else 'after'} "
+                               f"{_ym(b_month)}; the test needs at least {_MIN_SIDE} on each side")
+            else:
+                ssr_split = _ols(t[before], y[before]).ssr + _ols(t[~before], y[~before]).ssr
+                f = ((full.ssr - ssr_split) / k) / (ssr_split / (n - 2 * k)) if ssr_split > 0 else float("inf")
+                row["statistic"] = float(f)
+                row["p_value"] = float(stats.f.sf(f, k, n - 2 * k))
+            rows.append(row)
+        stat, pval, _ = breaks_cusumolsresid(np.asarray(full.resid), ddof=k)
+        rows.append({"test": "cusum", "break_date": None, "statistic": float(stat), "p_value": float(pval),
+                     "n_before": None, "n_after": None, "note": "OLS-residual CUSUM, break at an unknown date"})
+    tests = pl.DataFrame(rows, schema={"test": pl.String, "break_date": pl.Date, "statistic": pl.Float64,
+                                       "p_value": pl.Float64, "n_before": pl.Int64, "n_after": pl.Int64,
+                                       "note": pl.String})
+    slope = trend.row(1, named=True)
+    gaps = (month_index(months[-1]) - month_index(months[0]) + 1) - n
+    lines = [f"Share {value!r}: {n} observed months ({_ym(months[0])}..{_ym(months[-1])})"
+             + (f", {gaps} absent month(s) left out" if gaps else "") + ".",
+             f"Linear trend {slope['coef'] * 100:+.2f} share points per month "
+             f"({level:.0%} CI {slope['ci_low'] * 100:+.2f} to {slope['ci_high'] * 100:+.2f})."]
+    for r in rows:
+        if r["test"] == "chow":
+            if r["note"]:
+                lines.append(f"Chow at {_ym(r['break_date'])}: {r['note']}.")
+            else:
+                verdict = "a break" if r["p_value"] < 0.05 else "no evidence of a break"
+                lines.append(f"Chow at {_ym(r['break_date'])}: F={r['statistic']:.2f}, p={r['p_value']:.3f} "
+                             f"({r['n_before']} before, {r['n_after']} after): {verdict} at the 5% level.")
+        else:
+            verdict = "parameter instability" if r["p_value"] < 0.05 else "no evidence of instability"
+            lines.append(f"CUSUM: statistic {r['statistic']:.2f}, p={r['p_value']:.3f}: {verdict}.")
+    if n < 24:
+        lines.append(f"Caveat: only {n} observations; the tests have little power.")
+    return ShareBreaksResult(trend=trend, tests=tests, summary=" ".join(lines))

@@ -1,0 +1,223 @@
+"""Event (intervention) analysis: did a launch, a partner's arrival or a price cut move volumes?"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+import polars as pl
+
+from ..metrics._checks import require_columns
+from ._series import _ym, clean_series, month_index
+
+Shape = Literal["step", "pulse"]
+_COND_LIMIT = 30.0  # Belsley's rule of thumb for the scaled condition number
+
+
+def _fmt(x: float, *, sign: bool = False) -> str:
+    """Volumes as whole vehicles with separators; shares (|x| < 1) as fractions to 4 places."""
+    spec = ("+" if sign else "") + (",.0f" if abs(x) >= 1 else ".4f")
+    return format(x, spec)
+
+
+@dataclass(frozen=True)
+class EventEffectsResult:
+    """Output of :func:`event_effects`.
+
+    - ``effects``: event, event_type, month (the indicator's first month), date, effect,
+      ci_low, ci_high, p_value, n_obs, note -- one row per distinct indicator (events in the
+      same month share one);
+    - ``design``: the regressors actually used (text); ``summary``: plain text with caveats.
+    """
+
+    effects: pl.DataFrame
+    design: str
+    summary: str
+
+
+def event_effects(
+    series: pl.DataFrame,
+    events: pl.DataFrame,
+    *,
+    value: str = "value",
+    month: str = "month",
+    kinds: Sequence[str] = ("launch", "partner_join", "price_cut"),
+    window_months: int | None = None,
+    shape: Shape = "step",
+    pulse_months: int = 3,
+    level: float = 0.95,
+) -> EventEffectsResult:
+    """Effect of events on a monthly series (volume, or share), by OLS with HAC errors.
+
+    Model: ``y[t] = a + b * t + sum_m g_m * month_m + sum_e effect_e * x_e[t] + u[t]`` where
+    ``t`` counts calendar months, ``month_m`` are month-of-year dummies (used only when the
+    sample has at least 24 observations and 10 residual degrees of freedom remain) and
+    ``x_e`` is the event's indicator: a step (1 from the event's month on, ``shape="step"``) or a
+    pulse (1 for ``pulse_months`` months from the event's month, ``shape="pulse"``). The effect
+    is in the units of ``value`` (vehicles per month, or a share fraction). Standard errors are
+    Newey-West (HAC, Bartlett kernel, ``floor(4 * (n / 100) ** (2 / 9))`` lags, small-sample
+    correction), floored at the classical OLS standard error, with t-based intervals at ``level``
+    (residual degrees of freedom). The floor matters: in samples of 3-4 years HAC alone
+    under-covers (about 87 % actual coverage for a nominal 95 % in a simulation with white-noise
+    errors, 79 % without the correction).
+
+    ``events`` is the events table (``date``, ``event_type``, ``description``; ``entity`` if
+    present); filter it to the entities that matter before calling. Events of other types than
+    ``kinds`` are ignored; events in the same month share one indicator. ``window_months``
+    keeps only observations within that many months of the first and last event.
+
+    Gaps: absent months are simply absent observations (nothing is filled); note that HAC
+    weights treat neighbouring rows as adjacent. If the design is near-singular (scaled
+    condition number above 30) the month effects are dropped first, then any event that is
+    still collinear; the summary says so. An event with no observation on one side of its
+    indicator cannot be estimated and gets a null effect with a note.
+
+    >>> import datetime as dt, math, polars as pl
+    >>> months = pl.date_range(dt.date(2022, 1, 1), dt.date(2024, 12, 1), "1mo", eager=True)
+    >>> y = [1000 + 5 * i + (400 if i >= 18 else 0) + 30 * math.sin(i * 2.1) for i in range(36)]
+    >>> ev = pl.DataFrame({"date": [dt.date(2023, 7, 10)], "event_type": ["launch"], "description": ["X"]})
+    >>> res = event_effects(pl.DataFrame({"month": months, "value": y}), ev)
+    >>> row = res.effects.row(0, named=True)
+    >>> round(row["effect"], -1), row["ci_low"] < 400 < row["ci_high"], row["n_obs"]
+    (400.0, True, 36)
+    """
+    import numpy as np
+
+    if shape not in ("step", "pulse"):
+        raise ValueError(f"event_effects: expected shape 'step' or 'pulse'; got {shape!r}.")
+    if not 0 < level < 1:
+        raise ValueError(f"event_effects: expected 0 < level < 1; got {level}.")
+    require_columns(events, ["date", "event_type", "description"], "event_effects (events)")
+    data = clean_series(series, value=value, month=month, where="event_effects")
+    ev = (events.filter(pl.col("event_type").cast(pl.String).is_in(list(kinds)))
+          .with_columns(pl.col("date").dt.truncate("1mo").alias("_m"))
+          .sort("date", "event_type", "description"))
+    if ev.is_empty():
+        raise ValueError(f"event_effects: no events of kinds {list(kinds)}; got event types "
+                         f"{sorted(events['event_type'].cast(pl.String).unique().to_list())}. Hint: widen kinds=.")
+    if window_months is not None:
+        lo, hi = ev["_m"].min(), ev["_m"].max()
+        data = data.filter(pl.col("month").dt.offset_by(f"{window_months}mo") >= lo,
+                           pl.col("month") <= pl.lit(hi).dt.offset_by(f"{window_months}mo"))
+    has_entity = "entity" in ev.columns
+    label = (pl.concat_str([pl.col("entity").cast(pl.String), pl.lit(" "), pl.col("event_type").cast(pl.String)])
+             if has_entity else pl.col("event_type").cast(pl.String))
+    groups = (ev.with_columns(label.alias("_label"))
+              .group_by("_m", maintain_order=True)
+              .agg(pl.col("_label").unique(maintain_order=True).str.join("; ").alias("event"),
+                   pl.col("event_type").cast(pl.String).unique(maintain_order=True).str.join("; ").alias("event_type"),
+                   pl.col("date").min().alias("date"), pl.len().alias("_k"))
+              .sort("_m"))
+    n = data.height
+    t = np.array([month_index(m) for m in data["month"].to_list()], dtype=float)
+    t0 = t.min() if n else 0.0
+    y = data["y"].to_numpy()
+    cols: dict[str, np.ndarray] = {"const": np.ones(n), "trend": t - t0}
+    notes: dict[int, str] = {}
+    event_cols: dict[int, str] = {}
+    for i, r in enumerate(groups.iter_rows(named=True)):
+        em = month_index(r["_m"])
+        x = (t >= em) if shape == "step" else ((t >= em) & (t < em + pulse_months))
+        x = x.astype(float)
+        if x.sum() == 0 or x.sum() == n:
+            side = "after" if x.sum() == 0 else "before"
+            notes[i] = f"not estimated: no observation {side} the event in the sample"
+            continue
+        name = f"event_{i}"
+        cols[name] = x
+        event_cols[i] = name
+        if r["_k"] > 1:
+            notes[i] = f"{r['_k']} events in {_ym(r['_m'])} share one indicator"
+    moy = data["month"].dt.month().to_numpy()
+    month_cols = {f"month_{m:02d}": (moy == m).astype(float) for m in range(2, 13)}
+    caveats: list[str] = []
+    use_months = n >= 24 and n - (len(cols) + len(month_cols)) >= 10
+    if not use_months:
+        caveats.append("month-of-year effects were not included (they need 24+ observations and 10 spare "
+                       "degrees of freedom)")
+    design = {**cols, **(month_cols if use_months else {})}
+
+    def _cond(d: dict[str, np.ndarray]) -> tuple[float, int]:
+        X = np.column_stack(list(d.values()))
+        norms = np.linalg.norm(X, axis=0)
+        norms[norms == 0] = 1.0
+        Xs = X / norms
+        return float(np.linalg.cond(Xs)), int(np.linalg.matrix_rank(X))
+
+    cond, rank = _cond(design)
+    if (cond > _COND_LIMIT or rank < len(design)) and use_months:
+        design = dict(cols)
+        cond, rank = _cond(design)
+        caveats.append("the design was near-singular, so month-of-year effects were dropped")
+    if rank < len(design):
+        kept: dict[str, np.ndarray] = {"const": design["const"], "trend": design["trend"]}
+        for i, name in list(event_cols.items()):
+            trial = {**kept, name: design[name]}
+            if _cond(trial)[1] == len(trial):
+                kept = trial
+            else:
+                notes[i] = "not estimated: collinear with the trend or an earlier event"
+                del event_cols[i]
+        design = kept
+        cond, rank = _cond(design)
+        caveats.append("some events were collinear and were not estimated")
+    elif cond > _COND_LIMIT:
+        caveats.append(f"the design is ill-conditioned (scaled condition number {cond:.0f}); effects of "
+                       "nearby events are hard to separate")
+    if n - len(design) < 2:
+        raise ValueError(f"event_effects: expected at least {len(design) + 2} observations for "
+                         f"{len(design)} regressors; got {n}. Hint: use fewer kinds or a longer series.")
+    import statsmodels.api as sm
+
+    X = np.column_stack(list(design.values()))
+    maxlags = int(math.floor(4 * (n / 100) ** (2 / 9)))
+    from scipy import stats
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        hac = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags, "use_correction": True}, use_t=True)
+        classical = sm.OLS(y, X).fit()
+    names = list(design)
+    se = np.maximum(np.asarray(hac.bse), np.asarray(classical.bse))
+    df = float(classical.df_resid)
+    tcrit = float(stats.t.ppf(0.5 + level / 2, df))
+    params = np.asarray(hac.params)
+    ci = np.column_stack([params - tcrit * se, params + tcrit * se])
+    pvalues = 2 * stats.t.sf(np.abs(params / se), df)
+    rows = []
+    for i, r in enumerate(groups.iter_rows(named=True)):
+        name = event_cols.get(i)
+        j = names.index(name) if name in names else None
+        rows.append({
+            "event": r["event"], "event_type": r["event_type"], "month": r["_m"], "date": r["date"],
+            "effect": float(params[j]) if j is not None else None,
+            "ci_low": float(ci[j, 0]) if j is not None else None,
+            "ci_high": float(ci[j, 1]) if j is not None else None,
+            "p_value": float(pvalues[j]) if j is not None else None,
+            "n_obs": n, "note": notes.get(i),
+        })
+    effects = pl.DataFrame(rows, schema={
+        "event": pl.String, "event_type": pl.String, "month": pl.Date, "date": pl.Date, "effect": pl.Float64,
+        "ci_low": pl.Float64, "ci_high": pl.Float64, "p_value": pl.Float64, "n_obs": pl.Int64, "note": pl.String})
+    design_text = ("constant + linear trend" + (" + 11 month-of-year dummies" if "month_02" in design else "")
+                   + f" + {len(event_cols)} event {shape} indicator(s)"
+                   + (f" of {pulse_months} months" if shape == "pulse" else ""))
+    if n < 24:
+        caveats.insert(0, f"only {n} observations: effects are imprecise and sensitive to the trend specification")
+    lines = [f"OLS of {value} on {design_text}; Newey-West (HAC, {maxlags} lags, floored at the classical "
+             f"standard error) {level:.0%} intervals; "
+             f"{n} monthly observations ({_ym(data['month'][0])}..{_ym(data['month'][-1])}), absent months left out."]
+    for r in rows:
+        if r["effect"] is None:
+            lines.append(f"{r['event']} ({_ym(r['month'])}): {r['note']}.")
+        else:
+            sig = "distinguishable from zero" if r["p_value"] < 1 - level else "not distinguishable from zero"
+            lines.append(f"{r['event']} ({_ym(r['month'])}): {_fmt(r['effect'], sign=True)} "
+                         f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], p={r['p_value']:.3f}, {sig}.")
+    if caveats:
+        lines.append("Caveats: " + "; ".join(caveats) + ".")
+    lines.append("These are associations given a linear trend, not proof that the event caused the change.")
+    return EventEffectsResult(effects=effects, design=design_text, summary=" ".join(lines))
