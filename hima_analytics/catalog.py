@@ -129,9 +129,19 @@ def load_catalog(*, data_dir: str | os.PathLike[str] | None = None,
     return _load(tuple(roots), _signature(roots))
 
 
+def _record(name: str) -> None:
+    """Note that a dataset was read, for the report runner's dependency tracking: when
+    ``$HIMA_DATASETS_LOG`` names a file, the dataset name is appended to it."""
+    log = os.environ.get("HIMA_DATASETS_LOG")
+    if log:
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.write(name + "\n")
+
+
 def validate(*, data_dir: str | os.PathLike[str] | None = None,
              overlay: str | os.PathLike[str] | None = None) -> list[Problem]:
     """Every problem in the catalog (empty when the data is valid). Never raises for bad data."""
+    _record("*")  # validation reads every table
     try:
         load_catalog(data_dir=data_dir, overlay=overlay)
     except DataValidationError as exc:
@@ -168,6 +178,7 @@ def load(name: str, *, entity: str | Sequence[str] | None = None,
     """
     t: Table = table(name)
     cat = load_catalog(data_dir=data_dir, overlay=overlay)
+    _record(t.name)
     frame = cat.frames[t.name]
     if t.preferred and not all_values:
         frame = frame.filter(pl.col("preferred"))

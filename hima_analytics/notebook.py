@@ -178,9 +178,12 @@ def csv_link(df: pl.DataFrame, name: str) -> str:
             f"Download the data behind this figure ({html.escape(safe)}.csv, {df.height} rows)</a></p>")
 
 
-def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.DataFrame] = (),
+def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.DataFrame] | None = None,
          note: str | None = None, empty: str = "No published figures for this view.") -> None:
     """Display a chart or table, then its sources line and a CSV download of ``data``.
+
+    The sources line lists the sources of ``sources`` (default: of ``data`` itself); an empty
+    list means the figure summarises the whole catalog and gets ``note`` instead of a list.
 
     When ``data`` has no non-null value the figure is replaced by the ``empty`` note: a chart
     without marks would suggest zeros where nothing was published.
@@ -194,7 +197,11 @@ def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.Dat
         display(HTML(f'<p class="hima-empty"><em>{html.escape(empty)}</em></p>'))
         return
     display(figure)
-    display(HTML(sources_html(*(sources or [data]), note=note) + csv_link(data, name)))
+    if sources is not None and len(sources) == 0:
+        line = f'<p class="hima-sources">{html.escape(note or "")}</p>' if note else ""
+    else:
+        line = sources_html(*(sources if sources is not None else [data]), note=note)
+    display(HTML(line + csv_link(data, name)))
 
 
 def md(text: str) -> None:

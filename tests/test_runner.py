@@ -116,3 +116,27 @@ def test_time_limit_is_enforced_from_the_parent(workspace):
     time.sleep(0.5)
     kernels_after = {p.pid for p in psutil.process_iter(["cmdline"]) if "ipykernel_launcher" in " ".join(p.info["cmdline"] or [])}
     assert kernels_after <= kernels_before, "the timed-out report's kernel was left running"
+
+
+def test_rebuilds_follow_the_datasets_a_report_actually_read(tmp_path, monkeypatch):
+    import json
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "good", data)
+    monkeypatch.setenv("HIMA_DATA_DIR", str(data))
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    # The dataset name is built at run time, so only run-time tracking can see the dependency.
+    write_notebook(nbs, "hidden", 'import hima_analytics as ha\nha.load("mar" + "ket").height')
+    out, runs = tmp_path / "out", [Run("hidden", "hidden", "Hidden", {})]
+    [first] = build(runs, out_dir=out, notebooks=nbs)
+    assert first.status == "ok"
+    manifest = json.loads((out / ".manifest.json").read_text(encoding="utf-8"))
+    assert "market" in manifest["hidden"]["datasets"]
+    with open(data / "events" / "fixture.csv", "a", encoding="utf-8") as fh:  # not read: no rebuild
+        fh.write("2024-03-01,day,AITO_M9,other,An unrelated event,,,fx-hima-2025-07,\n")
+    assert build(runs, out_dir=out, notebooks=nbs)[0].status == "skipped"
+    with open(data / "market" / "fixture.csv", "a", encoding="utf-8") as fh:  # read: rebuild
+        fh.write("2025-05,nev_passenger,retail,900000,exact,fx-hima-2025-06,true,\n")
+    assert build(runs, out_dir=out, notebooks=nbs)[0].status == "ok"

@@ -16,6 +16,7 @@ Typical use in a runner (after papermill and :func:`~.determinism.normalise_note
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import json
 import logging
@@ -139,6 +140,18 @@ def _remote_loads(page: str) -> list[str]:
     return _REMOTE_TAG.findall(page) + [hit for block in css for hit in _REMOTE_CSS.findall(block)]
 
 
+@functools.lru_cache(maxsize=2)
+def exporter_for(show_code: bool):
+    """The HTML exporter, built once per process (building it loads nbconvert and its templates,
+    about a second; the report runner calls this before forking its workers)."""
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(
+        template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)], exclude_input=not show_code,
+        exclude_input_prompt=True, exclude_output_prompt=True, sanitize_html=False,
+    )
+
+
 def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code: bool = False,
                      title: str | None = None, footer: str | None = None,
                      cache: str | os.PathLike[str] | None = None) -> str:
@@ -160,7 +173,6 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
     >>> "<title>Empty &lt;draft&gt;</title>" in page, "<script src" in page
     (True, False)
     """
-    from nbconvert import HTMLExporter
     from nbformat import NotebookNode
 
     mode = resolve_mode(mode)
@@ -174,10 +186,7 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
     page_title = title or nb.get("metadata", {}).get("title") or "Report"
     nb = copy.copy(nb)
     nb["metadata"] = NotebookNode({**nb.get("metadata", {}), "title": page_title})
-    exporter = HTMLExporter(
-        template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)], exclude_input=not show_code,
-        exclude_input_prompt=True, exclude_output_prompt=True, sanitize_html=False,
-    )
+    exporter = exporter_for(show_code)
     resources = {"metadata": {"name": page_title}, "hima": {"show_code": show_code, "new_id": _Ids(),
                                                             "vega_bundle": bool(charts and mode == "interactive")}}
     body, _ = exporter.from_notebook_node(nb, resources=resources)

@@ -128,6 +128,23 @@ class Job:
     key: str
     data_hash: str
     provenance: dict[str, Any]
+    key_base: dict[str, Any]
+
+
+def _key(base: dict[str, Any], data_hash: str) -> str:
+    return hashlib.sha256(json.dumps({**base, "data": data_hash}, sort_keys=True, default=str).encode()).hexdigest()
+
+
+#: The kernel appends the name of every dataset it loads to the file this variable names.
+DATASETS_LOG_ENV = "HIMA_DATASETS_LOG"
+
+
+def recorded_datasets(log: Path) -> tuple[str, ...]:
+    """The datasets a report loaded (``*`` means the whole catalog), plus the reference tables."""
+    names = set(log.read_text(encoding="utf-8").split()) if log.exists() else set()
+    if "*" in names:
+        return tuple(TABLES)
+    return tuple(sorted((names & set(TABLES)) | set(REFERENCE_TABLES)))
 
 
 def _atomic_write(path: Path, data: str) -> None:
@@ -152,7 +169,10 @@ def _execute(job: Job, conn) -> None:  # pragma: no cover - runs in a forked wor
     logger.setLevel(logging.INFO)
     logger.propagate = False
     os.environ["HIMA_REPORT_MODE"] = job.mode
-    result: dict[str, Any] = {"status": "ok", "error": None, "cell": None}
+    datasets_log = job.out_dir / "logs" / f"{job.run.name}.datasets"
+    datasets_log.unlink(missing_ok=True)
+    os.environ[DATASETS_LOG_ENV] = str(datasets_log)
+    result: dict[str, Any] = {"status": "ok", "error": None, "cell": None, "datasets": None}
     try:
         import papermill as pm
         from papermill.exceptions import PapermillExecutionError
@@ -171,10 +191,14 @@ def _execute(job: Job, conn) -> None:  # pragma: no cover - runs in a forked wor
             result.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500], cell=exc.exec_count)
             logger.error("cell %s failed:\n%s\n%s", exc.exec_count, exc.source, "\n".join(exc.traceback))
             return
+        deps = recorded_datasets(datasets_log)
+        provenance = {**job.provenance, "datasets read": ", ".join(deps),
+                      "data files hash": _hash_files(data_files(deps))[:16]}
+        result["datasets"] = list(deps)
         nb = normalise_notebook(nb)
         write_notebook(nb, job.out_dir / "notebooks" / f"{job.run.name}.ipynb")
         page = notebook_to_html(nb, mode=job.mode, show_code=job.show_code, title=job.run.title,
-                                footer=footer_html(job.provenance))
+                                footer=footer_html(provenance))
         _atomic_write(job.out_dir / f"{job.run.name}.html", page)
         logger.info("wrote %s.html (%d bytes)", job.run.name, len(page.encode()))
     except BaseException as exc:  # noqa: BLE001 - everything is reported, nothing escapes the worker
@@ -267,13 +291,14 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
     notebooks = notebooks or paths.notebooks_dir()
     for run in runs:
         nb_path = notebooks / f"{run.notebook}.ipynb"
-        deps = datasets_read(nb_path)
-        dhash = _hash_files(data_files(deps))
-        key = hashlib.sha256(json.dumps({
-            "notebook": hashlib.sha256(nb_path.read_bytes()).hexdigest(), "params": run.params, "mode": mode,
-            "show_code": show_code, "code": code, "data": dhash, "libs": libs,
-        }, sort_keys=True, default=str).encode()).hexdigest()
         prev = manifest.get(run.name, {})
+        # The datasets a report read on its last successful run (recorded at run time); before
+        # the first run, the notebook's own load() calls are the best guess.
+        deps = tuple(prev["datasets"]) if prev.get("datasets") else datasets_read(nb_path)
+        dhash = _hash_files(data_files(deps))
+        base = {"notebook": hashlib.sha256(nb_path.read_bytes()).hexdigest(), "params": run.params, "mode": mode,
+                "show_code": show_code, "code": code, "libs": libs}
+        key = _key(base, dhash)
         html_path = out_dir / f"{run.name}.html"
         if not force and prev.get("key") == key and prev.get("status") == "ok" and html_path.exists():
             r = Result(run.name, run.title, run.params, "skipped", prev.get("seconds", 0.0),
@@ -288,7 +313,7 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
             "data as of": asof, "hima_analytics": __version__, "git commit": commit,
             **{f"{lib}": v for lib, v in libs.items()},
         }
-        jobs_todo.append(Job(run, nb_path, out_dir, mode, show_code, key, dhash, provenance))
+        jobs_todo.append(Job(run, nb_path, out_dir, mode, show_code, key, dhash, provenance, base))
 
     if jobs_todo:
         _require_kernel()
@@ -297,6 +322,7 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
 
         from . import determinism, html  # noqa: F401
 
+        html.exporter_for(show_code)  # nbconvert and its templates load once, not once per worker
         if mode == "interactive":
             html.vega_bundle()  # build or read the cached bundle once, not once per worker
 
@@ -335,7 +361,10 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
                        payload["cell"], str(out_dir / "logs" / f"{name}.log"), asof)
             results.append(r)
             if r.status == "ok":
-                manifest[name] = {"key": job.key, "status": "ok", "seconds": r.seconds, "data_asof": asof,
+                deps = tuple(payload.get("datasets") or ())
+                key = _key(job.key_base, _hash_files(data_files(deps))) if deps else job.key
+                manifest[name] = {"key": key, "datasets": list(deps), "status": "ok", "seconds": r.seconds,
+                                  "data_asof": asof,
                                   "title": job.run.title, "params": job.run.params}
             else:
                 manifest[name] = {**manifest.get(name, {}), "status": "failed", "key": None,
