@@ -145,3 +145,24 @@ def peak_month(df: pl.DataFrame, *, value: str = "value", month: str = "month",
     return ranked.group_by(keys, maintain_order=True).first().select(
         *keys, pl.col(month).alias("peak_month"), pl.col(value).alias("peak_value")
     ).sort(keys)
+
+
+def monthly_totals(source: pl.DataFrame | pl.LazyFrame, *, date: str = "date", by: str = "brand",
+                   value: str = "units", entity: str = "entity") -> pl.DataFrame:
+    """Monthly totals per entity from row-level data (e.g. insurance registrations by city and
+    model): ``sum(value)`` per calendar month and ``by``, as a tidy ``entity, month, value``
+    frame that every other metric accepts.
+
+    Pass a LazyFrame (``pl.scan_parquet``/``pl.scan_csv``) for large panels: it is aggregated
+    with Polars' streaming engine, so the rows are never all in memory at once.
+
+    >>> import datetime as dt, polars as pl
+    >>> rows = pl.DataFrame({"date": [dt.date(2025, 6, 3), dt.date(2025, 6, 20), dt.date(2025, 7, 1)],
+    ...                      "brand": ["AITO"] * 3, "units": [10, 5, 7]})
+    >>> monthly_totals(rows.lazy()).rows()
+    [('AITO', datetime.date(2025, 6, 1), 15), ('AITO', datetime.date(2025, 7, 1), 7)]
+    """
+    query = (source.lazy().group_by(pl.col(by).cast(pl.String).alias(entity),
+                                    pl.col(date).dt.truncate("1mo").alias("month"))
+             .agg(pl.col(value).sum().alias("value")).sort(entity, "month"))
+    return query.collect(engine="streaming")

@@ -182,11 +182,20 @@ def _execute(job: Job, conn) -> None:  # pragma: no cover - runs in a forked wor
 
         logger.info("report %s: notebook %s, parameters %s", job.run.name, job.notebook.name, job.run.params)
         try:
-            nb = pm.execute_notebook(
-                str(job.notebook), None, parameters=job.run.params, kernel_name=KERNEL, progress_bar=False,
-                log_output=True, cwd=str(job.notebook.parent), request_save_on_cell_execute=False,
-                shutdown_kernel="immediate", record_timing=False,
-            )
+            for attempt in (1, 2):
+                try:
+                    nb = pm.execute_notebook(
+                        str(job.notebook), None, parameters=job.run.params, kernel_name=KERNEL, progress_bar=False,
+                        log_output=True, cwd=str(job.notebook.parent), request_save_on_cell_execute=False,
+                        shutdown_kernel="immediate", record_timing=False,
+                    )
+                    break
+                except RuntimeError as exc:
+                    # A kernel that never answered ran no cell: start it once more. (Kernels started
+                    # in parallel can race for TCP ports.)
+                    if attempt == 2 or "didn't respond" not in str(exc):
+                        raise
+                    logger.warning("kernel did not start (%s); retrying once", exc)
         except PapermillExecutionError as exc:
             result.update(status="failed", error=f"{exc.ename}: {exc.evalue}".strip()[:500], cell=exc.exec_count)
             logger.error("cell %s failed:\n%s\n%s", exc.exec_count, exc.source, "\n".join(exc.traceback))
