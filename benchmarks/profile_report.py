@@ -32,9 +32,9 @@ def main(report: str, out: Path) -> None:
     import papermill as pm
 
     from hima_analytics.reporting.determinism import normalise_notebook
-    from hima_analytics.reporting.html import footer_html, notebook_to_html, vega_bundle
+    from hima_analytics.reporting.html import footer_html, notebook_to_html, prepare
 
-    vega_bundle()  # the runner builds it once before forking
+    prepare("interactive", show_code=False)  # as the runner does before forking its workers
     profiler = Profiler(interval=0.002)
     profiler.start()
     t0 = time.perf_counter()

@@ -7,6 +7,7 @@ over-states the physical memory slightly; it is the conservative number.
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import threading
 import time
@@ -56,13 +57,22 @@ class TreeSampler:
         return self.peak
 
 
-def run_sampled(cmd: Sequence[str], *, env: dict[str, str], cwd=None) -> tuple[float, int, str, str, int]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_sampled(cmd: Sequence[str], *, env: dict[str, str], cwd=None) -> tuple[float, int, float, str, str, int]:
     """Run ``cmd`` while sampling its tree. Returns (wall seconds, peak summed RSS in bytes,
-    stdout, stderr, return code)."""
+    CPU seconds (user + system) of the whole tree, stdout, stderr, return code).
+
+    The CPU time is the growth of ``RUSAGE_CHILDREN`` across the run: it covers every descendant
+    that was waited for (workers by the runner, kernels by the workers)."""
+    cpu0 = _children_cpu()
     t0 = time.perf_counter()
     proc = subprocess.Popen(list(cmd), env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = TreeSampler(proc.pid).start()
     out, err = proc.communicate()
     seconds = time.perf_counter() - t0
     peak = sampler.stop()
-    return seconds, peak, out, err, proc.returncode
+    return seconds, peak, _children_cpu() - cpu0, out, err, proc.returncode

@@ -140,3 +140,19 @@ def test_rebuilds_follow_the_datasets_a_report_actually_read(tmp_path, monkeypat
     with open(data / "market" / "fixture.csv", "a", encoding="utf-8") as fh:  # read: rebuild
         fh.write("2025-05,nev_passenger,retail,900000,exact,fx-hima-2025-06,true,\n")
     assert build(runs, out_dir=out, notebooks=nbs)[0].status == "ok"
+
+
+def test_longest_reports_start_first_once_their_times_are_known(workspace):
+    # A fresh folder has no recorded times: reports run in grid order. On the next build the
+    # report that took longest last time starts first, so it does not run alone at the end.
+    out, nbs = workspace / "html", workspace / "notebooks"
+    write_notebook(nbs, "quick", 'print("quick", label)')
+    write_notebook(nbs, "long", 'import time\ntime.sleep(1.5)\nprint("long", label)')
+    runs = [Run("quick", "quick", "Quick", {}), Run("long", "long", "Long", {})]
+    first = build(runs, out_dir=out, jobs=1, notebooks=nbs)
+    assert [r.name for r in first] == ["quick", "long"]
+    assert first[1].seconds > first[0].seconds
+    again = build(runs, out_dir=out, jobs=1, notebooks=nbs, force=True)
+    assert [r.name for r in again] == ["long", "quick"]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert index.index('href="quick.html"') < index.index('href="long.html"')  # the index keeps grid order

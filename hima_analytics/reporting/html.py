@@ -32,7 +32,8 @@ from .renderer import EMBED_MARKER, Mode, resolve_mode
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
 
-__all__ = ["CACHE_ENV", "cache_dir", "count_interactive_charts", "footer_html", "notebook_to_html", "vega_bundle"]
+__all__ = ["CACHE_ENV", "cache_dir", "count_interactive_charts", "footer_html", "notebook_to_html", "prepare",
+           "vega_bundle"]
 
 log = logging.getLogger(__name__)
 
@@ -140,16 +141,74 @@ def _remote_loads(page: str) -> list[str]:
     return _REMOTE_TAG.findall(page) + [hit for block in css for hit in _REMOTE_CSS.findall(block)]
 
 
+_FOCUSABLE = re.compile(r'<div class="(jp-Cell-inputWrapper|[^"]*\bjp-OutputArea-output\b[^"]*)"(?=[\s>])')
+_IMG_NO_ALT = re.compile(r"<img\b(?![^>]*\balt\s*=)", re.IGNORECASE)
+
+
+def _exporter_class():
+    """nbconvert's ``HTMLExporter`` without its BeautifulSoup pass.
+
+    After rendering, ``HTMLExporter.from_notebook_node`` parses the whole page with
+    BeautifulSoup to add ``tabindex="0"`` to cell inputs and outputs and a default ``alt`` to
+    images, then serialises it again: about 0.5 s of a 0.7 s export for a 1 MB report (see
+    benchmarks/RESULTS.md). This subclass adds the same attributes with two regular expressions
+    over the template's own markup, and skips nbformat's schema check after each preprocessor
+    (the runner exports notebooks papermill has just written and validated).
+    """
+    from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def _validate_preprocessor(self, nbc, preprocessor):  # noqa: ARG002 - see the docstring
+            return None
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get(
+                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+            page = _FOCUSABLE.sub(lambda m: f'{m.group(0)} tabindex="0"', page)
+            page = _IMG_NO_ALT.sub('<img alt="No description has been provided for this image"', page)
+            return page, resources
+
+    return ReportExporter
+
+
 @functools.lru_cache(maxsize=2)
 def exporter_for(show_code: bool):
     """The HTML exporter, built once per process (building it loads nbconvert and its templates,
     about a second; the report runner calls this before forking its workers)."""
-    from nbconvert import HTMLExporter
-
-    return HTMLExporter(
+    return _exporter_class()(
         template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)], exclude_input=not show_code,
         exclude_input_prompt=True, exclude_output_prompt=True, sanitize_html=False,
     )
+
+
+def prepare(mode: Mode = "interactive", show_code: bool = False,
+            cache: str | os.PathLike[str] | None = None) -> None:
+    """Do the once-per-process work of :func:`notebook_to_html` now: import nbconvert, build
+    the exporter, compile its Jinja templates (about 0.25 s, done lazily on the first page) and,
+    in interactive mode, read or build the vega bundle. The report runner calls this before
+    forking its workers, so each worker inherits it warm."""
+    import nbformat
+
+    v4 = nbformat.v4
+    sample = v4.new_notebook(cells=[
+        v4.new_markdown_cell("# warm-up\n\ntext"),
+        v4.new_code_cell("x", outputs=[
+            v4.new_output("stream", name="stdout", text="x\n"),
+            v4.new_output("execute_result", data={"text/html": "<p>x</p>", "text/plain": "x"}, execution_count=1),
+        ]),
+    ])
+    notebook_to_html(sample, mode="static", show_code=show_code)
+    if resolve_mode(mode) == "interactive":
+        vega_bundle(cache)
 
 
 def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code: bool = False,

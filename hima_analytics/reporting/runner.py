@@ -324,6 +324,9 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
         }
         jobs_todo.append(Job(run, nb_path, out_dir, mode, show_code, key, dhash, provenance, base))
 
+    # Longest first (by each report's last recorded time; unknown ones keep the grid's order
+    # ahead of them), so a slow report does not start last and run alone at the end.
+    jobs_todo = deque(sorted(jobs_todo, key=lambda j: -manifest.get(j.run.name, {}).get("seconds", float("inf"))))
     if jobs_todo:
         _require_kernel()
         # Import the heavy modules once so every forked worker starts warm.
@@ -331,9 +334,7 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
 
         from . import determinism, html  # noqa: F401
 
-        html.exporter_for(show_code)  # nbconvert and its templates load once, not once per worker
-        if mode == "interactive":
-            html.vega_bundle()  # build or read the cached bundle once, not once per worker
+        html.prepare(mode, show_code)  # nbconvert, compiled templates, vega bundle: once, not per worker
 
     ctx = mp.get_context("fork")
     n_jobs = max(1, jobs or os.cpu_count() or 1)
