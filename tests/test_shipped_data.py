@@ -83,14 +83,14 @@ def test_seed_volumes_are_present(entity, month, value):
 FLOORS = [
     # entity, measure, first month, last month (None = latest), minimum months
     ("HIMA", "deliveries", D(2024, 1, 1), D(2026, 2, 1), 18),
-    ("AITO", "deliveries", D(2022, 3, 1), None, 24),
+    ("AITO", "deliveries", D(2022, 3, 1), None, 25),
     ("LI_AUTO", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),  # 90% of 38 months
     ("NIO_INC", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),
     ("XPENG", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),
-    ("LEAPMOTOR", "deliveries", D(2023, 1, 1), None, 16),  # target 80%: short, see data/README.md
-    ("XIAOMI", "deliveries", D(2024, 4, 1), None, 15),  # target 75%: short
-    ("ZEEKR", "deliveries", D(2023, 1, 1), None, 7),  # target 75%: short
-    ("LUXEED", "deliveries", D(2023, 1, 1), None, 2),  # target 4: short
+    ("LEAPMOTOR", "deliveries", D(2023, 1, 1), None, 31),  # target 80%: short (30 of 38 to 2026-02), see data/README.md
+    ("XIAOMI", "deliveries", D(2024, 4, 1), D(2026, 2, 1), 18),  # 75% of 23 months (23 today, mostly "over N")
+    ("ZEEKR", "deliveries", D(2021, 10, 1), None, 15),  # target 75%: short
+    ("LUXEED", "deliveries", D(2023, 1, 1), None, 4),  # target 4 (2 exact, 2 lower bounds)
     ("ONVO", "deliveries", D(2024, 9, 1), None, 12),
 ]
 
