@@ -97,7 +97,7 @@ def measure(runs, reps: int, work: Path, floor_per_report: float) -> Section:
     speedup, vs_floor = t_loop / t_build, t_build / floor
     sec.facts.update(build_dir=work / f"build{reps - 1}", build_seconds=t_build, floor=floor, jobs=jobs,
                      speedup=speedup, vs_floor=vs_floor, peak=median(peaks), cpu=median(cpus), cpu_util=util,
-                     forced_seconds=median(f_secs),
+                     forced_seconds=median(f_secs), build_spread=max(b_secs) - min(b_secs),
                      build_stdout=builds[-1]["stdout"])
     sec.rows += [
         Row("cold build", f"`hima reports build --force`, {n} reports, {jobs} jobs (default)", fmt_s(t_build),

@@ -16,6 +16,16 @@ def _missed(rows: list[Row], section: str) -> list[Row]:
     return [r for r in rows if r.section == section and r.met is False]
 
 
+def _ordering_verdict(facts: dict) -> str:
+    """Whether longest-first ordering showed a gain larger than the run-to-run spread."""
+    gain = facts["build_seconds"] - facts["forced_seconds"]
+    spread = facts["build_spread"]
+    if abs(gain) <= spread:
+        return (f"a difference of {gain:+.2f} s, within the {spread:.2f} s spread between repetitions: no measurable "
+                "effect on this grid, whose reports are similar in length")
+    return f"{'a gain' if gain > 0 else 'a loss'} of {abs(gain):.2f} s, beyond the {spread:.2f} s spread between repetitions"
+
+
 def cold_build(facts: dict, runs, work: Path) -> Finding:
     """The build against the floor (and the stretch speed-up): one report's worker profiled."""
     name = Counter(r.notebook for r in runs).most_common(1)[0][0]
@@ -50,8 +60,9 @@ def cold_build(facts: dict, runs, work: Path) -> Finding:
         "regular expressions instead of the BeautifulSoup pass (a test checks that both pages parse to the same "
         "document) and skips the schema validation after each preprocessor; `html.prepare()` builds the exporter, "
         "compiles its templates and reads the vega bundle in the runner's parent before it forks; the runner "
-        "starts the longest reports first by their recorded times (the `--force` row above; a fresh folder has no "
-        "times, so the cold builds run in grid order). Next, for the remaining gap, which is CPU spent on the "
+        "starts the longest reports first by their recorded times (a fresh folder has no times, so the cold builds "
+        f"run in grid order; the `--force` row above, {fmt_s(facts['forced_seconds'])} against "
+        f"{fmt_s(facts['build_seconds'])}, {_ordering_verdict(facts)}). Next, for the remaining gap, which is CPU spent on the "
         "reports' own work and on kernel start-up: a warm kernel pool (a kernel provisioner that forks kernels "
         "with polars, altair and great_tables already imported) would lower both the build and the floor itself; "
         "caching the validated catalog tables as Parquet keyed by their content hash would shorten each report's "
