@@ -182,8 +182,8 @@ def _exporter_class():
 
 @functools.lru_cache(maxsize=2)
 def exporter_for(show_code: bool):
-    """The HTML exporter, built once per process (building it loads nbconvert and its templates,
-    about a second; the report runner calls this before forking its workers)."""
+    """The HTML exporter, built once per process (building it imports nbconvert, about a
+    second; :func:`prepare` builds it and compiles its templates before the runner forks)."""
     return _exporter_class()(
         template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)], exclude_input=not show_code,
         exclude_input_prompt=True, exclude_output_prompt=True, sanitize_html=False,
