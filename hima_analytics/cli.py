@@ -317,7 +317,10 @@ def reports_list(grid_path) -> None:
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Output folder (default reports/html).")
 @click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False), default=None,
               help="Notebook folder (default notebooks/).")
-def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir) -> None:
+@click.option("--warm-kernels/--cold-kernels", default=True, show_default=True,
+              help="Fork each report's kernel from one that has imported the report stack, or start each afresh.")
+def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir,
+                  warm_kernels) -> None:
     """Build the report grid into reports/html/ (skipping unchanged reports) plus index.html."""
     import time
 
@@ -350,7 +353,8 @@ def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid
         results = build(runs, out_dir=Path(out_dir) if out_dir else None, jobs=jobs, force=force, timeout=limit,
                         mode="static" if static else "interactive", show_code=show_code,
                         notebooks=Path(notebooks_dir) if notebooks_dir else None,
-                        on_result=lambda r: click.echo(r.line()))
+                        on_result=lambda r: click.echo(r.line()), warm_kernels=warm_kernels,
+                        on_warning=lambda msg: click.echo(f"warning: {msg}", err=True))
     except KernelMissing as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

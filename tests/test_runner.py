@@ -106,16 +106,54 @@ def test_bad_parameter_values_fail_with_a_clear_error(tmp_path):
     assert r.status == "failed" and "ParameterError" in r.error and "Did you mean 'AITO'" in r.error
 
 
-def test_time_limit_is_enforced_from_the_parent(workspace):
-    kernels_before = {p.pid for p in psutil.process_iter(["cmdline"]) if "ipykernel_launcher" in " ".join(p.info["cmdline"] or [])}
+def _kernel_processes() -> set[int]:
+    """Ordinary kernels, warm-kernel servers and launchers, and kernels forked from a server
+    (which keep the server's command line)."""
+    marks = ("ipykernel_launcher", "hima_analytics.reporting.warm_kernels")
+    return {p.pid for p in psutil.process_iter(["cmdline"]) if any(m in " ".join(p.info["cmdline"] or []) for m in marks)}
+
+
+@pytest.mark.parametrize("warm", [True, False], ids=["warm-kernels", "cold-kernels"])
+def test_time_limit_is_enforced_from_the_parent(workspace, warm):
+    before = _kernel_processes()
     started = time.monotonic()
     [r] = build([Run("slow", "slow", "Slow", {})], out_dir=workspace / "html", notebooks=workspace / "notebooks",
-                timeout=8)
+                timeout=8, warm_kernels=warm)
     assert r.status == "failed" and "timed out after 8s" in r.error
     assert time.monotonic() - started < 60
-    time.sleep(0.5)
-    kernels_after = {p.pid for p in psutil.process_iter(["cmdline"]) if "ipykernel_launcher" in " ".join(p.info["cmdline"] or [])}
-    assert kernels_after <= kernels_before, "the timed-out report's kernel was left running"
+    deadline = time.monotonic() + 5
+    while _kernel_processes() - before and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _kernel_processes() <= before, "the timed-out report's kernel (or its server) was left running"
+
+
+def test_warm_and_cold_kernels_give_the_same_report(workspace):
+    nbs = workspace / "notebooks"
+    write_notebook(nbs, "env", 'import os, sys\nprint(label, os.getcwd() == os.path.abspath("."), "polars" in sys.modules)')
+    runs = [Run("env", "env", "Env", {"label": "x"})]
+    pages = {}
+    for warm in (True, False):
+        out = workspace / f"html-{warm}"
+        [r] = build(runs, out_dir=out, notebooks=nbs, warm_kernels=warm)
+        assert r.status == "ok", r.error
+        pages[warm] = (out / "notebooks" / "env.ipynb").read_text(encoding="utf-8")
+    assert "x True" in pages[True]
+    # The warm kernel has polars imported already; everything else about the run is identical.
+    assert pages[True].replace("x True True", "x True False") == pages[False]
+
+
+def test_builds_fall_back_to_ordinary_kernels_when_the_server_fails(workspace, monkeypatch):
+    from hima_analytics.reporting import warm_kernels
+
+    def broken(self):
+        raise RuntimeError("the kernel server did not start: simulated.")
+
+    monkeypatch.setattr(warm_kernels.KernelServer, "wait_ready", broken)
+    warnings = []
+    [r] = build([Run("good", "good", "Good", {})], out_dir=workspace / "html", notebooks=workspace / "notebooks",
+                on_warning=warnings.append)
+    assert r.status == "ok"
+    assert len(warnings) == 1 and "simulated" in warnings[0] and "ordinary kernels" in warnings[0]
 
 
 def test_rebuilds_follow_the_datasets_a_report_actually_read(tmp_path, monkeypatch):

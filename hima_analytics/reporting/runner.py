@@ -153,8 +153,10 @@ def _atomic_write(path: Path, data: str) -> None:
     os.replace(tmp, path)
 
 
-def _execute(job: Job, conn) -> None:  # pragma: no cover - runs in a forked worker
-    """Worker body: execute, normalise, export, write atomically, report back over ``conn``."""
+def _execute(job: Job, conn, kernel_server: str | None = None) -> None:  # pragma: no cover - forked worker
+    """Worker body: execute, normalise, export, write atomically, report back over ``conn``.
+    With ``kernel_server`` (a :class:`~.warm_kernels.KernelServer` socket) the kernel is forked
+    from that server instead of started from scratch."""
     import logging
 
     log_path = job.out_dir / "logs" / f"{job.run.name}.log"
@@ -180,6 +182,12 @@ def _execute(job: Job, conn) -> None:  # pragma: no cover - runs in a forked wor
         from .determinism import normalise_notebook, write_notebook
         from .html import footer_html, notebook_to_html
 
+        engine: dict[str, Any] = {}
+        if kernel_server:
+            from .warm_kernels import kernel_manager_class
+
+            engine["kernel_manager_class"] = kernel_manager_class(kernel_server)
+
         logger.info("report %s: notebook %s, parameters %s", job.run.name, job.notebook.name, job.run.params)
         try:
             for attempt in (1, 2):
@@ -187,7 +195,7 @@ def _execute(job: Job, conn) -> None:  # pragma: no cover - runs in a forked wor
                     nb = pm.execute_notebook(
                         str(job.notebook), None, parameters=job.run.params, kernel_name=KERNEL, progress_bar=False,
                         log_output=True, cwd=str(job.notebook.parent), request_save_on_cell_execute=False,
-                        shutdown_kernel="immediate", record_timing=False,
+                        shutdown_kernel="immediate", record_timing=False, **engine,
                     )
                     break
                 except RuntimeError as exc:
@@ -277,10 +285,14 @@ def data_asof() -> str | None:
 
 def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = None, force: bool = False,
           timeout: float = 600.0, mode: Mode = "interactive", show_code: bool = False,
-          notebooks: Path | None = None, on_result: Callable[[Result], None] | None = None) -> list[Result]:
+          notebooks: Path | None = None, on_result: Callable[[Result], None] | None = None,
+          warm_kernels: bool = True, on_warning: Callable[[str], None] | None = None) -> list[Result]:
     """Build ``runs``; returns one Result per run (ok, failed or skipped) in completion order.
 
     ``notebooks`` is the folder holding the notebooks (default: the project's ``notebooks/``).
+    ``warm_kernels`` forks each report's kernel from a server that has already imported the
+    report stack (:mod:`.warm_kernels`); if that server cannot start, the build goes on with
+    ordinary kernels and says why through ``on_warning``.
     """
     from ..catalog import load_catalog
 
@@ -327,15 +339,44 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
     # Longest first (by each report's last recorded time; unknown ones keep the grid's order
     # ahead of them), so a slow report does not start last and run alone at the end.
     jobs_todo = deque(sorted(jobs_todo, key=lambda j: -manifest.get(j.run.name, {}).get("seconds", float("inf"))))
+    server, kernel_socket = None, None
     if jobs_todo:
         _require_kernel()
+        if warm_kernels:
+            from .warm_kernels import KernelServer
+
+            server = KernelServer()  # imports the report stack in its own process meanwhile
         # Import the heavy modules once so every forked worker starts warm.
         import papermill  # noqa: F401
 
         from . import determinism, html  # noqa: F401
 
         html.prepare(mode, show_code)  # nbconvert, compiled templates, vega bundle: once, not per worker
+        if server is not None:
+            try:
+                kernel_socket = server.wait_ready()
+            except RuntimeError as exc:
+                server.close()
+                server = None
+                if on_warning:
+                    on_warning(f"{exc} Hint: reports run on ordinary kernels this time (slower, same output).")
+    try:
+        _run_jobs(jobs_todo, jobs, timeout, kernel_socket, out_dir, asof, manifest, results, on_result)
+    finally:
+        if server is not None:
+            server.close()
 
+    from .index import write_index
+
+    _atomic_write_if_changed(_manifest_path(out_dir), json.dumps(manifest, indent=1, sort_keys=True, default=str))
+    write_index(out_dir, manifest, [r.name for r in runs])
+    return results
+
+
+def _run_jobs(jobs_todo: deque[Job], jobs: int | None, timeout: float, kernel_socket: str | None, out_dir: Path,
+              asof: str | None, manifest: dict[str, Any], results: list[Result],
+              on_result: Callable[[Result], None] | None) -> None:
+    """Run the jobs in forked workers, at most ``jobs`` at a time; fill ``results`` and ``manifest``."""
     ctx = mp.get_context("fork")
     n_jobs = max(1, jobs or os.cpu_count() or 1)
     running: dict[str, tuple[Job, Any, Any, float]] = {}
@@ -343,7 +384,7 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
         while jobs_todo and len(running) < n_jobs:
             job = jobs_todo.popleft()
             recv, send = ctx.Pipe(duplex=False)
-            proc = ctx.Process(target=_execute, args=(job, send), name=f"report-{job.run.name}")
+            proc = ctx.Process(target=_execute, args=(job, send, kernel_socket), name=f"report-{job.run.name}")
             proc.start()
             send.close()
             running[job.run.name] = (job, proc, recv, time.monotonic())
@@ -381,12 +422,6 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
                                   "title": job.run.title, "params": job.run.params, "error": r.error}
             if on_result:
                 on_result(r)
-
-    from .index import write_index
-
-    _atomic_write_if_changed(_manifest_path(out_dir), json.dumps(manifest, indent=1, sort_keys=True, default=str))
-    write_index(out_dir, manifest, [r.name for r in runs])
-    return results
 
 
 def _atomic_write_if_changed(path: Path, text: str) -> bool:
