@@ -34,20 +34,25 @@ def main(report: str, out: Path) -> None:
     from hima_analytics.reporting.determinism import normalise_notebook
     from hima_analytics.reporting.html import footer_html, notebook_to_html, prepare
 
+    from hima_analytics.reporting.warm_kernels import KernelServer, kernel_manager_class
+
     prepare("interactive", show_code=False)  # as the runner does before forking its workers
-    profiler = Profiler(interval=0.002)
-    profiler.start()
-    t0 = time.perf_counter()
-    nb = pm.execute_notebook(str(NOTEBOOKS / f"{run.notebook}.ipynb"), None, parameters=run.params,
-                             kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(NOTEBOOKS),
-                             request_save_on_cell_execute=False, shutdown_kernel="immediate", record_timing=False)
-    t1 = time.perf_counter()
-    norm = normalise_notebook(nb)
-    t2 = time.perf_counter()
-    page = notebook_to_html(norm, mode="interactive", show_code=False, title=run.title,
-                            footer=footer_html({"report": run.name}))
-    t3 = time.perf_counter()
-    profiler.stop()
+    with KernelServer() as server:  # as the runner does: the report's kernel is forked from it
+        manager = kernel_manager_class(server.wait_ready())
+        profiler = Profiler(interval=0.002)
+        profiler.start()
+        t0 = time.perf_counter()
+        nb = pm.execute_notebook(str(NOTEBOOKS / f"{run.notebook}.ipynb"), None, parameters=run.params,
+                                 kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(NOTEBOOKS),
+                                 request_save_on_cell_execute=False, shutdown_kernel="immediate",
+                                 record_timing=False, kernel_manager_class=manager)
+        t1 = time.perf_counter()
+        norm = normalise_notebook(nb)
+        t2 = time.perf_counter()
+        page = notebook_to_html(norm, mode="interactive", show_code=False, title=run.title,
+                                footer=footer_html({"report": run.name}))
+        t3 = time.perf_counter()
+        profiler.stop()
     cells = []
     for c in nb.cells:
         meta = c.get("metadata", {}).get("papermill", {})

@@ -180,7 +180,10 @@ def _become_kernel(request: dict, fds: list[int], inherited: list[socket.socket]
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGCHLD):
         signal.signal(sig, signal.SIG_DFL)
     _watch_launcher(int(request["launcher"]))
-    sys.argv = ["ipykernel_launcher", *request["argv"]]
+    # ipykernel would poll the process named by $JPY_PARENT_PID (the worker) and exit because its
+    # own parent is the server; the launcher watch above replaces that poll. parent_handle=1
+    # ("parent is init") turns the poll off, and with it the note for kernels started by hand.
+    sys.argv = ["ipykernel_launcher", "--IPKernelApp.parent_handle=1", *request["argv"]]
     from ipykernel.kernelapp import launch_new_instance
 
     try:
