@@ -41,17 +41,16 @@ def cold_build(facts: dict, runs, work: Path) -> Finding:
                f"({fmt_bytes(b['html_bytes'])})\n"
                f"slowest cells (papermill's durations, inside the kernel):\n{cells}\n\n{text}")
     diagnosis = (
-        f"The floor counts kernel start + setup cell ({fmt_s(facts['floor_per_report'])} per report); the runner "
-        f"spends {mean:.2f} s per report on average (its own per-report times, which include waiting for the CPU "
-        f"the other job is using). The build is CPU-bound: its process tree used {fmt_s(facts['cpu'])} of CPU, "
-        f"{facts['cpu_util']:.0%} of the {facts['jobs']} cores over its wall time, so overlapping steps (for example "
-        "starting the next kernel while a report is exported) has little idle time left to fill. What lies above "
-        f"the floor: (1) the report's own work: its cells take {fmt_s(b['in_cells'])} in total, of which only the "
-        f"setup cell is in the floor; (2) kernel shutdown, parameter injection and messaging: `execute_notebook` "
-        f"spends {fmt_s(b['outside_cells'])} outside the cells, against {fmt_s(facts['kernel_start'])} for a bare "
-        f"kernel start and shutdown; (3) the HTML export, {fmt_s(b['html_export'])} per report. The empty notebook "
-        f"gives the runner's fixed part: {fmt_s(facts['empty_per_report'])} per report against "
-        f"{fmt_s(facts['kernel_start'])} for a bare kernel.")
+        f"The floor counts a fresh kernel's start plus the setup cell ({fmt_s(facts['floor_per_report'])} per "
+        f"report); the runner spends {mean:.2f} s per report on average (its own per-report times, which include "
+        "waiting for the CPU the other job is using). The runner's kernels are forked from a server that has "
+        "already imported the report stack, so a report pays neither part of the floor in full; what it pays: "
+        f"(1) its own cells, {fmt_s(b['in_cells'])} in total in the profile above (first `load()` calls, "
+        f"transformations, charts, tables); (2) {fmt_s(b['outside_cells'])} outside the cells in "
+        "`execute_notebook`: the launcher's interpreter, IPython's per-kernel initialisation after the fork, "
+        f"the kernel handshake, parameter injection and shutdown; (3) the HTML export, {fmt_s(b['html_export'])}. "
+        f"The build's process tree used {fmt_s(facts['cpu'])} of CPU, {facts['cpu_util']:.0%} of the "
+        f"{facts['jobs']} cores over its wall time.")
     fix = (
         "Done, after the profile of the 2026-11-22 01:47 UTC run (cold build 17.35 s, 2.74x the floor and 3.44x "
         "faster than the loop; HTML export 1.34 s per report, of which about 0.5 s was BeautifulSoup parsing and "
@@ -59,14 +58,17 @@ def cold_build(facts: dict, runs, work: Path) -> Finding:
         "exports with an `HTMLExporter` subclass that adds nbconvert's `tabindex`/`alt` attributes with two "
         "regular expressions instead of the BeautifulSoup pass (a test checks that both pages parse to the same "
         "document) and skips the schema validation after each preprocessor; `html.prepare()` builds the exporter, "
-        "compiles its templates and reads the vega bundle in the runner's parent before it forks; the runner "
-        "starts the longest reports first by their recorded times (a fresh folder has no times, so the cold builds "
-        f"run in grid order; the `--force` row above, {fmt_s(facts['forced_seconds'])} against "
-        f"{fmt_s(facts['build_seconds'])}, {_ordering_verdict(facts)}). Next, for the remaining gap, which is CPU spent on the "
-        "reports' own work and on kernel start-up: a warm kernel pool (a kernel provisioner that forks kernels "
-        "with polars, altair and great_tables already imported) would lower both the build and the floor itself; "
-        "caching the validated catalog tables as Parquet keyed by their content hash would shorten each report's "
-        "first `load()` calls (see the slowest cells above).")
+        "compiles its templates and reads the vega bundle in the runner's parent before it forks. After the "
+        "following profile showed the build CPU-bound on kernel start and imports (about 80% of both cores): "
+        "`reporting/warm_kernels.py` starts one kernel server per build that imports ipykernel, polars, altair, "
+        "great_tables and the toolkit once, and forks every report's kernel from it (`--cold-kernels` restores "
+        "fresh kernels; tests check both give the same notebook and that no kernel outlives its launcher). The "
+        "runner also starts the longest reports first by their recorded times (a fresh folder has no times, so "
+        f"the cold builds run in grid order; the `--force` row above, {fmt_s(facts['forced_seconds'])} against "
+        f"{fmt_s(facts['build_seconds'])}, {_ordering_verdict(facts)}). Next: cache the validated catalog tables "
+        "as Parquet keyed by their content hash, so each report's first `load()` calls read typed columns instead "
+        "of parsing and validating CSV (see the slowest cells above); and initialise IPython's shell in the "
+        "server before forking, which would move most of the per-kernel set-up out of every report.")
     return Finding("cold build within 1.3x of the floor (and the 4x stretch)", profile, diagnosis, fix)
 
 
