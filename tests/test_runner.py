@@ -194,3 +194,20 @@ def test_longest_reports_start_first_once_their_times_are_known(workspace):
     assert [r.name for r in again] == ["long", "quick"]
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.index('href="quick.html"') < index.index('href="long.html"')  # the index keeps grid order
+
+
+def test_parameters_are_read_from_the_parameters_cell_with_their_types(tmp_path):
+    from hima_analytics.reporting.grid import notebook_parameters
+
+    write_notebook(tmp_path, "typed", "print(brand)", params='brand = "AITO"\nhorizon = 6\npeers = ["NIO"]\nnote: str = "x"')
+    declared = notebook_parameters(tmp_path / "typed.ipynb")
+    assert {k: v["inferred_type_name"] for k, v in declared.items()} == \
+        {"brand": "str", "horizon": "int", "peers": "list", "note": "str"}
+    assert declared["brand"]["default"] == '"AITO"'
+    runs = apply_overrides([Run("typed", "typed", "Typed", {})], ["horizon=3", "brand=LUXEED"], tmp_path)
+    assert runs[0].params == {"horizon": 3, "brand": "LUXEED"}  # '3' stays a whole number, 'LUXEED' a string
+    with pytest.raises(GridError, match="expected a whole number"):
+        apply_overrides([Run("typed", "typed", "Typed", {})], ["horizon=three"], tmp_path)
+    write_notebook(tmp_path, "broken", "1", params="brand = (")
+    with pytest.raises(GridError, match="parameters cell is not valid Python"):
+        notebook_parameters(tmp_path / "broken.ipynb")

@@ -41,12 +41,44 @@ def _slug(value: Any) -> str:
 
 
 def notebook_parameters(path: Path) -> dict[str, dict]:
-    """The parameters declared in a notebook's ``parameters`` cell, with papermill's inferred types."""
-    import papermill
+    """The parameters declared in a notebook's ``parameters`` cell: ``{name: {"name",
+    "inferred_type_name", "default"}}``, the keys papermill's ``inspect_notebook`` gives.
+
+    The cell is read with :mod:`ast` (the notebooks assign literals there; a test holds them to
+    it), so checking a grid does not import papermill: that keeps a no-change rebuild fast.
+    """
+    import ast
+    import json
 
     if not path.exists():
         raise GridError(f"notebook {path} does not exist; check `notebook =` in the grid.")
-    return {name: dict(info) for name, info in papermill.inspect_notebook(str(path)).items()}
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise GridError(f"notebook {path} is not valid notebook JSON ({exc}).") from None
+    cell = next((c for c in cells if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])),
+                None)
+    if cell is None:
+        return {}
+    source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as exc:
+        raise GridError(f"notebook {path}: its parameters cell is not valid Python (line {exc.lineno}: {exc.msg}).") \
+            from None
+    declared: dict[str, dict] = {}
+    for node in tree.body:
+        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
+            node.target if isinstance(node, ast.AnnAssign) else None
+        if not isinstance(target, ast.Name) or node.value is None:
+            continue
+        try:
+            kind = type(ast.literal_eval(node.value)).__name__
+        except ValueError:
+            kind = "None"
+        declared[target.id] = {"name": target.id, "inferred_type_name": kind,
+                               "default": ast.get_source_segment(source, node.value)}
+    return declared
 
 
 def coerce(value: str, declared: dict) -> Any:

@@ -247,6 +247,8 @@ def serve(path: str, preload: list[str]) -> None:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+    sys.stdout.flush()
+    os._exit(0)  # skip tearing down the preloaded modules: nothing is left to clean up
 
 
 def main(argv: list[str]) -> int:
