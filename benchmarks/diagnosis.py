@@ -76,13 +76,12 @@ def rebuild_time(facts: dict) -> Finding:
     text = profiles.rebuild(facts["build_dir"])
     return Finding(
         "no-change rebuild < 2 s", text,
-        "Nothing is executed, so the whole time is the CLI's fixed cost, all in the parent: the profile above "
-        "shows it (loading the grid imports papermill just to read the parameters cells, the catalog is loaded "
-        "and validated, every report's dependencies are re-derived with nbformat, code and data are hashed).",
-        "Read the parameters cell with `ast` on the notebook JSON instead of `papermill.inspect_notebook` "
-        "(keep papermill for the executing workers only); skip `load_catalog()`/`data_asof()` and the "
-        "library/version probes when every report's key matches the manifest (compute keys first, validate only "
-        "when something will run); cache `datasets_read` per notebook hash in the manifest.")
+        "Nothing is executed, so the whole time is the CLI's fixed cost, all in the parent: reading the grid "
+        "and the notebooks' parameters cells, loading and validating the catalog, deriving each report's "
+        "dependencies and hashing code and data. The profile above shows which of these dominates.",
+        "Skip what the profile shows is not needed when every report's key matches the manifest: compute the "
+        "keys first and load or validate the catalog only when something will run; cache `datasets_read` per "
+        "notebook hash in the manifest.")
 
 
 def one_file_change(facts: dict) -> Finding:
