@@ -2,8 +2,8 @@
 Mobility Alliance (HIMA) and its rivals.
 
 >>> import hima_analytics as ha
->>> ha.load("volumes", entity="HIMA").columns[:4]
-['month', 'entity', 'measure', 'value']
+>>> ha.load("volumes", entity="HIMA").columns[:5]
+['month', 'entity', 'measure', 'perimeter', 'value']
 
 Public API (imported lazily, so ``import hima_analytics`` stays cheap):
 

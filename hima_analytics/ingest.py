@@ -75,7 +75,10 @@ def read_shard(path: Path, table: Table) -> tuple[pl.DataFrame | None, list[Prob
             Problem(name, 1, None, f"the header row {','.join(expected)}", f"a line with no column names ({shown}...)",
                     "the header row is missing: add it as the first line")
         ]
-    missing = [c for c in expected if c not in header]
+    # Optional columns may be left out of the header (a shard written before the column existed
+    # still reads); they load as empty cells, i.e. null or the column's default.
+    optional = {c.name for c in table.columns if not c.required}
+    missing = [c for c in expected if c not in header and c not in optional]
     extra = [c for c in header if c not in expected]
     for col in missing:
         close = difflib.get_close_matches(col, extra, n=1)
@@ -117,9 +120,10 @@ def read_shard(path: Path, table: Table) -> tuple[pl.DataFrame | None, list[Prob
         return None, problems
 
     columns = {col: [r[i] or None for r in records] for i, col in enumerate(header)}
+    columns |= {col: [None] * len(records) for col in expected if col not in header}
     frame = pl.DataFrame(
         {**columns, "_file": [name] * len(records), "_line": lines},
-        schema={**{c: pl.String for c in header}, "_file": pl.String, "_line": pl.Int64},
+        schema={**{c: pl.String for c in expected}, "_file": pl.String, "_line": pl.Int64},
     ).select([*expected, *LOCATION_COLUMNS])
     return frame, problems
 

@@ -20,7 +20,18 @@ Kind = Literal["str", "int", "float", "date", "month", "bool", "enum"]
 Ref = Literal["source", "entity", "company", "subject"]
 
 MEASURES = ("deliveries", "wholesale", "retail", "registrations", "production")
+#: What a figure covers. ``all`` (the default for an empty cell) is everything the entity or
+#: company reports under that measure or metric; the others are narrower perimeters of it:
+#: ``nev`` new-energy vehicles only (no ICE cars), ``passenger`` passenger vehicles only (no
+#: commercial vehicles), ``domestic`` the China market only (no exports).
+PERIMETERS = ("all", "nev", "passenger", "domestic")
+DEFAULT_PERIMETER = "all"
 QUALIFIERS = ("exact", "about", "over", "under", "rounded")
+#: How close a source is to the figure's origin: ``primary`` (the maker's or issuer's own
+#: release, filing or official channel, or a statistics body such as CPCA), ``major`` (an
+#: established news organisation or wire reporting it), ``aggregator`` (reposts, mirrors,
+#: machine translations, content sites and self-media).
+SOURCE_TIERS = ("primary", "major", "aggregator")
 POWERTRAINS = ("BEV", "EREV", "PHEV", "mixed")
 LEVELS = ("alliance", "group", "brand", "model")
 PERIOD_TYPES = ("Q", "H", "9M", "FY")
@@ -71,6 +82,8 @@ class Column:
     values: tuple[str, ...] | None = None
     ref: Ref | None = None
     non_negative: bool = False
+    #: Value used for an empty cell of an optional column (None: the cell stays null).
+    default: str | None = None
 
 
 @dataclass(frozen=True)
@@ -103,6 +116,14 @@ _PREFERRED = Column(
     "preferred", "bool", "true for the one value used by default when sources disagree."
 )
 _NOTE = Column("note", "str", "Free text: conflicts, why a value is preferred, caveats.", required=False)
+_PERIMETER = Column(
+    "perimeter",
+    "enum",
+    "What the figure covers: " + ", ".join(PERIMETERS) + f" (empty means {DEFAULT_PERIMETER}).",
+    required=False,
+    values=PERIMETERS,
+    default=DEFAULT_PERIMETER,
+)
 _QUALIFIER = Column(
     "qualifier",
     "enum",
@@ -122,6 +143,8 @@ SOURCES = Table(
         Column("published", "date", "Publication date (required for URLs; a seed may lack one).", required=False),
         Column("retrieved", "date", "Date the page was retrieved."),
         Column("language", "enum", "Language of the source.", values=LANGUAGES),
+        Column("tier", "enum", "primary (maker, issuer or statistics body), major (established news "
+               "organisation) or aggregator (repost, mirror, content site).", required=False, values=SOURCE_TIERS),
         _NOTE,
     ),
     key=("source_id",),
@@ -172,6 +195,7 @@ VOLUMES = Table(
         Column("month", "month", "Calendar month (YYYY-MM in the CSV, first-of-month Date when loaded)."),
         Column("entity", "str", "Entity id.", ref="entity"),
         Column("measure", "enum", "What was counted: " + ", ".join(MEASURES) + ".", values=MEASURES),
+        _PERIMETER,
         Column("value", "int", "Vehicles in the month.", non_negative=True),
         _QUALIFIER,
         Column("powertrain", "enum", "BEV, EREV, PHEV or mixed, where known.", required=False, values=POWERTRAINS),
@@ -179,7 +203,7 @@ VOLUMES = Table(
         _PREFERRED,
         _NOTE,
     ),
-    key=("month", "entity", "measure"),
+    key=("month", "entity", "measure", "perimeter"),
     preferred=True,
     sort=("entity", "measure", "month"),
 )
@@ -195,12 +219,13 @@ FINANCIALS = Table(
         Column("metric", "enum", "What was reported.", values=FINANCIAL_METRICS),
         Column("value", "float", "Value in `unit`; losses are negative."),
         Column("unit", "enum", "CNY_mn for money, fraction for margins, units for vehicles.", values=UNITS),
+        _PERIMETER,
         _QUALIFIER,
         _SOURCE,
         _PREFERRED,
         _NOTE,
     ),
-    key=("company", "period_type", "period_start", "period_end", "metric"),
+    key=("company", "period_type", "period_start", "period_end", "metric", "perimeter"),
     preferred=True,
     unit_series=("company", "metric"),
     sort=("company", "metric", "period_type", "period_start"),

@@ -73,7 +73,8 @@ def parse_table(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Pro
         if col.non_negative:
             problems += _locate(parsed, new_c < 0, col.name, "a non-negative number",
                                 "a volume cannot be negative; check the sign or the source")
-    return parsed, problems
+    defaults = [pl.col(c.name).fill_null(c.default) for c in table.columns if c.default is not None]
+    return (parsed.with_columns(defaults) if defaults else parsed), problems
 
 
 def _duplicates(frame: pl.DataFrame, key: list[str], what: str, hint: str) -> list[Problem]:

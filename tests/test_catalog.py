@@ -89,7 +89,7 @@ def test_cache_reloads_when_a_file_changes(tmp_path):
     shutil.copytree(GOOD, data)
     assert ha.load("volumes", entity="HIMA", data_dir=data).height == 2
     with open(data / "volumes" / "fixture.csv", "a", encoding="utf-8") as fh:
-        fh.write("2025-04,HIMA,deliveries,39000,exact,,fx-hima-2025-06,true,\n")
+        fh.write("2025-04,HIMA,deliveries,,39000,exact,,fx-hima-2025-06,true,\n")
     assert ha.load("volumes", entity="HIMA", data_dir=data).height == 3
 
 

@@ -26,7 +26,7 @@ def test_list_and_show():
     shown = run(main, ["data", "show", "volumes", "--entity", "HIMA", "--csv", "--data-dir", str(GOOD)])
     assert shown.exit_code == 0
     lines = shown.output.strip().splitlines()
-    assert lines[0].startswith("month,entity,measure,value")
+    assert lines[0].startswith("month,entity,measure,perimeter,value")
     assert len(lines) == 3
 
 

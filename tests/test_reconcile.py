@@ -42,7 +42,7 @@ def _fixture_with(tmp_path, old: str, new: str):
 
 
 def test_a_gap_beyond_tolerance_is_flagged_then_excused_by_a_documented_exception(tmp_path):
-    data = _fixture_with(tmp_path, "2025-06,LUXEED,deliveries,7911", "2025-06,LUXEED,deliveries,5000")
+    data = _fixture_with(tmp_path, "2025-06,LUXEED,deliveries,,7911", "2025-06,LUXEED,deliveries,,5000")
     rep = reconciliation_report(data_dir=data)
     row = _row(rep, "brands_vs_alliance", "HIMA", D(2025, 6, 1))
     assert row["status"] == "flagged" and row["diff"] == -2911
@@ -56,6 +56,6 @@ def test_a_gap_beyond_tolerance_is_flagged_then_excused_by_a_documented_exceptio
 
 
 def test_parts_exceeding_the_whole_are_flagged_even_when_incomplete(tmp_path):
-    data = _fixture_with(tmp_path, "2025-06,AITO_M8,deliveries,29836", "2025-06,AITO_M8,deliveries,39836")
+    data = _fixture_with(tmp_path, "2025-06,AITO_M8,deliveries,,29836", "2025-06,AITO_M8,deliveries,,39836")
     rep = reconciliation_report(data_dir=data)
     assert _row(rep, "models_vs_brand", "AITO", D(2025, 6, 1))["status"] == "flagged"

@@ -86,7 +86,7 @@ def test_failed_load_leaves_earlier_results_untouched(tmp_path):
     shutil.copytree(GOOD, data)
     before = ha.load("volumes", data_dir=data)
     with open(data / "volumes" / "fixture.csv", "a", encoding="utf-8") as fh:
-        fh.write("2025-04,HIMA,deliveries,-1,exact,,fx-hima-2025-06,true,\n")
+        fh.write("2025-04,HIMA,deliveries,,-1,exact,,fx-hima-2025-06,true,\n")
     with pytest.raises(ha.DataValidationError):
         ha.load("volumes", data_dir=data)
     assert before.height == 8  # the frame an analyst already holds is unchanged
