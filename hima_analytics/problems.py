@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .errors import HimaError
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -23,7 +25,7 @@ class Problem:
         return f"{where}:{col} expected {self.expected}; got {self.got}.{hint}"
 
 
-class DataValidationError(ValueError):
+class DataValidationError(HimaError, ValueError):
     """Raised when curated data fails validation. Nothing is loaded when this is raised.
 
     ``problems`` holds every defect found, not only the first.

@@ -82,7 +82,7 @@ def test_ttm_needs_four_consecutive_quarters():
 
 def test_trailing_sum_counts_nulls_as_missing():
     df = monthly({(2025, 1): 1, (2025, 2): None, (2025, 3): 3, (2025, 4): 4, (2025, 5): 5})
-    assert trailing_sum(df, window_months=3)["sum_3m"].to_list() == [None, None, None, None, 12]
+    assert trailing_sum(df, window=3)["sum_3m"].to_list() == [None, None, None, None, 12]
 
 
 def test_growth_rate_and_cagr():

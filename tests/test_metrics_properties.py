@@ -22,7 +22,7 @@ volumes = st.lists(st.integers(min_value=0, max_value=200_000), min_size=2, max_
 def test_shares_of_a_whole_sum_to_one(values):
     df = pl.DataFrame({"month": [dt.date(2025, 1, 1)] * len(values), "entity": [f"B{i}" for i in range(len(values))],
                        "value": values})
-    shares = df.select(share_of_total(over="month"))["value"]
+    shares = share_of_total(df, period="month")["share"]
     if sum(values) == 0:
         assert shares.null_count() == len(values)
     else:
@@ -52,6 +52,6 @@ def test_shuffling_rows_changes_nothing(order, values):
 def test_scaling_revenue_and_cost_leaves_the_margin_unchanged(revenue, cost, k):
     base = pl.DataFrame({"revenue": [revenue], "cost": [cost]})
     scaled = base.select(pl.all() * k)
-    m1 = base.select(gross_margin(cost_of_sales="cost", gross_profit=None))["revenue"][0]
-    m2 = scaled.select(gross_margin(cost_of_sales="cost", gross_profit=None))["revenue"][0]
+    m1 = base.select(gross_margin(cost_of_sales="cost", gross_profit=None))["gross_margin"][0]
+    m2 = scaled.select(gross_margin(cost_of_sales="cost", gross_profit=None))["gross_margin"][0]
     assert m2 == pytest.approx(m1, rel=1e-9, abs=1e-12)

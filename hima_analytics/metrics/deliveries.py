@@ -2,7 +2,10 @@
 peak month and run-rate.
 
 Every function matches months by date. A missing month makes any figure that would need it
-null (a YTD total with a hole in it is not a YTD total); nothing is filled.
+null (a YTD total with a hole in it is not a YTD total); nothing is filled. Measures,
+perimeters and units are part of each series (:func:`~.series.series_keys`), and when the frame
+has a ``qualifier`` column each result gets ``<name>_qualifier`` by the sum rule of
+:mod:`~.qualifiers` (a total with a lower bound in it is a lower bound).
 For MoM and YoY, see :func:`hima_analytics.metrics.growth.mom` and ``yoy``.
 """
 
@@ -12,13 +15,15 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from ._checks import as_list, require_columns, require_unique
 from .growth import trailing_sum
+from .qualifiers import POINTS, bounded_value, direction, qualifier_of_sum
+from .series import as_list, has_qualifier, require_columns, require_unique, series_keys
 
-
-def rolling_sum(df: pl.DataFrame, *, window: int, value: str = "value", month: str = "month",
-                by: str | Sequence[str] | None = ("entity",), name: str | None = None) -> pl.DataFrame:
-    """Sum of the last ``window`` months (e.g. 3, 6 or 12), null unless all are present.
+def rolling_sum(df: pl.DataFrame, *, window: int, value: str = "value", period: str = "month",
+                by: str | Sequence[str] | None = ("entity",), name: str | None = None,
+                qualifier: str = "qualifier") -> pl.DataFrame:
+    """Sum of the last ``window`` months (e.g. 3, 6 or 12), null unless all are present; named
+    ``sum_<window>m``.
 
     >>> import datetime as dt, polars as pl
     >>> df = pl.DataFrame({"entity": ["A"] * 3, "month": [dt.date(2025, m, 1) for m in (1, 2, 3)],
@@ -26,13 +31,15 @@ def rolling_sum(df: pl.DataFrame, *, window: int, value: str = "value", month: s
     >>> rolling_sum(df, window=3)["sum_3m"].to_list()
     [None, None, 60]
     """
-    return trailing_sum(df, window_months=window, value=value, period=month, by=by,
-                        name=name or f"sum_{window}m")
+    return trailing_sum(df, window=window, value=value, period=period, by=by,
+                        name=name or f"sum_{window}m", qualifier=qualifier)
 
 
-def rolling_mean(df: pl.DataFrame, *, window: int, value: str = "value", month: str = "month",
-                 by: str | Sequence[str] | None = ("entity",), name: str | None = None) -> pl.DataFrame:
-    """Mean of the last ``window`` months: ``sum_{window}m / window``, null unless all present.
+def rolling_mean(df: pl.DataFrame, *, window: int, value: str = "value", period: str = "month",
+                 by: str | Sequence[str] | None = ("entity",), name: str | None = None,
+                 qualifier: str = "qualifier") -> pl.DataFrame:
+    """Mean of the last ``window`` months: ``sum_{window}m / window``, null unless all present;
+    named ``mean_<window>m``. A mean over bounds is a bound (its qualifier says so).
 
     >>> import datetime as dt, polars as pl
     >>> df = pl.DataFrame({"entity": ["A"] * 3, "month": [dt.date(2025, m, 1) for m in (1, 2, 3)],
@@ -41,12 +48,14 @@ def rolling_mean(df: pl.DataFrame, *, window: int, value: str = "value", month: 
     [None, None, 20.0]
     """
     out_name = name or f"mean_{window}m"
-    out = rolling_sum(df, window=window, value=value, month=month, by=by, name="_rsum")
-    return out.with_columns((pl.col("_rsum") / window).alias(out_name)).drop("_rsum")
+    out = rolling_sum(df, window=window, value=value, period=period, by=by, name="_rsum", qualifier=qualifier)
+    out = out.with_columns((pl.col("_rsum") / window).alias(out_name)).drop("_rsum")
+    return out.rename({"_rsum_qualifier": f"{out_name}_qualifier"}) if "_rsum_qualifier" in out.columns else out
 
 
-def run_rate(df: pl.DataFrame, *, window: int = 3, value: str = "value", month: str = "month",
-             by: str | Sequence[str] | None = ("entity",), name: str = "run_rate") -> pl.DataFrame:
+def run_rate(df: pl.DataFrame, *, window: int = 3, value: str = "value", period: str = "month",
+             by: str | Sequence[str] | None = ("entity",), name: str = "run_rate",
+             qualifier: str = "qualifier") -> pl.DataFrame:
     """Annualised run-rate: ``12 * mean(last window months)`` in vehicles per year.
 
     >>> import datetime as dt, polars as pl
@@ -55,12 +64,27 @@ def run_rate(df: pl.DataFrame, *, window: int = 3, value: str = "value", month: 
     >>> run_rate(df)["run_rate"].to_list()
     [None, None, 540000.0]
     """
-    out = rolling_mean(df, window=window, value=value, month=month, by=by, name="_rmean")
-    return out.with_columns((pl.col("_rmean") * 12).alias(name)).drop("_rmean")
+    out = rolling_mean(df, window=window, value=value, period=period, by=by, name="_rmean", qualifier=qualifier)
+    out = out.with_columns((pl.col("_rmean") * 12).alias(name)).drop("_rmean")
+    return out.rename({"_rmean_qualifier": f"{name}_qualifier"}) if "_rmean_qualifier" in out.columns else out
 
 
-def ytd(df: pl.DataFrame, *, value: str = "value", month: str = "month",
-        by: str | Sequence[str] | None = ("entity",), name: str = "ytd") -> pl.DataFrame:
+def _running_qualifier(q: str) -> pl.Expr:
+    """The sum rule over a running total (use with ``.over(keys, order_by=...)``)."""
+    d = direction(q)
+    rank = pl.col(q).cast(pl.String).replace_strict({p: i for i, p in enumerate(POINTS)}, default=None,
+                                                    return_dtype=pl.Int8)
+    up, down = (d == 1).cast(pl.Int32).cum_sum() > 0, (d == -1).cast(pl.Int32).cum_sum() > 0
+    worst = rank.cum_max()
+    out = pl.lit(None, dtype=pl.String)
+    for i, p in enumerate(POINTS):
+        out = pl.when(worst == i).then(pl.lit(p)).otherwise(out)
+    return (pl.when(up & down).then(pl.lit(None, dtype=pl.String)).when(up).then(pl.lit("over"))
+            .when(down).then(pl.lit("under")).otherwise(out))
+
+
+def ytd(df: pl.DataFrame, *, value: str = "value", period: str = "month",
+        by: str | Sequence[str] | None = ("entity",), name: str = "ytd", qualifier: str = "qualifier") -> pl.DataFrame:
     """Year-to-date total: ``sum(value[Jan .. t])``, null from the first missing month of the
     year onward (a month absent or null makes the YTD unknown, not smaller).
 
@@ -69,21 +93,32 @@ def ytd(df: pl.DataFrame, *, value: str = "value", month: str = "month",
     ...     "month": [dt.date(2025, m, 1) for m in (1, 2, 4, 5)], "value": [10, 20, 40, 50]})
     >>> ytd(df)["ytd"].to_list()
     [10, 30, None, None]
+
+    A lower bound in the year makes the YTD a lower bound from that month on:
+
+    >>> q = df.head(2).with_columns(pl.Series("qualifier", ["exact", "over"]))
+    >>> ytd(q).select("ytd", "ytd_qualifier").rows()
+    [(10, 'exact'), (30, 'over')]
     """
-    keys = as_list(by)
-    require_columns(df, [*keys, month, value], name)
-    require_unique(df, [*keys, month], name)
-    year = pl.col(month).dt.year()
+    keys = series_keys(df, by)
+    require_columns(df, [*keys, period, value], name)
+    require_unique(df, [*keys, period], name)
+    year = pl.col(period).dt.year()
     window = [*keys, year]
-    seen = pl.col(value).is_not_null().cum_sum().over(window, order_by=month)
-    total = pl.col(value).cum_sum().over(window, order_by=month)
-    return df.with_columns(
-        pl.when(seen.cast(pl.Int32) == pl.col(month).dt.month().cast(pl.Int32)).then(total).alias(name)
-    ).sort([*keys, month])
+    seen = pl.col(value).is_not_null().cum_sum().over(window, order_by=period)
+    total = pl.col(value).cum_sum().over(window, order_by=period)
+    complete = seen.cast(pl.Int32) == pl.col(period).dt.month().cast(pl.Int32)
+    if not has_qualifier(df, qualifier):
+        return df.with_columns(pl.when(complete).then(total).alias(name)).sort([*keys, period])
+    q = pl.when(complete).then(_running_qualifier(qualifier).over(window, order_by=period))
+    return (df.with_columns(q.alias(f"{name}_qualifier"))
+            .with_columns(bounded_value(pl.when(complete).then(total), f"{name}_qualifier").alias(name))
+            .select(*[c for c in df.columns], name, f"{name}_qualifier").sort([*keys, period]))
 
 
-def cumulative(df: pl.DataFrame, *, value: str = "value", month: str = "month",
-               by: str | Sequence[str] | None = ("entity",), name: str = "cumulative") -> pl.DataFrame:
+def cumulative(df: pl.DataFrame, *, value: str = "value", period: str = "month",
+               by: str | Sequence[str] | None = ("entity",), name: str = "cumulative",
+               qualifier: str = "qualifier") -> pl.DataFrame:
     """Cumulative total since each series' first month, null from the first gap onward.
 
     Formula: ``sum(value[first .. t])`` while every month from the first to ``t`` is present.
@@ -94,22 +129,30 @@ def cumulative(df: pl.DataFrame, *, value: str = "value", month: str = "month",
     >>> cumulative(df)["cumulative"].to_list()
     [5, 12, None]
     """
-    keys = as_list(by)
-    require_columns(df, [*keys, month, value], name)
-    require_unique(df, [*keys, month], name)
+    keys = series_keys(df, by)
+    require_columns(df, [*keys, period, value], name)
+    require_unique(df, [*keys, period], name)
     over = keys or None
-    first = pl.col(month).min().over(over) if over else pl.col(month).min()
-    elapsed = (pl.col(month).dt.year() - first.dt.year()) * 12 + pl.col(month).dt.month().cast(pl.Int32) \
+    first = pl.col(period).min().over(over) if over else pl.col(period).min()
+    elapsed = (pl.col(period).dt.year() - first.dt.year()) * 12 + pl.col(period).dt.month().cast(pl.Int32) \
         - first.dt.month().cast(pl.Int32) + 1
     seen = pl.col(value).is_not_null().cum_sum()
     total = pl.col(value).cum_sum()
+    running_q = _running_qualifier(qualifier) if has_qualifier(df, qualifier) else None
     if over:
-        seen, total = seen.over(over, order_by=month), total.over(over, order_by=month)
-    return df.sort([*keys, month]).with_columns(
-        pl.when(seen.cast(pl.Int32) == elapsed.cast(pl.Int32)).then(total).alias(name))
+        seen, total = seen.over(over, order_by=period), total.over(over, order_by=period)
+        if running_q is not None:
+            running_q = running_q.over(over, order_by=period)
+    complete = seen.cast(pl.Int32) == elapsed.cast(pl.Int32)
+    ordered = df.sort([*keys, period])
+    if running_q is None:
+        return ordered.with_columns(pl.when(complete).then(total).alias(name))
+    return (ordered.with_columns(pl.when(complete).then(running_q).alias(f"{name}_qualifier"))
+            .with_columns(bounded_value(pl.when(complete).then(total), f"{name}_qualifier").alias(name))
+            .select(*df.columns, name, f"{name}_qualifier"))
 
 
-def months_since_launch(df: pl.DataFrame, *, month: str = "month", by: str | Sequence[str] | None = ("entity",),
+def months_since_launch(df: pl.DataFrame, *, period: str = "month", by: str | Sequence[str] | None = ("entity",),
                         launch: str | None = None, name: str = "months_since_launch") -> pl.DataFrame:
     """Months elapsed since launch, for ramp curves: 0 in the launch month, 1 the month after.
 
@@ -121,30 +164,50 @@ def months_since_launch(df: pl.DataFrame, *, month: str = "month", by: str | Seq
     >>> months_since_launch(df)["months_since_launch"].to_list()
     [0, 11]
     """
-    keys = as_list(by)
-    require_columns(df, [*keys, month, *([launch] if launch else [])], name)
-    start = pl.col(launch) if launch else (pl.col(month).min().over(keys) if keys else pl.col(month).min())
-    diff = (pl.col(month).dt.year().cast(pl.Int32) - start.dt.year().cast(pl.Int32)) * 12 + (
-        pl.col(month).dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32))
-    return df.with_columns(diff.alias(name)).sort([*keys, month])
+    keys = series_keys(df, by)
+    require_columns(df, [*keys, period, *([launch] if launch else [])], name)
+    start = pl.col(launch) if launch else (pl.col(period).min().over(keys) if keys else pl.col(period).min())
+    diff = (pl.col(period).dt.year().cast(pl.Int32) - start.dt.year().cast(pl.Int32)) * 12 + (
+        pl.col(period).dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32))
+    return df.with_columns(diff.alias(name)).sort([*keys, period])
 
 
-def peak_month(df: pl.DataFrame, *, value: str = "value", month: str = "month",
-               by: str | Sequence[str] | None = ("entity",)) -> pl.DataFrame:
+def peak_month(df: pl.DataFrame, *, value: str = "value", period: str = "month",
+               by: str | Sequence[str] | None = ("entity",), qualifier: str = "qualifier") -> pl.DataFrame:
     """One row per series: the month with the highest value (earliest on ties) and that value.
+
+    With a qualifier column, adds ``peak_qualifier`` (the peak figure's own) and
+    ``peak_certain``: False when another month is a lower bound ("over") that could exceed the
+    peak, or the peak itself is an upper bound, so that "the strongest month" is not known.
 
     >>> import datetime as dt, polars as pl
     >>> df = pl.DataFrame({"entity": ["A"] * 3, "month": [dt.date(2025, m, 1) for m in (1, 2, 3)],
     ...                    "value": [5, 9, 9]})
     >>> peak_month(df).row(0)
     ('A', datetime.date(2025, 2, 1), 9)
+    >>> b = df.with_columns(pl.Series("qualifier", ["over", "exact", "exact"]))
+    >>> peak_month(b).select("peak_value", "peak_certain").row(0)
+    (9, False)
     """
-    keys = as_list(by)
-    require_columns(df, [*keys, month, value], "peak_month")
-    ranked = df.filter(pl.col(value).is_not_null()).sort([*keys, value, month], descending=[False] * len(keys) + [True, False])
-    return ranked.group_by(keys, maintain_order=True).first().select(
-        *keys, pl.col(month).alias("peak_month"), pl.col(value).alias("peak_value")
-    ).sort(keys)
+    keys = series_keys(df, by)
+    require_columns(df, [*keys, period, value], "peak_month")
+    known = df.filter(pl.col(value).is_not_null())
+    ranked = known.sort([*keys, value, period], descending=[False] * len(keys) + [True, False])
+    qualified = has_qualifier(df, qualifier)
+    out = ranked.group_by(keys, maintain_order=True).first().select(
+        *keys, pl.col(period).alias("peak_month"), pl.col(value).alias("peak_value"),
+        *([pl.col(qualifier).cast(pl.String).alias("peak_qualifier")] if qualified else []))
+    if not qualified:
+        return out.sort(keys)
+    rivals = known.join(out.select(*keys, "peak_month"), on=keys).filter(
+        (pl.col(period) != pl.col("peak_month")) & (pl.col(qualifier).cast(pl.String) == "over"))
+    doubtful = rivals.group_by(keys).len().select(*keys, pl.lit(True).alias("_doubt")) if keys else \
+        pl.DataFrame({"_doubt": [True] * min(1, rivals.height)})
+    joined = out.join(doubtful, on=keys, how="left") if keys else out.with_columns(
+        pl.lit(bool(doubtful.height)).alias("_doubt"))
+    return joined.with_columns(
+        (~pl.col("_doubt").fill_null(False) & (pl.col("peak_qualifier") != "under")).alias("peak_certain")
+    ).drop("_doubt").sort(keys)
 
 
 def monthly_totals(source: pl.DataFrame | pl.LazyFrame, *, date: str = "date", by: str = "brand",

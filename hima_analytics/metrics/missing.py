@@ -11,19 +11,20 @@ from collections.abc import Sequence
 
 import polars as pl
 
-from ._checks import as_list, require_columns, require_unique
+from .series import require_columns, require_unique, series_keys
 
 
 def complete_months(
     df: pl.DataFrame,
     *,
-    month: str = "month",
+    period: str = "month",
     by: str | Sequence[str] | None = ("entity",),
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> pl.DataFrame:
-    """Every month from ``start`` (default: the group's first month) to ``end`` (default: its
-    last) for each group in ``by``, with nulls in all other columns where a month is missing.
+    """Every month from ``start`` (default: the series' first month) to ``end`` (default: its
+    last) for each series, with nulls in all other columns where a month is missing. A series
+    is ``by`` plus the frame's measure, perimeter and unit columns.
 
     Months are first-of-month ``Date`` values. Rows come back sorted by ``by`` then month.
 
@@ -33,7 +34,8 @@ def complete_months(
     >>> complete_months(df)["value"].to_list()
     [10, None, 30]
     """
-    keys = as_list(by)
+    keys = series_keys(df, by)
+    month = period
     require_columns(df, [*keys, month], "complete_months")
     require_unique(df, [*keys, month], "complete_months")
     lo = pl.lit(start, dtype=pl.Date) if start else pl.col(month).min()
@@ -50,7 +52,7 @@ def complete_months(
 def missing_months(
     df: pl.DataFrame,
     *,
-    month: str = "month",
+    period: str = "month",
     value: str = "value",
     by: str | Sequence[str] | None = ("entity",),
     start: dt.date | None = None,
@@ -64,6 +66,6 @@ def missing_months(
     >>> missing_months(df)["month"].to_list()
     [datetime.date(2025, 2, 1)]
     """
-    keys = as_list(by)
-    full = complete_months(df, month=month, by=keys, start=start, end=end)
-    return full.filter(pl.col(value).is_null()).select(*keys, month)
+    keys = series_keys(df, by)
+    full = complete_months(df, period=period, by=keys, start=start, end=end)
+    return full.filter(pl.col(value).is_null()).select(*keys, period)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from ..metrics._checks import require_columns, require_unique
+from ..metrics.series import require_columns, require_unique
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Literal
 
 import polars as pl
 
-from ..metrics._checks import require_columns
+from ..metrics.series import require_columns
 from ._series import _ym, clean_series, month_index
 
 Shape = Literal["step", "pulse"]

@@ -9,7 +9,7 @@ from typing import Literal
 
 import polars as pl
 
-from ..metrics._checks import require_columns
+from ..metrics.series import require_columns
 
 PeriodType = Literal["Q", "H", "9M", "FY"]
 
