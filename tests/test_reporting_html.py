@@ -21,7 +21,7 @@ import nbformat
 import pytest
 
 from hima_analytics.reporting import html as report_html
-from hima_analytics.reporting import renderer
+from hima_analytics.display import renderer
 from hima_analytics.reporting.determinism import normalise_notebook, write_notebook
 from hima_analytics.reporting.html import footer_html, notebook_to_html
 
@@ -31,7 +31,7 @@ CHART_CODE = '''\
 import altair as alt
 import polars as pl
 from great_tables import GT
-from hima_analytics.reporting import renderer
+from hima_analytics.display import renderer
 
 renderer.enable(mode)
 df = pl.DataFrame({"month": ["2025-01", "2025-02", "2025-03"], "deliveries": [31_000, 28_500, 41_200],

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .determinism import write_atomic
-from .renderer import EMBED_MARKER, Mode, resolve_mode
+from ..display.renderer import EMBED_MARKER, Mode, resolve_mode
 
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
@@ -76,7 +76,7 @@ def vega_bundle(cache: str | os.PathLike[str] | None = None) -> str:
     returned."""
     import vl_convert as vlc
 
-    from .renderer import vegalite_version
+    from ..display.renderer import vegalite_version
 
     vl = vegalite_version()
     path = cache_dir(cache) / f"vega-bundle-vlconvert{vlc.__version__}-vl{vl or 'latest'}.js"
@@ -254,7 +254,7 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
         raise ValueError(
             f"the page would load {len(remote)} resource(s) from the network, e.g. {remote[0][:200]!r}; "
             "expected a self-contained page. Hint: enable the report renderer "
-            "(hima_analytics.reporting.renderer.enable()) instead of altair's CDN renderers, embed "
+            "(hima_analytics.display.renderer.enable()) instead of altair's CDN renderers, embed "
             "images as data: URIs and use system fonts, not web fonts."
         )
     head_end = body.find("</head>")

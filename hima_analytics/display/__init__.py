@@ -1,0 +1,44 @@
+"""Display: everything a report shows, in one place.
+
+- :mod:`~.charts` and :mod:`~.tables`: the house style, showing bounds as bounds and gaps as
+  gaps;
+- :mod:`~.formatting`: numbers, bounds and periods as text;
+- :mod:`~.text`: narrative from literal templates with escaped fields and cited figures;
+- :mod:`~.figures`: a figure with its sources line and CSV download;
+- :mod:`~.names`: display names for ids and vocabulary values;
+- :mod:`~.renderer`: the offline altair renderers used by the report build.
+
+Report notebooks import it as ``from hima_analytics import display as hd``.
+"""
+
+from __future__ import annotations
+
+from .charts import band_forecast, bars, monthly_bars, monthly_lines, ramp_curves, theme
+from .figures import show, sources_html
+from .formatting import (fmt_date, fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period, fmt_pp, fmt_q,
+                         fmt_value)
+from .names import name_of
+from .tables import Col, table
+from .text import Text, bullets, cite, key_points, md, text
+
+__all__ = [
+    "Col", "Text", "band_forecast", "bars", "bullets", "cite", "fmt_date", "fmt_int", "fmt_money", "fmt_month",
+    "fmt_pct", "fmt_period", "fmt_pp", "fmt_q", "fmt_value", "key_points", "md", "monthly_bars", "monthly_lines",
+    "name_of", "ramp_curves", "setup", "show", "sources_html", "table", "text", "theme",
+]
+
+
+def setup(mode: str | None = None) -> None:
+    """Prepare display in a kernel: the house chart theme, the report renderer when the build
+    asks for one (``$HIMA_REPORT_MODE``), and quiet Polars reprs."""
+    import os
+
+    import polars as pl
+
+    from . import renderer
+
+    theme()
+    pl.Config.set_tbl_hide_dataframe_shape(True)
+    wanted = mode or os.environ.get(renderer.MODE_ENV)
+    if wanted:
+        renderer.enable(wanted)  # type: ignore[arg-type]

@@ -1,0 +1,165 @@
+"""A figure on the page: the chart or table, one sources line, and the data behind it as a
+download.
+
+Every piece of data text that reaches the page is escaped here; links are http(s) only; the
+CSV download neutralises cells a spreadsheet would read as a formula (OWASP: a text cell that
+starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading apostrophe).
+Numbers stay numbers.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import polars as pl
+
+from . import formatting as fmt
+
+__all__ = ["SOURCES_SHOWN", "csv_bytes", "csv_link", "downloads", "neutralise_formulas", "safe_url", "show",
+           "sources_html"]
+
+SOURCES_SHOWN = 6
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Every download offered on the page so far, by name (for the workbook and the checks).
+_DOWNLOADS: dict[str, pl.DataFrame] = {}
+
+
+def safe_url(url: str | None) -> str | None:
+    """``url`` if it is an http(s) address, else None (a ``javascript:`` or ``data:`` link is
+    never written into a page).
+
+    >>> safe_url("https://cnevpost.com/x"), safe_url("javascript:alert(1)"), safe_url(" JaVaScRiPt:x")
+    ('https://cnevpost.com/x', None, None)
+    """
+    if not url:
+        return None
+    u = url.strip()
+    return u if re.match(r"^https?://[^\s]+$", u, flags=re.IGNORECASE) else None
+
+
+def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
+
+    >>> neutralise_formulas(pl.DataFrame({"t": ["=1+1", "@SUM(A1)", "ok", "-2"], "n": [-1, 2, 3, 4]})).rows()
+    [("'=1+1", -1), ("'@SUM(A1)", 2), ('ok', 3), ("'-2", 4)]
+    """
+    text_cols = [c for c, t in df.schema.items() if t in (pl.String, pl.Categorical) or isinstance(t, pl.Enum)]
+    pattern = "^[" + re.escape("".join(_FORMULA_START)) + "]"
+    return df.with_columns(
+        pl.when(pl.col(c).cast(pl.String).str.contains(pattern))
+        .then(pl.lit("'") + pl.col(c).cast(pl.String)).otherwise(pl.col(c).cast(pl.String)).alias(c)
+        for c in text_cols
+    )
+
+
+def csv_bytes(df: pl.DataFrame) -> bytes:
+    """The frame as the CSV a reader downloads: UTF-8, formula cells neutralised, lists joined."""
+    flat = df.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join(";")
+                           for c, t in df.schema.items() if isinstance(t, pl.List))
+    return neutralise_formulas(flat).write_csv().encode("utf-8")
+
+
+def _safe_name(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("_") or "data"
+
+
+def csv_link(df: pl.DataFrame, name: str) -> str:
+    """A link that downloads ``df`` as CSV from inside the page (a data: URI; no request)."""
+    safe = _safe_name(name)
+    payload = base64.b64encode(csv_bytes(df)).decode("ascii")
+    return (f'<p class="hima-download"><a download="{safe}.csv" data-download="{safe}" '
+            f'href="data:text/csv;base64,{payload}">Download the data behind this figure '
+            f"({html.escape(safe)}.csv, {df.height} rows)</a></p>")
+
+
+def downloads() -> dict[str, pl.DataFrame]:
+    """The downloads shown so far in this kernel, by name."""
+    return dict(_DOWNLOADS)
+
+
+def _sources_for(ids: Iterable[str]) -> pl.DataFrame:
+    from ..catalog import load
+
+    wanted = sorted(set(i for i in ids if i))
+    return load("sources").filter(pl.col("source_id").is_in(wanted)).sort("publisher", "published", "source_id")
+
+
+def _source_ids(frames: Sequence[pl.DataFrame]) -> list[str]:
+    ids: list[str] = []
+    for f in frames:
+        for col in [c for c in f.columns if c == "source_id" or c.startswith("source_id_")]:
+            s = f[col]
+            if isinstance(s.dtype, pl.List):
+                s = s.explode()
+            ids += [i for part in s.drop_nulls().cast(pl.String).to_list() for i in part.split(";") if i]
+    return ids
+
+
+def sources_html(*frames: pl.DataFrame, note: str | None = None) -> str:
+    """One sources line for the figures in ``frames`` (any ``source_id`` or ``source_id_*``
+    column): each source's publisher and date, linked to its page when the address is http(s);
+    seeds by file name; the tier when it is not a major outlet. All text is escaped."""
+    rows = _sources_for(_source_ids(frames))
+    parts = []
+    for r in rows.iter_rows(named=True):
+        tier = r.get("tier")
+        tag = " (primary)" if tier == "primary" else " (aggregator)" if tier == "aggregator" else ""
+        label = html.escape(f"{r['publisher']}, {fmt.fmt_date(r['published']) if r['published'] else 'undated'}{tag}")
+        url = safe_url(r["url"])
+        if url:
+            parts.append(f'<a href="{html.escape(url, quote=True)}" title="{html.escape(r["title"], quote=True)}" '
+                         f'rel="noopener noreferrer">{label}</a>')
+        elif r["seed_file"]:
+            parts.append(f"{label} (seed {html.escape(r['seed_file'])})")
+        else:
+            parts.append(label)
+    more = f" {html.escape(note)}" if note else ""
+    if not parts:
+        return f'<p class="hima-sources"><strong>Sources</strong>: no sourced figures in this view.{more}</p>'
+    if len(parts) <= SOURCES_SHOWN:
+        return f'<p class="hima-sources"><strong>Sources</strong> ({len(parts)}): {"; ".join(parts)}.{more}</p>'
+    head, rest = parts[:SOURCES_SHOWN], parts[SOURCES_SHOWN:]
+    return (f'<div class="hima-sources"><p><strong>Sources</strong> ({len(parts)}): {"; ".join(head)}; …{more}</p>'
+            f'<details><summary>All {len(parts)} sources</summary><p>{"; ".join(rest)}.</p></details></div>')
+
+
+def _is_chart(figure: Any) -> bool:
+    return type(figure).__module__.startswith("altair")
+
+
+def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.DataFrame] | None = None,
+         note: str | None = None, empty: str = "No published figures for this view.",
+         value: str | None = None) -> None:
+    """Display a chart or table, then its sources line and a CSV download of ``data``.
+
+    The sources line lists the sources of ``sources`` (default: of ``data`` itself); an empty
+    list means the figure summarises the whole catalog and gets ``note`` instead of a list.
+
+    When ``data`` has no rows, or a chart's values (``value``, default the ``value`` column
+    when there is one) are all missing, the figure is replaced by the ``empty`` note: a chart
+    without marks would suggest zeros where nothing was published. A table with rows is always
+    shown.
+    """
+    from IPython.display import HTML, display
+
+    col = value or ("value" if "value" in data.columns else None)
+    blank = data.height == 0 or figure is None or (
+        _is_chart(figure) and col is not None and col in data.columns and data[col].drop_nulls().len() == 0)
+    if blank:
+        display(HTML(f'<p class="hima-empty"><em>{html.escape(empty)}</em></p>'))
+        return
+    safe = _safe_name(name)
+    if safe in _DOWNLOADS and not _DOWNLOADS[safe].equals(data):
+        raise ValueError(f"show(): a different download named {safe!r} is already on this page; "
+                         "give each figure its own name.")
+    _DOWNLOADS[safe] = data
+    display(figure)
+    if sources is not None and len(sources) == 0:
+        line = f'<p class="hima-sources">{html.escape(note or "")}</p>' if note else ""
+    else:
+        line = sources_html(*(sources if sources is not None else [data]), note=note)
+    display(HTML(line + csv_link(data, name)))

@@ -1,0 +1,61 @@
+"""Display names for ids in the data: makers, brands, models and companies by their names
+(HIMA brands with the Chinese name first), and vocabulary values by their labels."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .. import vocabulary
+
+__all__ = ["label_column", "name_of", "names"]
+
+#: Columns whose values are entity, company or subject ids.
+ID_COLUMNS = ("entity", "subject", "company", "parent", "top1_entity", "brand", "maker", "target")
+#: Columns whose values come from a closed or open vocabulary, and which one.
+VOCABULARY_COLUMNS = {"measure": "measure", "qualifier": "qualifier", "perimeter": "perimeter", "tier": "tier",
+                      "powertrain": "powertrain", "level": "level", "period_type": "period_type",
+                      "segment": "segment", "event_type": "event_type", "metric": "metric"}
+
+
+def names() -> dict[str, str]:
+    """Display name by entity or company id, from the catalog (cached with it)."""
+    from ..catalog import load_catalog
+
+    cat = load_catalog()
+    return _names(cat.fingerprint, cat)
+
+
+_CACHE: dict[str, dict[str, str]] = {}
+
+
+def _names(fingerprint: str, cat) -> dict[str, str]:
+    if fingerprint not in _CACHE:
+        _CACHE.clear()
+        _CACHE[fingerprint] = vocabulary.entity_labels(cat.frame("entities"), cat.frame("companies"))
+    return _CACHE[fingerprint]
+
+
+def name_of(entity: object) -> str:
+    """The display name of one id (the id itself, humanised, if it is not in the catalog).
+
+    >>> name_of("AITO"), name_of("LI_AUTO"), name_of("AITO_M9")
+    ('问界 AITO', 'Li Auto', 'AITO M9')
+    """
+    if entity is None:
+        return ""
+    return names().get(str(entity), vocabulary.humanize(str(entity)))
+
+
+def label_column(df: pl.DataFrame, column: str) -> pl.Expr:
+    """An expression giving ``column`` as display text: names for id columns, labels for
+    vocabulary columns, the value itself otherwise."""
+    c = pl.col(column).cast(pl.String)
+    if column in ID_COLUMNS:
+        values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
+        return c.replace_strict({v: name_of(v) for v in values}, default=None, return_dtype=pl.String).alias(column)
+    if column in VOCABULARY_COLUMNS:
+        voc = VOCABULARY_COLUMNS[column]
+        values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
+        mapping = {v: vocabulary.label(voc, v) for v in values}
+        return c.replace_strict(mapping, default=None, return_dtype=pl.String).alias(column)
+    return c.alias(column)
