@@ -23,8 +23,9 @@ MEASURES = ("deliveries", "wholesale", "retail", "registrations", "production")
 #: What a figure covers. ``all`` (the default for an empty cell) is everything the entity or
 #: company reports under that measure or metric; the others are narrower perimeters of it:
 #: ``nev`` new-energy vehicles only (no ICE cars), ``passenger`` passenger vehicles only (no
-#: commercial vehicles), ``domestic`` the China market only (no exports).
-PERIMETERS = ("all", "nev", "passenger", "domestic")
+#: commercial vehicles), ``domestic`` the China market only (no exports), and ``bev``,
+#: ``erev``, ``phev`` one powertrain only (a published powertrain split of the entity's figure).
+PERIMETERS = ("all", "nev", "passenger", "domestic", "bev", "erev", "phev")
 DEFAULT_PERIMETER = "all"
 QUALIFIERS = ("exact", "about", "over", "under", "rounded")
 #: How close a source is to the figure's origin: ``primary`` (the maker's or issuer's own

@@ -38,6 +38,9 @@ PERIMETERS = {
     "nev": "new-energy vehicles only",
     "passenger": "passenger vehicles only",
     "domestic": "China only (no exports)",
+    "bev": "battery-electric only",
+    "erev": "range-extender only",
+    "phev": "plug-in hybrid only",
 }
 TIERS = {"primary": "Primary (maker, issuer or CPCA)", "major": "Major outlet", "aggregator": "Aggregator or repost"}
 POWERTRAINS = {"BEV": "Battery-electric (BEV)", "EREV": "Range extender (EREV)", "PHEV": "Plug-in hybrid (PHEV)",
@@ -212,5 +215,8 @@ def entity_labels(entities, companies=None) -> dict[str, str]:
             out[str(row[0])] = row[1]
     for e, level, name, zh, parent in entities.select("entity", "level", "name", "name_zh", "parent").iter_rows():
         hima_brand = str(level) == "brand" and str(parent) == "HIMA"
-        out[str(e)] = f"{zh} {name}" if hima_brand and zh and HIMA_ZH_FIRST else name
+        if str(level) == "alliance":
+            out[str(e)] = f"{zh} {e}" if zh and HIMA_ZH_FIRST else str(e)
+        else:
+            out[str(e)] = f"{zh} {name}" if hima_brand and zh and HIMA_ZH_FIRST else name
     return out

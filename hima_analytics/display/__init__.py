@@ -19,10 +19,10 @@ from .formatting import (fmt_date, fmt_int, fmt_money, fmt_month, fmt_pct, fmt_p
                          fmt_value)
 from .names import name_of
 from .tables import Col, table
-from .text import Text, bullets, cite, key_points, md, text
+from .text import Text, bullets, cite, count, key_points, md, text
 
 __all__ = [
-    "Col", "Text", "band_forecast", "bars", "bullets", "cite", "fmt_date", "fmt_int", "fmt_money", "fmt_month",
+    "Col", "Text", "band_forecast", "bars", "bullets", "cite", "count", "fmt_date", "fmt_int", "fmt_money", "fmt_month",
     "fmt_pct", "fmt_period", "fmt_pp", "fmt_q", "fmt_value", "key_points", "md", "monthly_bars", "monthly_lines",
     "name_of", "ramp_curves", "setup", "show", "sources_html", "table", "text", "theme",
 ]

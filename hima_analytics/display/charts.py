@@ -130,8 +130,12 @@ def _prepare(df: pl.DataFrame, *, value: str, period: str | None, entity: str | 
     if entity:
         data = data.with_columns(pl.col(entity).cast(pl.String))
     data = data.filter(pl.col(value).is_not_null()) if not calendar else data
-    if calendar and period and data.schema.get(period) == pl.Date:
-        data = complete_months(data.filter(pl.col(value).is_not_null()), period=period, by=[entity] if entity else [])
+    if calendar and period and data.schema.get(period) == pl.Date and data.height:
+        lo, hi = data[period].min(), data[period].max()
+        known = data.filter(pl.col(value).is_not_null())
+        # Every series on the window the caller passed (empty months at either end included).
+        if known.height:
+            data = complete_months(known, period=period, by=[entity] if entity else [], start=lo, end=hi)
     q = pl.col(qcol).cast(pl.String) if qcol else pl.lit("exact")
     sources = _source_labels(data["source_id"].drop_nulls().to_list()) if "source_id" in data.columns else {}
     out = data.with_columns(
@@ -174,6 +178,13 @@ def _title(title: str, subtitle: str | Sequence[str] | None) -> alt.TitleParams:
     return alt.TitleParams(title, subtitle=subs)
 
 
+def _time_x(field: str = "x:T") -> alt.X:
+    """A month axis with a little room at both ends, so the first and last markers are whole."""
+    import altair as alt
+
+    return alt.X(field, title=None, axis=_month_axis(), scale=alt.Scale(padding=14))
+
+
 def _month_axis() -> alt.Axis:
     import altair as alt
 
@@ -212,6 +223,16 @@ def _marker_layers(data: pl.DataFrame, *, x: Any, y: Any, colour: Any, shapes: A
     return layers
 
 
+def _dash(data: pl.DataFrame, legend: Any) -> Any:
+    """Dashed outlines for bounds, by the same field as the opacity (one merged legend)."""
+    import altair as alt
+
+    order = [k for k in FIGURE_KINDS if k in data["qualifier"].drop_nulls().unique().to_list()]
+    return alt.StrokeDash("qualifier:N", scale=alt.Scale(domain=order, range=[[3, 2] if k in ("over", "under")
+                                                                              else [1, 0] for k in order]),
+                          legend=legend)
+
+
 def _line_data(data: pl.DataFrame) -> pl.DataFrame:
     """What a line layer needs: no qualifier (lines join points only)."""
     return data.select("x", "series", "line_y")
@@ -240,7 +261,7 @@ def monthly_lines(df: pl.DataFrame, *, value: str = "value", period: str = "mont
     data = _prepare(df, value=value, period=period, entity=entity, qualifier=qualifier, unit=unit, signed=signed)
     colour = _colour(data["_id"].to_list(), data["series"].to_list())
     shapes, legend = _figure_scale(data["qualifier"].drop_nulls().unique().to_list(), _SHAPES.get)
-    x = alt.X("x:T", title=None, axis=_month_axis())
+    x = _time_x()
     line = alt.Chart(_line_data(data)).mark_line(invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("line_y:Q", title=y_title, axis=alt.Axis(format=_axis_format(unit))),
         color=alt.Color("series:N", title=None, scale=colour))
@@ -272,12 +293,12 @@ def monthly_bars(df: pl.DataFrame, *, value: str = "value", period: str = "month
     opacity, legend = _figure_scale(data["qualifier"].drop_nulls().unique().to_list(),
                                     lambda k: 0.3 if k in ("over", "under") else 0.95)
     return alt.Chart(data.drop("_id", "line_y")).mark_bar(strokeWidth=1.2).encode(
-        x=alt.X("yearmonth(x):T", title=None, axis=_month_axis()),
+        x=_time_x("yearmonth(x):T"),
         y=alt.Y("y:Q", stack="zero", title=y_title, axis=alt.Axis(format=_axis_format(unit))),
         color=alt.Color("series:N", title=None, scale=colour),
-        fillOpacity=alt.FillOpacity("qualifier:N", scale=opacity, legend=legend),
+        opacity=alt.Opacity("qualifier:N", scale=opacity, legend=legend),
         stroke=alt.condition(_BOUND_TEST, alt.value("#333"), alt.value(None)),
-        strokeDash=alt.condition(_BOUND_TEST, alt.value([3, 2]), alt.value([1, 0])),
+        strokeDash=_dash(data, legend),
         order=alt.Order("stack_order:Q"),
         tooltip=_tooltips("Month", "%b %Y", y_title),
     ).properties(title=_title(title, subtitle), width=WIDTH, height=HEIGHT)
@@ -315,9 +336,9 @@ def bars(df: pl.DataFrame, *, x: str, y: str, title: str, subtitle: str | Sequen
     enc: dict[str, Any] = {
         "x": x_enc,
         "y": alt.Y("y:Q", title=y_title or y, axis=alt.Axis(format=_axis_format(unit))),
-        "fillOpacity": alt.FillOpacity("qualifier:N", scale=opacity, legend=legend),
+        "opacity": alt.Opacity("qualifier:N", scale=opacity, legend=legend),
         "stroke": alt.condition(_BOUND_TEST, alt.value("#333"), alt.value(None)),
-        "strokeDash": alt.condition(_BOUND_TEST, alt.value([3, 2]), alt.value([1, 0])),
+        "strokeDash": _dash(data, legend),
         "tooltip": [tip_x, alt.Tooltip("shown:N", title=y_title or y), alt.Tooltip("figure:N", title="Figure"),
                     alt.Tooltip("source:N", title="Source")],
     }
@@ -340,7 +361,7 @@ def ramp_curves(df: pl.DataFrame, *, value: str = "cumulative", months: str = "m
                     unit=None, calendar=False)
     colour = _colour(data["_id"].to_list(), data["series"].to_list())
     shapes, legend = _figure_scale(data["qualifier"].drop_nulls().unique().to_list(), _SHAPES.get)
-    x = alt.X("x:Q", title="Months since the first published month")
+    x = alt.X("x:Q", title="Months since the first published month", axis=alt.Axis(tickMinStep=1, format="d"))
     line = alt.Chart(_line_data(data)).mark_line(invalid="break-paths-show-domains").encode(
         x=x, y=alt.Y("line_y:Q", title=y_title, axis=alt.Axis(format=",.0f")),
         color=alt.Color("series:N", title=None, scale=colour))

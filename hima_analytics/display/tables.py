@@ -117,8 +117,18 @@ def _format_column(df: pl.DataFrame, column: str, spec: Col) -> tuple[pl.Series,
     return pl.Series(column, out), True
 
 
+def _dates(df: pl.DataFrame) -> pl.DataFrame:
+    """A ``date`` with a ``date_precision`` prints as a day or a month, as precise as known."""
+    if not {"date", "date_precision"} <= set(df.columns):
+        return df
+    text = [MISSING if d is None else fmt.fmt_month(d) if p == "month" else fmt.fmt_date(d)
+            for d, p in zip(df["date"].to_list(), df["date_precision"].cast(pl.String).to_list())]
+    return df.with_columns(pl.Series("date", text, dtype=pl.String)).drop("date_precision")
+
+
 def _periods(df: pl.DataFrame) -> pl.DataFrame:
     """``period_start`` + ``period_end`` (+ ``period_type``) become one ``period`` column."""
+    df = _dates(df)
     if not {"period_start", "period_end"} <= set(df.columns) or "period" in df.columns:
         return df
     types = df["period_type"].cast(pl.String).to_list() if "period_type" in df.columns else [None] * df.height

@@ -32,14 +32,14 @@ import json
 import re
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import polars as pl
 
 from . import formatting as fmt
 
-__all__ = ["Cite", "Text", "bullets", "cite", "escape_markdown", "key_points", "md", "text"]
+__all__ = ["Cite", "Text", "bullets", "cite", "count", "escape_markdown", "key_points", "md", "text"]
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 
@@ -63,11 +63,15 @@ class Cite:
     download: str
     key: Mapping[str, str]
     column: str
+    #: How the value was formatted (kind, signed, decimals, unit, qualifier column), so a check
+    #: can format the download's value the same way.
+    style: Mapping[str, Any] = field(default_factory=dict)
 
     def markdown(self) -> str:
         key = html.escape(json.dumps(dict(self.key), ensure_ascii=False, sort_keys=True), quote=True)
+        style = html.escape(json.dumps(dict(self.style), ensure_ascii=False, sort_keys=True), quote=True)
         return (f'<span class="hima-fig" data-download="{html.escape(self.download, quote=True)}" '
-                f'data-column="{html.escape(self.column, quote=True)}" data-key="{key}">'
+                f'data-column="{html.escape(self.column, quote=True)}" data-key="{key}" data-style="{style}">'
                 f"{escape_markdown(self.shown)}</span>")
 
 
@@ -96,8 +100,10 @@ def cite(frame: pl.DataFrame, column: str, *, download: str, kind: str = "int", 
                          "Hint: add key columns to where=.")
     row = rows.row(0, named=True)
     value = row[column]
-    q = row.get(f"{column}_qualifier") if f"{column}_qualifier" in row else (
-        row.get("qualifier") if column == "value" else None)
+    qcol = f"{column}_qualifier" if f"{column}_qualifier" in row else ("qualifier" if column == "value"
+                                                                      and "qualifier" in row else None)
+    q = row.get(qcol) if qcol else None
+    q = str(q) if q is not None else None
     if kind == "month":
         shown = fmt.fmt_month(value)
     elif kind == "date":
@@ -110,7 +116,15 @@ def cite(frame: pl.DataFrame, column: str, *, download: str, kind: str = "int", 
         shown = fmt.fmt_bound(fmt.fmt_value(value, unit or row.get("unit")), q)
     else:
         shown = fmt.fmt_q(value, q, kind=kind, unit=unit, signed=signed, decimals=decimals)  # type: ignore[arg-type]
-    return Cite(shown, download, {k: _key_text(v) for k, v in where.items()}, column)
+    style = {"kind": kind, "signed": signed, "decimals": decimals, "unit": unit, "qualifier": qcol}
+    return Cite(shown, download, {k: _key_text(v) for k, v in where.items()}, column, style)
+
+
+def count(frame: pl.DataFrame, column: str, *, download: str) -> Cite:
+    """The number of rows of ``frame`` with a value in ``column``, as a :class:`Cite` of the
+    download ``download`` (which must be ``frame``): "19 of the 26 months"."""
+    n = frame[column].drop_nulls().len()
+    return Cite(fmt.fmt_int(n), download, {"_count": column}, column, {"kind": "count"})
 
 
 @dataclass(frozen=True)

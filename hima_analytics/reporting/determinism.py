@@ -9,7 +9,7 @@ Two papermill runs of the same notebook differ in (see ``/work/shared/TOOLCHAIN.
 - ``object at 0x…`` addresses in plain-text reprs;
 - altair's uuid chart ids (``altair-viz-<uuid>``) when a non-hima renderer was used;
 - great_tables' random 10-letter table id. Callers should pass ``GT(..., id="…")`` (as
-  :func:`hima_analytics.tables.table` does); a random id that is left is renamed ``gt-<n>``.
+  :func:`hima_analytics.display.tables.table` does); a random id that is left is renamed ``gt-<n>``.
 
 Papermill's ``parameters`` and the rest of its metadata are kept; its ``input_path`` and
 ``output_path`` are reduced to file names, which differ between checkouts and temp dirs.

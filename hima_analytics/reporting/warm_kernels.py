@@ -42,8 +42,8 @@ __all__ = ["PRELOAD", "KernelServer", "kernel_manager_class"]
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython",
     "polars", "altair", "great_tables",
-    "hima_analytics.catalog", "hima_analytics.charts", "hima_analytics.metrics", "hima_analytics.notebook",
-    "hima_analytics.tables", "hima_analytics.reporting.renderer",
+    "hima_analytics.catalog", "hima_analytics.display", "hima_analytics.display.renderer", "hima_analytics.metrics",
+    "hima_analytics.narrative", "hima_analytics.notebook",
 )
 READY = b"ready\n"
 _MAX_MESSAGE = 1 << 20

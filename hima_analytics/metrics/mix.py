@@ -1,0 +1,64 @@
+"""Powertrain mix (BEV / EREV / PHEV) and the coverage it rests on.
+
+Two sources of a mix, never pooled: published powertrain splits of a maker's own figure
+(volume series with perimeter ``bev``, ``erev`` or ``phev`` against the maker's ``all``), and
+model-level figures classified by each model's powertrain (from the entities table). A model
+sold in several powertrains (``mixed``) cannot be split and is counted as such. The share
+``covered`` says how much of the maker's published total the model figures account for, so a
+mix resting on a few models is never read as the maker's.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .qualifiers import bounded_value, qualifier_of_sum
+from .series import require_columns
+
+__all__ = ["powertrain_mix"]
+
+
+def powertrain_mix(models: pl.DataFrame, powertrains: pl.DataFrame, *, totals: pl.DataFrame | None = None,
+                   period: str = "month", entity: str = "entity", parent: str = "parent",
+                   value: str = "value") -> pl.DataFrame:
+    """Deliveries by powertrain per parent (brand or maker) and period, from model figures.
+
+    ``models`` holds model-level figures (``entity``, ``parent``, ``period``, ``value``,
+    optional ``qualifier``); ``powertrains`` maps ``entity`` to ``powertrain`` (BEV, EREV,
+    PHEV, mixed; null = unknown); ``totals`` (optional) holds the parents' own figures
+    (``entity``, ``period``, ``value``). Output per parent, period and powertrain: ``value``
+    (sum, with ``value_qualifier``), ``models`` (models counted), ``share`` of the models'
+    total, and ``covered`` = models' total / the parent's published total (null without one).
+
+    >>> import polars as pl
+    >>> m = pl.DataFrame({"entity": ["M7", "M9", "S7"], "parent": ["AITO", "AITO", "LUXEED"], "month": [1, 1, 1],
+    ...                   "value": [20_000, 15_000, 3_000]})
+    >>> p = pl.DataFrame({"entity": ["M7", "M9", "S7"], "powertrain": ["EREV", "mixed", "BEV"]})
+    >>> t = pl.DataFrame({"entity": ["AITO"], "month": [1], "value": [44_000]})
+    >>> powertrain_mix(m, p, totals=t).filter(pl.col("parent") == "AITO").select(
+    ...     "powertrain", "value", pl.col("share").round(3), pl.col("covered").round(3)).rows()
+    [('EREV', 20000, 0.571, 0.795), ('mixed', 15000, 0.429, 0.795)]
+    """
+    require_columns(models, [entity, parent, period, value], "powertrain_mix")
+    require_columns(powertrains, [entity, "powertrain"], "powertrain_mix (powertrains)")
+    pt = powertrains.select(pl.col(entity).cast(pl.String), pl.col("powertrain").cast(pl.String)
+                            .fill_null("unknown"))
+    m = models.filter(pl.col(value).is_not_null()).with_columns(pl.col(entity).cast(pl.String),
+                                                                 pl.col(parent).cast(pl.String))
+    if "qualifier" not in m.columns:
+        m = m.with_columns(pl.lit("exact").alias("qualifier"))
+    m = m.join(pt, on=entity, how="left").with_columns(pl.col("powertrain").fill_null("unknown"))
+    by = [parent, period, "powertrain"]
+    mix = m.group_by(by).agg(pl.col(value).sum().alias(value), qualifier_of_sum("qualifier").alias(f"{value}_qualifier"),
+                             pl.col(entity).n_unique().cast(pl.Int64).alias("models"))
+    mix = mix.with_columns(bounded_value(value, f"{value}_qualifier").alias(value))
+    group_total = pl.col(value).sum().over([parent, period])
+    mix = mix.with_columns((pl.col(value) / group_total).alias("share"))
+    if totals is not None:
+        t = totals.filter(pl.col(value).is_not_null()).select(
+            pl.col(entity).cast(pl.String).alias(parent), period, pl.col(value).alias("_total"))
+        mix = mix.join(t, on=[parent, period], how="left").with_columns(
+            pl.when(pl.col("_total") > 0).then(group_total / pl.col("_total")).alias("covered")).drop("_total")
+    else:
+        mix = mix.with_columns(pl.lit(None, dtype=pl.Float64).alias("covered"))
+    return mix.sort(parent, period, "powertrain")

@@ -1,0 +1,124 @@
+"""Rankings and comparisons on like periods.
+
+Makers are compared only on the same periods: a ranking of monthly figures ranks within one
+month; a comparison over a window uses only the months every maker published
+(:func:`like_periods`), or published period totals. A rank that a bound could change is
+flagged: a figure published as "over 20,000" might rank above its neighbour.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import polars as pl
+
+from .qualifiers import bounded_value, qualifier_of_sum
+from .series import has_qualifier, require_columns, require_one, require_unique, series_keys
+
+__all__ = ["like_periods", "period_total", "rank", "rank_change"]
+
+
+def _bounds(value: str, qualifier: str | None) -> tuple[pl.Expr, pl.Expr]:
+    v = pl.col(value).cast(pl.Float64)
+    if qualifier is None:
+        return v, v
+    q = pl.col(qualifier).cast(pl.String)
+    lo = pl.when(q == "under").then(pl.lit(float("-inf"))).otherwise(v)
+    hi = pl.when(q == "over").then(pl.lit(float("inf"))).otherwise(v)
+    return lo, hi
+
+
+def rank(df: pl.DataFrame, *, period: str = "month", entity: str = "entity", value: str = "value",
+         name: str = "rank", qualifier: str = "qualifier") -> pl.DataFrame:
+    """Rank of each entity within its period (1 = largest; ties share the better rank).
+
+    Adds ``name`` and ``<name>_certain``: False when another entity's figure in the same
+    period could lie on the other side because one of the two is a bound (their ranges overlap).
+
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"month": [1, 1, 1], "entity": ["A", "B", "C"], "value": [50, 40, 45],
+    ...                    "qualifier": ["exact", "over", "exact"]})
+    >>> rank(df).sort("entity").select("entity", "rank", "rank_certain").rows()
+    [('A', 1, False), ('B', 3, False), ('C', 2, False)]
+    """
+    groups = series_keys(df, period)
+    require_columns(df, [*groups, entity, value], name)
+    require_unique(df, [*groups, entity], name)
+    known = df.filter(pl.col(value).is_not_null())
+    ranked = known.with_columns(pl.col(value).rank("min", descending=True).over(groups).cast(pl.Int64).alias(name))
+    q = qualifier if has_qualifier(df, qualifier) else None
+    lo, hi = _bounds(value, q)
+    spans = ranked.select(*groups, entity, lo.alias("_lo"), hi.alias("_hi"))
+    pairs = spans.join(spans, on=groups, suffix="_o").filter(pl.col(entity) != pl.col(f"{entity}_o"))
+    overlap = pairs.filter((pl.col("_lo") < pl.col("_hi_o")) & (pl.col("_lo_o") < pl.col("_hi"))
+                           & ((pl.col("_lo") != pl.col("_hi")) | (pl.col("_lo_o") != pl.col("_hi_o"))))
+    doubtful = overlap.select(*groups, entity).unique().with_columns(pl.lit(False).alias(f"{name}_certain"))
+    out = ranked.join(doubtful, on=[*groups, entity], how="left", nulls_equal=True).with_columns(
+        pl.col(f"{name}_certain").fill_null(True))
+    return out.sort([*groups, name, entity])
+
+
+def rank_change(df: pl.DataFrame, *, months: int = 1, period: str = "month", entity: str = "entity",
+                name: str = "rank") -> pl.DataFrame:
+    """``rank[t - months] - rank[t]`` per entity (positive: moved up), from a frame that
+    already has ``name`` (see :func:`rank`); null when the entity was not ranked then.
+
+    >>> import datetime as dt, polars as pl
+    >>> r = pl.DataFrame({"month": [dt.date(2025, 1, 1)] * 2 + [dt.date(2025, 2, 1)] * 2,
+    ...                   "entity": ["A", "B", "A", "B"], "rank": [1, 2, 2, 1]})
+    >>> rank_change(r).filter(pl.col("month") == dt.date(2025, 2, 1)).select("entity", "rank_change").rows()
+    [('A', -1), ('B', 1)]
+    """
+    keys = series_keys(df, entity)
+    require_columns(df, [*keys, period, name], f"{name}_change")
+    prev = df.select(*keys, pl.col(period).dt.offset_by(f"{months}mo").alias(period), pl.col(name).alias("_prev"))
+    return df.join(prev, on=[*keys, period], how="left").with_columns(
+        (pl.col("_prev") - pl.col(name)).alias(f"{name}_change")).drop("_prev").sort([period, *keys])
+
+
+def like_periods(df: pl.DataFrame, *, period: str = "month", entity: str = "entity", value: str = "value",
+                 entities: Sequence[str] | None = None) -> pl.DataFrame:
+    """Only the periods in which every entity (default: every entity in the frame) has a
+    value: the common ground on which makers can be compared.
+
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"month": [1, 1, 2, 3, 3], "entity": ["A", "B", "A", "A", "B"], "value": [1, 2, 3, 4, 5]})
+    >>> like_periods(df)["month"].unique().sort().to_list()
+    [1, 3]
+    """
+    require_columns(df, [period, entity, value], "like_periods")
+    require_one(df, [], "like_periods")
+    wanted = list(entities) if entities is not None else df[entity].cast(pl.String).unique().to_list()
+    present = df.filter(pl.col(value).is_not_null() & pl.col(entity).cast(pl.String).is_in(wanted))
+    full = present.group_by(period).agg(pl.col(entity).n_unique().alias("_n")).filter(pl.col("_n") == len(wanted))
+    return df.filter(pl.col(entity).cast(pl.String).is_in(wanted)).join(full.select(period), on=period)
+
+
+def period_total(df: pl.DataFrame, *, periods: Sequence, period: str = "month", entity: str = "entity",
+                 value: str = "value", name: str = "total", qualifier: str = "qualifier") -> pl.DataFrame:
+    """Each entity's total over exactly ``periods`` (e.g. the like months of a window): null
+    for an entity missing any of them. ``<name>_qualifier`` follows the sum rule; ``<name>_n``
+    counts the periods summed.
+
+    >>> import polars as pl
+    >>> df = pl.DataFrame({"month": [1, 2, 1], "entity": ["A", "A", "B"], "value": [10, 20, 5],
+    ...                    "qualifier": ["exact", "over", "exact"]})
+    >>> period_total(df, periods=[1, 2]).sort("entity").rows()
+    [('A', 30, 'over', 2), ('B', None, None, 1)]
+    """
+    keys = series_keys(df, entity)
+    require_columns(df, [*keys, period, value], name)
+    wanted = list(periods)
+    rows = df.filter(pl.col(period).is_in(wanted) & pl.col(value).is_not_null())
+    q = has_qualifier(df, qualifier)
+    agg = rows.group_by(keys).agg(
+        pl.col(value).sum().alias("_sum"), pl.len().cast(pl.Int64).alias(f"{name}_n"),
+        *([qualifier_of_sum(qualifier).alias(f"{name}_qualifier")] if q else []))
+    complete = pl.col(f"{name}_n") == len(wanted)
+    out = agg.with_columns(
+        (bounded_value(pl.when(complete).then(pl.col("_sum")), f"{name}_qualifier") if q
+         else pl.when(complete).then(pl.col("_sum"))).alias(name))
+    if q:
+        out = out.with_columns(pl.when(complete).then(pl.col(f"{name}_qualifier")).alias(f"{name}_qualifier"))
+    cols = [*keys, name, *([f"{name}_qualifier"] if q else []), f"{name}_n"]
+    return out.select(cols).sort(keys)

@@ -1,0 +1,107 @@
+"""Progress against announced annual targets, and what quarterly guidance implies.
+
+Targets and guidance are sourced facts (``delivery_target``, ``delivery_guidance_low`` /
+``_high``). These functions compare them with published deliveries; every result carries a
+qualifier by the rules of :mod:`~.qualifiers` (progress from a YTD lower bound is a lower
+bound; the run-rate still needed from it is an upper bound).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .qualifiers import bounded_value, qualifier_of_difference, qualifier_of_ratio
+from .series import require_columns, valid_base
+
+__all__ = ["guidance_implied", "target_progress"]
+
+
+def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "entity") -> pl.DataFrame:
+    """Year-to-date progress against each entity's annual target.
+
+    ``ytd`` has ``entity``, ``month`` (the latest month of the YTD), ``ytd`` and optionally
+    ``ytd_qualifier`` (from :func:`~.deliveries.ytd`); ``targets`` has ``entity``, ``year``,
+    ``target`` and optionally ``target_qualifier``. For each entity and month:
+
+    - ``progress = ytd / target`` (fraction of the target reached);
+    - ``remaining = target - ytd`` (vehicles still to deliver);
+    - ``months_left = 12 - month``;
+    - ``needed_per_month = remaining / months_left`` (null in December or when nothing remains);
+    - ``pace = ytd / month * 12 / target`` (the year's pace at the run-rate so far, as a
+      fraction of the target).
+
+    >>> import datetime as dt, polars as pl
+    >>> y = pl.DataFrame({"entity": ["LI"], "month": [dt.date(2025, 9, 1)], "ytd": [300_000], "ytd_qualifier": ["exact"]})
+    >>> t = pl.DataFrame({"entity": ["LI"], "year": [2025], "target": [640_000.0], "target_qualifier": ["exact"]})
+    >>> r = target_progress(y, t).row(0, named=True)
+    >>> round(r["progress"], 4), r["remaining"], r["months_left"], round(r["needed_per_month"])
+    (0.4688, 340000.0, 3, 113333)
+    """
+    require_columns(ytd, [entity, "month", "ytd"], "target_progress")
+    require_columns(targets, [entity, "year", "target"], "target_progress (targets)")
+    y = ytd.with_columns(pl.col(entity).cast(pl.String), pl.col("month").dt.year().alias("year"))
+    if "ytd_qualifier" not in y.columns:
+        y = y.with_columns(pl.lit("exact").alias("ytd_qualifier"))
+    t = targets.with_columns(pl.col(entity).cast(pl.String))
+    if "target_qualifier" not in t.columns:
+        t = t.with_columns(pl.lit("exact").alias("target_qualifier"))
+    out = y.join(t, on=[entity, "year"], how="inner")
+    month = pl.col("month").dt.month().cast(pl.Int64)
+    ok = valid_base(pl.col("target")) & pl.col("ytd").is_not_null()
+    out = out.with_columns(
+        pl.when(ok).then(qualifier_of_ratio("ytd_qualifier", "target_qualifier")).alias("progress_qualifier"),
+        pl.when(ok).then(qualifier_of_difference("target_qualifier", "ytd_qualifier")).alias("remaining_qualifier"),
+        (12 - month).alias("months_left"),
+    )
+    out = out.with_columns(
+        bounded_value(pl.when(ok).then(pl.col("ytd") / pl.col("target")), "progress_qualifier").alias("progress"),
+        bounded_value(pl.when(ok).then(pl.col("target") - pl.col("ytd")), "remaining_qualifier").alias("remaining"),
+        bounded_value(pl.when(ok).then(pl.col("ytd") / month * 12 / pl.col("target")), "progress_qualifier")
+        .alias("pace"),
+    )
+    out = out.with_columns(
+        pl.when((pl.col("months_left") > 0) & (pl.col("remaining") > 0))
+        .then(pl.col("remaining") / pl.col("months_left")).alias("needed_per_month"),
+        pl.when((pl.col("months_left") > 0) & (pl.col("remaining") > 0)).then(pl.col("remaining_qualifier"))
+        .alias("needed_per_month_qualifier"),
+        pl.col("progress_qualifier").alias("pace_qualifier"),
+    )
+    return out.select(entity, "year", "month", "ytd", "ytd_qualifier", "target", "target_qualifier", "progress",
+                      "progress_qualifier", "pace", "pace_qualifier", "remaining", "remaining_qualifier",
+                      "months_left", "needed_per_month", "needed_per_month_qualifier").sort(entity, "month")
+
+
+def guidance_implied(guidance: pl.DataFrame, months: pl.DataFrame, *, entity: str = "entity") -> pl.DataFrame:
+    """What a quarter's delivery guidance implies for its months not yet published.
+
+    ``guidance`` has ``entity``, ``period_start`` (the quarter's first day), ``low`` and
+    ``high``; ``months`` has ``entity``, ``month`` and ``value`` (published deliveries). For
+    each quarter: ``published`` (sum of the quarter's published months), ``months_published``,
+    ``months_open`` and the range the open months must total to meet the guidance,
+    ``implied_low = low - published`` and ``implied_high = high - published``. When all three
+    months are published, the open range is empty and ``within`` says whether the quarter
+    landed inside the guidance. These are implied by guidance, not published figures.
+
+    >>> import datetime as dt, polars as pl
+    >>> g = pl.DataFrame({"entity": ["NIO"], "period_start": [dt.date(2025, 10, 1)], "low": [120_000.0],
+    ...                   "high": [125_000.0]})
+    >>> m = pl.DataFrame({"entity": ["NIO"] * 2, "month": [dt.date(2025, 10, 1), dt.date(2025, 11, 1)],
+    ...                   "value": [40_397, 36_275]})
+    >>> guidance_implied(g, m).select("months_open", "implied_low", "implied_high").row(0)
+    (1, 43328.0, 48328.0)
+    """
+    require_columns(guidance, [entity, "period_start", "low", "high"], "guidance_implied")
+    require_columns(months, [entity, "month", "value"], "guidance_implied (months)")
+    g = guidance.with_columns(pl.col(entity).cast(pl.String))
+    m = months.with_columns(pl.col(entity).cast(pl.String), pl.col("month").dt.truncate("3mo").alias("period_start"))
+    published = m.filter(pl.col("value").is_not_null()).group_by(entity, "period_start").agg(
+        pl.col("value").sum().cast(pl.Float64).alias("published"), pl.len().cast(pl.Int64).alias("months_published"))
+    out = g.join(published, on=[entity, "period_start"], how="left").with_columns(
+        pl.col("published").fill_null(0.0), pl.col("months_published").fill_null(0))
+    return out.with_columns(
+        (3 - pl.col("months_published")).alias("months_open"),
+        (pl.col("low") - pl.col("published")).alias("implied_low"),
+        (pl.col("high") - pl.col("published")).alias("implied_high"),
+        pl.when(pl.col("months_published") == 3)
+        .then((pl.col("published") >= pl.col("low")) & (pl.col("published") <= pl.col("high"))).alias("within"),
+    ).sort(entity, "period_start")
