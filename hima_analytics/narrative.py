@@ -228,3 +228,83 @@ def nearest_rivals(rivals: list[str], *, months: int, entity: str) -> Text:
                     who=name_of(entity))
     return text("Nearest rivals by median monthly deliveries in the {n} months {who} published: {names}.",
                 n=str(months), who=name_of(entity), names=[name_of(r) for r in rivals])
+
+
+def month_leader(league: pl.DataFrame, *, download: str) -> Text | None:
+    """Who led the makers' table this month, and where HIMA stood (with its rank change)."""
+    makers = league.filter((pl.col("group") == "Maker") & pl.col("rank").is_not_null()).sort("rank")
+    if makers.is_empty():
+        return None
+    top = makers.row(0, named=True)
+    month = top["month"]
+    lead = text("{who} led the makers that published for {m} with {v}", who=name_of(top["entity"]),
+                m=fmt.fmt_month(month), v=cite(league, "value", download=download, entity=top["entity"]))
+    caveat = text("; the order is not settled, since some figures are bounds") if not top["rank_certain"] else text("")
+    hima = makers.filter(pl.col("entity") == "HIMA")
+    if hima.is_empty() or top["entity"] == "HIMA":
+        return text("{lead}{caveat}.", lead=lead, caveat=caveat)
+    h = hima.row(0, named=True)
+    move = ("" if h["rank_change"] is None else " (up {n} on the month before)".format(n=h["rank_change"])
+            if h["rank_change"] > 0 else " (down {n} on the month before)".format(n=-h["rank_change"])
+            if h["rank_change"] < 0 else " (unchanged on the month before)")
+    return text("{lead}{caveat}; HIMA ranked {r}{move}.", lead=lead, caveat=caveat,
+                r=cite(league, "rank", download=download, entity="HIMA"), move=move)
+
+
+def not_published(league: pl.DataFrame) -> Text | None:
+    """The makers and brands with no figure for the month (they are listed, not dropped)."""
+    missing = league.filter(pl.col("value").is_null())
+    if missing.is_empty():
+        return None
+    month = league["month"].max()
+    return text("No {m} figure was found for {names}; they stay in the table with blanks.",
+                m=fmt.fmt_month(month), names=[name_of(e) for e in missing["entity"].to_list()])
+
+
+def like_for_like(totals: pl.DataFrame, *, download: str, months: list[dt.date]) -> Text | None:
+    """The leader over the months every maker published (from :func:`~.metrics.period_total`)."""
+    rows = totals.filter(pl.col("total").is_not_null()).sort("total", descending=True)
+    if rows.height < 2 or not months:
+        return None
+    a, b = rows.row(0, named=True), rows.row(1, named=True)
+    lo, hi = min(months), max(months)
+    span = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    gaps = text(", not all consecutive") if span != len(months) else text("")
+    return text("Over the {n} months every maker in the comparison published ({first} to {last}{gaps}), {a} "
+                "delivered {va}, ahead of {b} with {vb}.", n=str(len(months)), gaps=gaps, first=fmt.fmt_month(min(months)),
+                last=fmt.fmt_month(max(months)), a=name_of(a["entity"]), b=name_of(b["entity"]),
+                va=cite(totals, "total", download=download, entity=a["entity"]),
+                vb=cite(totals, "total", download=download, entity=b["entity"]))
+
+
+def latest_period_growth(frame: pl.DataFrame, *, download: str, label: str, growth: str = "yoy",
+                         kind: str = "money", unit: str = "CNY_mn") -> Text | None:
+    """"<label> of X in <period>, ±y% on the year before" for the latest period with a value
+    (``frame`` has ``period_start``, ``period_end``, ``period_type``, ``value`` and ``growth``)."""
+    rows = frame.filter(pl.col("value").is_not_null()).sort("period_start")
+    if rows.is_empty():
+        return None
+    r = rows.row(-1, named=True)
+    at = {"period_start": r["period_start"], "period_end": r["period_end"]}
+    period = fmt.fmt_period(r["period_start"], r["period_end"], str(r.get("period_type")) if r.get("period_type") else None)
+    value = cite(frame, "value", download=download, kind=kind, unit=unit, **at)
+    if r.get(growth) is None:
+        return text("{label} of {v} in {p}; the same period a year earlier is not on record.", label=label, v=value,
+                    p=period)
+    return text("{label} of {v} in {p}, {g} on a year earlier.", label=label, v=value, p=period,
+                g=cite(frame, growth, download=download, kind="pct", signed=True, **at))
+
+
+def per_vehicle_fact(table: pl.DataFrame, *, download: str, metric: str, label: str) -> Text | None:
+    """The latest computed per-vehicle figure for ``metric``, with the vehicles it rests on."""
+    rows = table.filter((pl.col("metric") == metric) & pl.col("per_vehicle_yuan").is_not_null()).sort("period_start")
+    if rows.is_empty():
+        return None
+    r = rows.row(-1, named=True)
+    at = {"metric": metric, "period_start": r["period_start"], "period_end": r["period_end"]}
+    return text("{label}: {v} yuan per vehicle in {p}, over {n} vehicles ({what}).", label=label,
+                v=cite(table, "per_vehicle_yuan", download=download, **at),
+                p=fmt.fmt_period(r["period_start"], r["period_end"], str(r["period_type"])),
+                n=cite(table, "vehicles", download=download, **at),
+                what=str(r["vehicles_perimeter"]).replace("hima", "AITO deliveries").replace(
+                    "nev", "NEV sales").replace("all", "all vehicles sold"))

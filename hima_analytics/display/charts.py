@@ -304,10 +304,6 @@ def monthly_bars(df: pl.DataFrame, *, value: str = "value", period: str = "month
     ).properties(title=_title(title, subtitle), width=WIDTH, height=HEIGHT)
 
 
-_TIME_UNITS = {"Q": ("yearquarter", "Quarter"), "H": ("yearmonth", "Half-year"), "FY": ("year", "Year"),
-               "M": ("yearmonth", "Month")}
-
-
 def bars(df: pl.DataFrame, *, x: str, y: str, title: str, subtitle: str | Sequence[str] | None = None,
          y_title: str | None = None, unit: str | None = None, period_type: str | None = None,
          qualifier: str | None = "qualifier", colour: str | None = None) -> alt.Chart:
@@ -323,13 +319,16 @@ def bars(df: pl.DataFrame, *, x: str, y: str, title: str, subtitle: str | Sequen
     opacity, legend = _figure_scale(data["qualifier"].drop_nulls().unique().to_list(),
                                     lambda k: 0.3 if k in ("over", "under") else 0.95)
     if is_time:
-        tu, x_title = _TIME_UNITS.get(period_type or "M", ("yearmonth", "Period"))
-        labels = {"yearquarter": "'Q' + quarter(datum.value) + ' ' + year(datum.value)",
-                  "year": "'FY' + year(datum.value)", "yearmonth": "timeFormat(datum.value, '%b %Y')"}[tu]
-        if period_type == "H":
-            labels = "'H' + (month(datum.value) < 6 ? 1 : 2) + ' ' + year(datum.value)"
-        x_enc = alt.X(f"{tu}(x):T", title=None, axis=alt.Axis(labelExpr=labels, labelAngle=0, tickCount=len(data)))
-        tip_x = alt.Tooltip(f"{tu}(x):T", title=x_title)
+        # Every period from the first to the last is a slot on the axis, in order; a period that
+        # was not published is an empty slot.
+        step = {"Q": 3, "H": 6, "FY": 12, "M": 1}.get(period_type or "M", 1)
+        slots = _period_slots(data["x"].min(), data["x"].max(), step, period_type) if data.height else []
+        data = data.with_columns(pl.Series("x_label", [fmt.fmt_period(d, period_type=period_type or None)
+                                                       if period_type else fmt.fmt_month(d)
+                                                       for d in data["x"].to_list()], dtype=pl.String))
+        x_enc = alt.X("x_label:O", title=None, sort=slots, scale=alt.Scale(domain=slots),
+                      axis=alt.Axis(labelAngle=0, labelOverlap=True))
+        tip_x = alt.Tooltip("x_label:N", title="Period")
     else:
         x_enc = alt.X("x:N", title=None, sort=None, axis=alt.Axis(labelAngle=0))
         tip_x = alt.Tooltip("x:N", title=x)
@@ -346,8 +345,19 @@ def bars(df: pl.DataFrame, *, x: str, y: str, title: str, subtitle: str | Sequen
         enc["color"] = alt.Color("series:N", title=None, scale=_colour(data["_id"].to_list(), data["series"].to_list()))
     else:
         enc["color"] = alt.value(PALETTE["HIMA"])
+    if is_time:
+        data = data.with_columns(pl.col("x").cast(pl.String))
     return alt.Chart(data.drop("_id", "line_y")).mark_bar(strokeWidth=1.2).encode(**enc).properties(
         title=_title(title, subtitle), width=WIDTH, height=HEIGHT)
+
+
+def _period_slots(first: dt.date, last: dt.date, step: int, period_type: str | None) -> list[str]:
+    out, d = [], first
+    while d <= last:
+        out.append(fmt.fmt_period(d, period_type=period_type) if period_type else fmt.fmt_month(d))
+        total = d.year * 12 + d.month - 1 + step
+        d = dt.date(total // 12, total % 12 + 1, 1)
+    return out
 
 
 def ramp_curves(df: pl.DataFrame, *, value: str = "cumulative", months: str = "months_since_launch",

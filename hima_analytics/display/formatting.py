@@ -146,7 +146,7 @@ def fmt_q(x: float | None, qualifier: str | None, *, kind: Kind = "int", unit: s
     elif kind == "decimal":
         text = f"{x:,.{decimals}f}"
     else:
-        text = fmt_int(x, missing=missing)
+        text = f"{x:+,.0f}" if signed and x != 0 else fmt_int(x, missing=missing)
     return fmt_bound(text, qualifier)
 
 

@@ -133,7 +133,7 @@ def _periods(df: pl.DataFrame) -> pl.DataFrame:
         return df
     types = df["period_type"].cast(pl.String).to_list() if "period_type" in df.columns else [None] * df.height
     text = [fmt.fmt_period(s, e, t) for s, e, t in zip(df["period_start"].to_list(), df["period_end"].to_list(), types)]
-    at = df.columns.index("period_start")
+    at = min(df.columns.index(c) for c in ("period_type", "period_start", "period_end") if c in df.columns)
     out = df.drop([c for c in ("period_start", "period_end", "period_type") if c in df.columns])
     return out.insert_column(min(at, out.width), pl.Series("period", text, dtype=pl.String))
 
