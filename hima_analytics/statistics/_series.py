@@ -28,11 +28,14 @@ class Run:
     def describe(self) -> str:
         if not self.months:
             return "no months"
-        return f"{self.n} contiguous month(s) ({_ym(self.months[0])}..{_ym(self.months[-1])})"
+        return f"{self.n} consecutive month(s) ({_ym(self.months[0])} – {_ym(self.months[-1])})"
 
 
 def _ym(d: dt.date) -> str:
-    return f"{d.year}-{d.month:02d}"
+    """A month as readers write it: ``Feb 2026``."""
+    import calendar
+
+    return f"{calendar.month_abbr[d.month]} {d.year}"
 
 
 def month_index(d: dt.date) -> int:

@@ -110,7 +110,7 @@ def share_breaks(
                                        "note": pl.String})
     slope = trend.row(1, named=True)
     gaps = (month_index(months[-1]) - month_index(months[0]) + 1) - n
-    lines = [f"Share {value!r}: {n} observed months ({_ym(months[0])}..{_ym(months[-1])})"
+    lines = [f"Share {value!r}: {n} observed months ({_ym(months[0])} – {_ym(months[-1])})"
              + (f", {gaps} absent month(s) left out" if gaps else "") + ".",
              f"Linear trend {slope['coef'] * 100:+.2f} share points per month "
              f"({level:.0%} CI {slope['ci_low'] * 100:+.2f} to {slope['ci_high'] * 100:+.2f})."]

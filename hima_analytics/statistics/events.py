@@ -64,7 +64,8 @@ def event_effects(
     under-covers (about 87 % actual coverage for a nominal 95 % in a simulation with white-noise
     errors, 79 % without the correction).
 
-    ``events`` is the events table (``date``, ``event_type``, ``description``; ``entity`` if
+    ``events`` is the events table (``date``, ``event_type``, ``description``; an optional
+    ``label`` names each event in the output, else ``entity`` and type; ``entity`` if
     present); filter it to the entities that matter before calling. Events of other types than
     ``kinds`` are ignored; events in the same month share one indicator. ``window_months``
     keeps only observations within that many months of the first and last event.
@@ -103,7 +104,8 @@ def event_effects(
         data = data.filter(pl.col("month").dt.offset_by(f"{window_months}mo") >= lo,
                            pl.col("month") <= pl.lit(hi).dt.offset_by(f"{window_months}mo"))
     has_entity = "entity" in ev.columns
-    label = (pl.concat_str([pl.col("entity").cast(pl.String), pl.lit(" "), pl.col("event_type").cast(pl.String)])
+    label = (pl.col("label").cast(pl.String) if "label" in ev.columns else
+             pl.concat_str([pl.col("entity").cast(pl.String), pl.lit(" "), pl.col("event_type").cast(pl.String)])
              if has_entity else pl.col("event_type").cast(pl.String))
     groups = (ev.with_columns(label.alias("_label"))
               .group_by("_m", maintain_order=True)
@@ -209,7 +211,7 @@ def event_effects(
         caveats.insert(0, f"only {n} observations: effects are imprecise and sensitive to the trend specification")
     lines = [f"OLS of {value} on {design_text}; Newey-West (HAC, {maxlags} lags, floored at the classical "
              f"standard error) {level:.0%} intervals; "
-             f"{n} monthly observations ({_ym(data['month'][0])}..{_ym(data['month'][-1])}), absent months left out."]
+             f"{n} monthly observations ({_ym(data['month'][0])} – {_ym(data['month'][-1])}), absent months left out."]
     for r in rows:
         if r["effect"] is None:
             lines.append(f"{r['event']} ({_ym(r['month'])}): {r['note']}.")

@@ -17,6 +17,9 @@ Method = Literal["auto", "ets", "sarimax", "seasonal_naive", "naive"]
 _METHODS = ("auto", "ets", "sarimax", "seasonal_naive", "naive")
 MIN_MONTHS = 6
 """Fewest contiguous months for any forecast (a naive forecast's interval needs its residuals)."""
+MIN_ORIGINS = 3
+"""Fewest backtest origins on which a model may be preferred to the baselines."""
+SEASONAL_LABEL = "seasonal naive (same month a year earlier)"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,13 @@ def _plan(n: int, horizon: int, origins: int, min_train: int, period: int) -> tu
         return None
     h = max(1, min(horizon, n - floor, max(1, n // 3)))
     k = max(1, min(origins, n - h - floor + 1))
+    if k < MIN_ORIGINS <= origins:
+        # Fewer origins than can mean anything: train on less (the seasonal models drop out of the
+        # grid) to gain origins, if the series allows it.
+        for smaller in (period + 1, min_train):
+            if smaller < floor and n - h - smaller + 1 >= MIN_ORIGINS:
+                k = min(origins, n - h - smaller + 1)
+                break
     return h, n - h - k + 1
 
 
@@ -190,16 +200,19 @@ def forecast(
     baselines = [b for b in baselines if b not in specs]
     if plan:
         h_bt, first_train = plan
-        _, scores = evaluate(run, [*specs, *baselines], horizon=h_bt, first_train=first_train, scale="naive",
-                             period=period)
+        predictions, scores = evaluate(run, [*specs, *baselines], horizon=h_bt, first_train=first_train,
+                                       scale="naive", period=period)
+        scores = _with_seasonal_naive(scores, predictions, frame, baselines, period)
         mase = {r["model"]: r["mase"] for r in scores.iter_rows(named=True)}
         chosen = min(specs, key=lambda s: mase[s.label] if mase[s.label] is not None else float("inf"))
-        base_mase = [mase[b.label] for b in baselines]
-        beats = (not chosen.is_baseline and mase[chosen.label] is not None
+        base_mase = [m for label, m in mase.items() if label not in {s.label for s in specs}]
+        enough = scores["origins"].max() >= MIN_ORIGINS
+        beats = (enough and not chosen.is_baseline and mase[chosen.label] is not None
                  and all(m is None or mase[chosen.label] < m for m in base_mase))
-        roles = {s.label: "candidate" for s in specs} | {b.label: "baseline" for b in baselines}
+        roles = {s.label: "candidate" for s in specs} | {b.label: "baseline" for b in baselines} | \
+            {SEASONAL_LABEL: "baseline"}
         roles[chosen.label] = "selected"
-        table = scores.with_columns(pl.col("model").replace_strict(roles).alias("role")).select(
+        table = scores.with_columns(pl.col("model").replace_strict(roles, default="baseline").alias("role")).select(
             "model", "role", "origins", "points", "mape", "mase")
     else:
         h_bt = first_train = 0
@@ -208,22 +221,25 @@ def forecast(
         beats = False
         table = pl.DataFrame(schema={"model": pl.String, "role": pl.String, "origins": pl.Int64, "points": pl.Int64,
                                      "mape": pl.Float64, "mase": pl.Float64})
+    seasonal = _seasonal_frame(frame, run, horizon, period)
     if chosen.is_baseline or beats:
-        shown = chosen
+        shown_label = chosen.label
     elif plan:
-        ranked = [b for b in baselines if mase[b.label] is not None]
-        shown = min(ranked, key=lambda b: mase[b.label]) if ranked else baselines[0]
+        ranked = {label: m for label, m in mase.items() if label not in {s.label for s in specs} and m is not None
+                  and (label != SEASONAL_LABEL or seasonal["mean"].null_count() == 0)}
+        shown_label = min(ranked, key=ranked.get) if ranked else baselines[0].label
     else:
-        shown = baselines[0]
-    forecasts = pl.concat([_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])])
-    shown_frame = forecasts.filter(pl.col("model") == shown.label)
+        shown_label = baselines[0].label
+    shown = next((s for s in [chosen, *baselines] if s.label == shown_label), ModelSpec.seasonal_naive(period=period))
+    forecasts = pl.concat([_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal])
+    shown_frame = forecasts.filter(pl.col("model") == shown_label)
     history = {"from": run.months[0], "to": run.months[-1], "months": n}
-    summary = _summary(frame, run, chosen, shown, beats, table, h_bt, first_train, level, method, baselines)
-    return ForecastResult(forecast=shown_frame, forecasts=forecasts, model=chosen.label, shown=shown.label,
+    summary = _summary(frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, baselines)
+    return ForecastResult(forecast=shown_frame, forecasts=forecasts, model=chosen.label, shown=shown_label,
                           backtest=table, beats_baselines=beats, history=history, level=level, summary=summary)
 
 
-def _summary(frame: pl.DataFrame, run: Run, chosen: ModelSpec, shown: ModelSpec, beats: bool, table: pl.DataFrame,
+def _summary(frame: pl.DataFrame, run: Run, chosen: ModelSpec, shown: str, beats: bool, table: pl.DataFrame,
              h_bt: int, first_train: int, level: float, method: str, baselines: list[ModelSpec]) -> str:
     parts = [f"History: {run.n} contiguous months, {_ym(run.months[0])} to {_ym(run.months[-1])}."]
     left_out = frame.height - run.n
@@ -237,16 +253,24 @@ def _summary(frame: pl.DataFrame, run: Run, chosen: ModelSpec, shown: ModelSpec,
         parts.append(f"Requested model: {chosen.label}.")
     if table.is_empty():
         parts.append("No backtest was possible: the history is too short to hold out any month, so the model "
-                     f"cannot be shown to beat the baselines; the {shown.label} baseline is shown.")
+                     f"cannot be shown to beat the baselines; the {shown} baseline is shown.")
     else:
         origins = table["origins"][0]
         parts.append(f"Rolling-origin backtest over {origins} origin(s), {h_bt} month(s) ahead, training on "
                      f"{first_train}+ months:")
         parts.append("; ".join(f"{r['model']} MAPE {_pct(r['mape'])}, MASE {_num(r['mase'])}"
                                for r in table.iter_rows(named=True)) + ".")
-        names = " and ".join(b.label for b in baselines)
+        names = " and ".join(r["model"] for r in table.filter(pl.col("role") == "baseline").iter_rows(named=True))
+        seasonal = table.filter(pl.col("model") == SEASONAL_LABEL)
+        if seasonal.height and seasonal["mase"][0] is None:
+            parts.append("The seasonal-naive baseline (each month as the same month a year earlier) could not be "
+                         "scored: no backtest month has a published figure twelve months before it.")
         if chosen.is_baseline:
-            parts.append(f"A baseline was requested, so there is no model to compare; {shown.label} is shown.")
+            parts.append(f"A baseline was requested, so there is no model to compare; {shown} is shown.")
+        elif origins < MIN_ORIGINS:
+            parts.append(f"With {origins} backtest origin(s) (at least {MIN_ORIGINS} are needed) the backtest "
+                         "cannot tell the models from the baselines, so no model is preferred: the best-scoring "
+                         f"baseline, {shown}, is the forecast shown.")
         elif beats:
             parts.append(f"{chosen.label} beats the {names} baseline(s) in the backtest and is the forecast shown.")
             best = min(m for m in table.filter(pl.col("role") == "baseline")["mase"].to_list() if m is not None)
@@ -254,12 +278,45 @@ def _summary(frame: pl.DataFrame, run: Run, chosen: ModelSpec, shown: ModelSpec,
             if gain < 0.05:
                 parts.append(f"The margin is small ({gain:.1%} lower MASE than the best baseline).")
         else:
-            parts.append(f"{chosen.label} does NOT beat the {names} baseline(s) in the backtest, so the "
-                         f"{shown.label} baseline is the forecast shown.")
-        if origins < 3:
-            parts.append(f"Caveat: only {origins} backtest origin(s); the comparison is fragile.")
+            parts.append(f"{chosen.label} does not beat the {names} baseline(s) in the backtest, so the "
+                         f"{shown} baseline is the forecast shown.")
     parts.append(f"Intervals are {level:.0%} prediction intervals.")
     return " ".join(parts)
+
+
+def _with_seasonal_naive(scores: pl.DataFrame, predictions: pl.DataFrame, frame: pl.DataFrame,
+                         baselines: list[ModelSpec], period: int) -> pl.DataFrame:
+    """Add the seasonal-naive baseline scored on the same (origin, month) points as the other
+    models, with the forecast for a month taken from the published figure ``period`` months
+    earlier anywhere in the series (not only in the contiguous run): the baseline that knows the
+    Chinese New Year trough. Points whose month a year earlier was not published are skipped;
+    with none left its scores are null."""
+    if any(b.family == "seasonal_naive" for b in baselines):
+        return scores
+    ref = predictions.filter(pl.col("model") == predictions["model"][0]) if predictions.height else predictions
+    year_ago = frame.select(pl.col("month").dt.offset_by(f"{period}mo").alias("month"), pl.col("y").alias("_f"))
+    pts = ref.join(year_ago, on="month", how="inner")
+    row = pl.DataFrame({
+        "model": [SEASONAL_LABEL],
+        "origins": [pts["origin"].n_unique() if pts.height else 0],
+        "points": [pts.height],
+        "mape": [((pts["actual"] - pts["_f"]).abs() / pts["actual"]).mean() if pts.height else None],
+        "mase": [((pts["actual"] - pts["_f"]).abs() / pts["scale"]).mean() if pts.height else None],
+    }, schema={"model": pl.String, "origins": pl.Int64, "points": pl.Int64, "mape": pl.Float64, "mase": pl.Float64})
+    return pl.concat([scores, row])
+
+
+def _seasonal_frame(frame: pl.DataFrame, run: Run, horizon: int, period: int) -> pl.DataFrame:
+    """The seasonal-naive forecast: each future month as published ``period`` months earlier
+    (null where that month was not published). No interval: the series has too few seasonal
+    pairs to estimate one honestly."""
+    months = [add_months(run.months[-1], h + 1) for h in range(horizon)]
+    known = dict(zip(frame["month"].to_list(), frame["y"].to_list()))
+    mean = [known.get(add_months(m, -period)) for m in months]
+    return pl.DataFrame({"month": months, "mean": mean, "lower": [None] * horizon, "upper": [None] * horizon,
+                         "model": [SEASONAL_LABEL] * horizon},
+                        schema={"month": pl.Date, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
+                                "model": pl.String})
 
 
 def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None, str]:
@@ -280,3 +337,45 @@ def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None,
     except InsufficientData as exc:
         return None, str(exc)
     return result, result.summary
+
+
+def against_record(forecast: pl.DataFrame, totals: pl.DataFrame, parts: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Check a forecast against figures already published for its months.
+
+    ``forecast`` has ``month``, ``mean``, ``lower``, ``upper``; ``totals`` has ``month`` and
+    ``value`` (published figures of the forecast series); ``parts`` (optional) has ``month``,
+    ``value`` and ``qualifier`` for parts of the series (e.g. brand figures of an alliance):
+    their sum is a floor under the total whenever none of them is an upper bound. Output per
+    forecast month: ``published``, ``parts_floor``, ``parts`` (how many), and ``check``: whether
+    the published figure fell inside the interval, or whether the forecast is below the floor the
+    parts set.
+
+    >>> import datetime as dt, polars as pl
+    >>> f = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "mean": [15_000.0], "lower": [9_000.0], "upper": [21_000.0]})
+    >>> p = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "value": [18_000], "qualifier": ["about"]})
+    >>> against_record(f, pl.DataFrame(schema={"month": pl.Date, "value": pl.Int64}), p)["check"][0]
+    'forecast mean below the published parts (18,000): too low'
+    """
+    out = forecast.select("month", "mean", "lower", "upper").join(
+        totals.select("month", pl.col("value").cast(pl.Float64).alias("published")), on="month", how="left")
+    if parts is not None and parts.height:
+        floor = parts.group_by("month").agg(
+            pl.when(~pl.col("qualifier").cast(pl.String).is_in(["under"]).any()).then(pl.col("value").sum())
+            .cast(pl.Float64).alias("parts_floor"), pl.len().cast(pl.Int64).alias("parts"))
+        out = out.join(floor, on="month", how="left")
+    else:
+        out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("parts_floor"), pl.lit(None, dtype=pl.Int64)
+                               .alias("parts"))
+    rows = []
+    for r in out.iter_rows(named=True):
+        if r["published"] is not None:
+            inside = (r["lower"] is None or r["published"] >= r["lower"]) and (r["upper"] is None or
+                                                                              r["published"] <= r["upper"])
+            rows.append("published figure inside the interval" if inside else "published figure outside the interval")
+        elif r["parts_floor"] is not None:
+            rows.append(f"forecast mean below the published parts ({r['parts_floor']:,.0f}): too low"
+                        if r["mean"] is not None and r["mean"] < r["parts_floor"] else
+                        f"consistent with the published parts ({r['parts_floor']:,.0f} at least)")
+        else:
+            rows.append("nothing published yet for this month")
+    return out.with_columns(pl.Series("check", rows, dtype=pl.String))
