@@ -29,7 +29,7 @@ import polars as pl
 from . import paths
 from .ingest import LOCATION_COLUMNS, read_table
 from .problems import DataValidationError, Problem
-from .schemas import TABLES, Table, table
+from .schemas import LOADED_QUALIFIERS, TABLES, Table, table
 from .validation import check_tables, parse_table
 
 
@@ -76,7 +76,9 @@ def _typed(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
         t = TABLES[name]
         casts = []
         for col in t.columns:
-            if col.values is not None:
+            if col.name == "qualifier":
+                casts.append(pl.col(col.name).cast(pl.Enum(LOADED_QUALIFIERS)))
+            elif col.values is not None:
                 casts.append(pl.col(col.name).cast(pl.Enum(col.values)))
             elif col.name in ("entity", "parent"):
                 casts.append(pl.col(col.name).cast(entity_enum))
@@ -168,13 +170,16 @@ _ID_COLUMN = {"volumes": "entity", "events": "entity", "entities": "entity", "ex
 
 def load(name: str, *, entity: str | Sequence[str] | None = None,
          start: str | dt.date | None = None, end: str | dt.date | None = None,
-         all_values: bool = False, data_dir: str | os.PathLike[str] | None = None,
+         all_values: bool = False, implied: bool = False, data_dir: str | os.PathLike[str] | None = None,
          overlay: str | os.PathLike[str] | None = None) -> pl.DataFrame:
     """Load one dataset by name, validated and typed.
 
     ``entity`` filters the table's id column (entity, company or subject); ``start``/``end``
     are inclusive bounds on its month or period start ('YYYY-MM' or 'YYYY-MM-DD').
-    Volumes also carry each entity's ``level`` and ``parent``.
+    Volumes also carry each entity's ``level`` and ``parent``. With ``implied=True`` (volumes
+    only), months implied by published totals are added, computed on load with qualifier
+    ``implied``, ``preferred`` true and the formula in ``note`` (see :mod:`hima_analytics.implied`);
+    they are never stored and are off by default.
     """
     t: Table = table(name)
     cat = load_catalog(data_dir=data_dir, overlay=overlay)
@@ -182,6 +187,10 @@ def load(name: str, *, entity: str | Sequence[str] | None = None,
     frame = cat.frames[t.name]
     if t.preferred and not all_values:
         frame = frame.filter(pl.col("preferred"))
+    if implied:
+        if t.name != "volumes":
+            raise ValueError(f"implied=True applies to volumes, not {t.name!r}.")
+        frame = pl.concat([frame, _implied_rows(cat, frame)], how="diagonal_relaxed")
     if entity is not None:
         col = _ID_COLUMN.get(t.name)
         if col is None:
@@ -208,6 +217,20 @@ def load(name: str, *, entity: str | Sequence[str] | None = None,
         ents = cat.frames["entities"].select("entity", "level", "parent")
         frame = frame.join(ents, on="entity", how="left")
     return frame.drop(LOCATION_COLUMNS)
+
+
+def _implied_rows(cat: Catalog, like: pl.DataFrame) -> pl.DataFrame:
+    from . import implied
+
+    preferred = cat.frames["volumes"].filter(pl.col("preferred"))
+    facts = cat.frames["facts"].filter(pl.col("preferred"))
+    rows = pl.concat([implied.implied_months(preferred, facts).filter(pl.col("kind") == "month"),
+                      implied.implied_brands(preferred, cat.frames["entities"], cat.frames["events"])])
+    return rows.select(
+        "month", pl.col("entity").cast(like.schema["entity"]), pl.col("measure").cast(like.schema["measure"]),
+        pl.col("perimeter").cast(like.schema["perimeter"]), "value", pl.col("qualifier").cast(like.schema["qualifier"]),
+        "source_id", pl.lit(True).alias("preferred"), "note",
+        *[pl.lit(None, dtype=like.schema[c]).alias(c) for c in like.columns if c in ("powertrain", "_file", "_line")])
 
 
 def source_of(source_id: str, **kwargs) -> dict:

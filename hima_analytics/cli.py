@@ -153,7 +153,7 @@ def coverage(data_dir, overlay) -> None:
     from .coverage import coverage_markdown
 
     _catalog_or_exit(data_dir, overlay)
-    click.echo(coverage_markdown(load("volumes", data_dir=data_dir, overlay=overlay),
+    click.echo(coverage_markdown(load("volumes", implied=True, data_dir=data_dir, overlay=overlay),
                                  load("financials", data_dir=data_dir, overlay=overlay)))
 
 
@@ -170,7 +170,7 @@ def docs(write, data_dir, overlay) -> None:
     _catalog_or_exit(data_dir, overlay)
     blocks = {
         "dictionary": dictionary_markdown(),
-        "coverage": coverage_markdown(load("volumes", data_dir=data_dir, overlay=overlay),
+        "coverage": coverage_markdown(load("volumes", implied=True, data_dir=data_dir, overlay=overlay),
                                       load("financials", data_dir=data_dir, overlay=overlay)),
     }
     readme = paths.data_readme(paths.data_dir(data_dir))

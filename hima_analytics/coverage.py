@@ -10,7 +10,7 @@ import datetime as dt
 
 import polars as pl
 
-HAVE, MISSING, BOUND = "■", "·", "▫"
+HAVE, MISSING, BOUND, IMPLIED = "■", "·", "▫", "◇"
 
 
 def coverage_counts(volumes: pl.DataFrame, *, start: dt.date | None = None, end: dt.date | None = None,
@@ -44,27 +44,32 @@ def coverage_counts(volumes: pl.DataFrame, *, start: dt.date | None = None, end:
 
 def coverage_matrix(volumes: pl.DataFrame, *, years: list[int] | None = None) -> pl.DataFrame:
     """Entity × month matrix, one column per year holding twelve marks (Jan..Dec):
-    ``■`` an exact or rounded figure, ``▫`` a bound only ("over"/"under"), ``·`` missing."""
+    ``■`` an exact or rounded figure, ``▫`` a bound only ("over"/"under"), ``◇`` implied by
+    published totals only (when ``volumes`` was loaded with ``implied=True``), ``·`` missing.
+    ``months`` counts published months and ``implied`` the implied ones."""
     v = volumes.with_columns(pl.col("entity").cast(pl.String), pl.col("measure").cast(pl.String),
                              pl.col("qualifier").cast(pl.String))
     yrs = years or sorted(v["month"].dt.year().unique().to_list())
     marks = v.group_by("entity", "measure", "month").agg(
-        pl.when(pl.col("qualifier").is_in(["over", "under"]).all()).then(pl.lit(BOUND)).otherwise(pl.lit(HAVE))
+        pl.when((pl.col("qualifier") == "implied").all()).then(pl.lit(IMPLIED))
+        .when(pl.col("qualifier").is_in(["over", "under"]).all()).then(pl.lit(BOUND)).otherwise(pl.lit(HAVE))
         .first().alias("mark"))
     keys = marks.select("entity", "measure").unique().sort("entity", "measure")
     rows = []
     lookup = {(e, m, d): k for e, m, d, k in marks.iter_rows()}
     for entity, measure in keys.iter_rows():
         row: dict[str, str | int] = {"entity": entity, "measure": measure}
-        total = 0
+        total = implied = 0
         for y in yrs:
             cells = [lookup.get((entity, measure, dt.date(y, mo, 1)), MISSING) for mo in range(1, 13)]
-            total += sum(c != MISSING for c in cells)
+            total += sum(c in (HAVE, BOUND) for c in cells)
+            implied += sum(c == IMPLIED for c in cells)
             row[str(y)] = "".join(cells)
         row["months"] = total
+        row["implied"] = implied
         rows.append(row)
     return pl.DataFrame(rows, schema={"entity": pl.String, "measure": pl.String,
-                                      **{str(y): pl.String for y in yrs}, "months": pl.Int64})
+                                      **{str(y): pl.String for y in yrs}, "months": pl.Int64, "implied": pl.Int64})
 
 
 def coverage_markdown(volumes: pl.DataFrame, financials: pl.DataFrame) -> str:
@@ -73,13 +78,14 @@ def coverage_markdown(volumes: pl.DataFrame, financials: pl.DataFrame) -> str:
     cols = matrix.columns
     lines = [
         f"Monthly volumes (preferred values). Each year shows Jan→Dec: `{HAVE}` figure, "
-        f"`{BOUND}` bound only (\"over\"/\"under\"), `{MISSING}` missing.",
+        f"`{BOUND}` bound only (\"over\"/\"under\"), `{IMPLIED}` implied by published totals (computed on load, "
+        f"never stored), `{MISSING}` missing. `months` counts published months, `implied` the implied ones.",
         "",
         "| " + " | ".join(cols) + " |",
         "|" + "|".join("---" for _ in cols) + "|",
     ]
     for row in matrix.iter_rows():
-        lines.append("| " + " | ".join(f"`{c}`" if isinstance(c, str) and c and c[0] in HAVE + MISSING + BOUND else str(c)
+        lines.append("| " + " | ".join(f"`{c}`" if isinstance(c, str) and c and c[0] in HAVE + MISSING + BOUND + IMPLIED else str(c)
                                        for c in row) + " |")
     fin = (
         financials.group_by(pl.col("company").cast(pl.String), pl.col("period_type").cast(pl.String))

@@ -377,3 +377,19 @@ def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text |
     when = [fmt.fmt_month(d) for d in hits["break_date"].drop_nulls().to_list()] or ["the trend's stability"]
     return text("A break in {p}'s share of {w} is significant at 5% at {when}.", p=name_of(part), w=name_of(whole),
                 when=when)
+
+
+def verdict_counts(counts: pl.DataFrame, *, download: str, total: int) -> Text:
+    """"Of N claims, a are confirmed, b consistent, ...", from a frame of ``verdict`` and ``n``."""
+    parts = [text("{n} {v}", n=cite(counts, "n", download=download, verdict=r["verdict"]), v=r["verdict"])
+             for r in counts.sort("n", descending=True).iter_rows(named=True)]
+    return text("Of the {total} quantitative claims in the five seed articles: {parts}.", total=str(total),
+                parts=parts)
+
+
+def contradicted_claims(results: pl.DataFrame) -> Text | None:
+    """The claims our figures contradict, by their wording."""
+    bad = results.filter(pl.col("verdict") == "contradicted")
+    if bad.is_empty():
+        return text("No claim is contradicted by an independent figure.")
+    return text("Contradicted: {items}.", items=[text("\u201c{t}\u201d", t=t) for t in bad["text"].to_list()])

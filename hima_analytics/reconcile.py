@@ -47,7 +47,7 @@ def _status(rel_diff: pl.Expr, complete: pl.Expr, qualifier: pl.Expr, parts_exac
     )
 
 
-def _active_since(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataFrame | None) -> pl.DataFrame:
+def active_since(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataFrame | None) -> pl.DataFrame:
     """For each entity, the first month it is known to have been on sale: the earliest of its
     first delivery date, its launch or first-delivery events, and its own or any descendant's
     first figure (a brand whose models deliver is on sale even if no brand figure exists)."""
@@ -87,7 +87,7 @@ def children_vs_parent(volumes: pl.DataFrame, entities: pl.DataFrame, *, check: 
     parents = v.join(ents.filter(pl.col("level") == parent_level).select("entity"), on="entity")
     kids = ents.filter((pl.col("level") == child_level) & pl.col("parent").is_not_null())
     child_rows = v.join(kids.select("entity", "parent"), on="entity")
-    expected_kids = kids.join(_active_since(v, entities, events), on="entity", how="left")
+    expected_kids = kids.join(active_since(v, entities, events), on="entity", how="left")
     grid = parents.select("entity", "month", pl.col("value").alias("reported"), pl.col("qualifier").cast(pl.String))
     expected = grid.join(expected_kids.select(pl.col("parent").alias("entity"), pl.col("entity").alias("child"), "_since"),
                          on="entity").filter(pl.col("_since") <= pl.col("month"))

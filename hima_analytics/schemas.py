@@ -28,6 +28,9 @@ MEASURES = ("deliveries", "wholesale", "retail", "registrations", "production")
 PERIMETERS = ("all", "nev", "passenger", "domestic", "bev", "erev", "phev")
 DEFAULT_PERIMETER = "all"
 QUALIFIERS = ("exact", "about", "over", "under", "rounded")
+#: Qualifiers of loaded frames: the stored ones plus ``implied`` for figures computed on load from
+#: published totals (:mod:`hima_analytics.implied`); ``implied`` is never valid in a CSV.
+LOADED_QUALIFIERS = (*QUALIFIERS, "implied")
 #: How close a source is to the figure's origin: ``primary`` (the maker's or issuer's own
 #: release, filing or official channel, or a statistics body such as CPCA), ``major`` (an
 #: established news organisation or wire reporting it), ``aggregator`` (reposts, mirrors,
