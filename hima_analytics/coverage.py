@@ -49,6 +49,10 @@ def coverage_matrix(volumes: pl.DataFrame, *, years: list[int] | None = None) ->
     ``months`` counts published months and ``implied`` the implied ones."""
     v = volumes.with_columns(pl.col("entity").cast(pl.String), pl.col("measure").cast(pl.String),
                              pl.col("qualifier").cast(pl.String))
+    if "perimeter" in v.columns:  # a narrower perimeter is its own series, shown with its measure
+        v = v.with_columns(pl.when(pl.col("perimeter").cast(pl.String) == "all").then(pl.col("measure"))
+                           .otherwise(pl.format("{} ({})", pl.col("measure"), pl.col("perimeter").cast(pl.String)))
+                           .alias("measure"))
     yrs = years or sorted(v["month"].dt.year().unique().to_list())
     marks = v.group_by("entity", "measure", "month").agg(
         pl.when((pl.col("qualifier") == "implied").all()).then(pl.lit(IMPLIED))

@@ -393,3 +393,23 @@ def contradicted_claims(results: pl.DataFrame) -> Text | None:
     if bad.is_empty():
         return text("No claim is contradicted by an independent figure.")
     return text("Contradicted: {items}.", items=[text("\u201c{t}\u201d", t=t) for t in bad["text"].to_list()])
+
+
+def tier_shares(tiers: pl.DataFrame, *, download: str) -> Text | None:
+    """How much of the record rests on each source tier (``tiers`` has ``tier``, ``figures``
+    and ``share``)."""
+    if tiers.is_empty():
+        return None
+    parts = [text("{s} on {t} sources", s=cite(tiers, "share", download=download, kind="pct", decimals=0,
+                                                tier=r["tier"]), t=str(r["tier"]))
+             for r in tiers.sort("share", descending=True).iter_rows(named=True)]
+    return text("Of the figures in the catalog, {parts}.", parts=parts)
+
+
+def validation_status(problems: list, *, sources: pl.DataFrame, download: str) -> Text:
+    """Whether the catalog passed validation, and how many sources back it."""
+    n = count(sources, "source_id", download=download)
+    if problems:
+        return text("Validation found {k} problem(s); the catalog did not load.", k=str(len(problems)))
+    return text("Every table passes validation: each of the figures is typed, resolves to one of {n} sources, and "
+                "has exactly one preferred value per key.", n=n)

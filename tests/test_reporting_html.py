@@ -244,17 +244,17 @@ def test_vega_bundle_is_cached_on_disk(tmp_path: Path, monkeypatch) -> None:
         return "window.vegaEmbed=function(){};"
 
     monkeypatch.setattr(vl_convert, "javascript_bundle", fake_bundle)
-    monkeypatch.setattr(report_html, "_BUNDLES", {})
-    assert report_html.vega_bundle(tmp_path) == "window.vegaEmbed=function(){};"
+    monkeypatch.setattr(renderer, "_BUNDLES", {})
+    assert renderer.vega_bundle(tmp_path) == "window.vegaEmbed=function(){};"
     (cached,) = tmp_path.glob("vega-bundle-vlconvert*.js")
     assert vl_convert.__version__ in cached.name and not list(tmp_path.glob(".*tmp"))
-    monkeypatch.setattr(report_html, "_BUNDLES", {})
-    assert report_html.vega_bundle(tmp_path) == "window.vegaEmbed=function(){};"
+    monkeypatch.setattr(renderer, "_BUNDLES", {})
+    assert renderer.vega_bundle(tmp_path) == "window.vegaEmbed=function(){};"
     assert len(calls) == 1
 
 
 def test_bundle_script_cannot_close_its_element() -> None:
-    script = report_html._bundle_script('var s="</SCRIPT><!--";window.vegaEmbed=1;')
+    script = renderer.bundle_script('var s="</SCRIPT><!--";window.vegaEmbed=1;')
     assert script.lower().count("</script") == 1 and "<!--" not in script
 
 

@@ -24,13 +24,22 @@ from .text import Text, bullets, cite, count, key_points, md, text
 __all__ = [
     "Col", "Text", "band_forecast", "bars", "bullets", "cite", "count", "fmt_date", "fmt_int", "fmt_money", "fmt_month",
     "fmt_pct", "fmt_period", "fmt_pp", "fmt_q", "fmt_value", "key_points", "md", "monthly_bars", "monthly_lines",
-    "name_of", "ramp_curves", "setup", "show", "sources_html", "table", "text", "theme",
+    "label_of", "name_of", "ramp_curves", "setup", "show", "sources_html", "table", "text", "theme",
 ]
+
+
+def label_of(metric: object) -> str:
+    """The display label of a metric or column name (never its snake_case id)."""
+    from .. import vocabulary
+
+    return vocabulary.label("metric", metric)
 
 
 def setup(mode: str | None = None) -> None:
     """Prepare display in a kernel: the house chart theme, the report renderer when the build
-    asks for one (``$HIMA_REPORT_MODE``), and quiet Polars reprs."""
+    asks for one (``$HIMA_REPORT_MODE``) or else the offline renderer (an interactive session
+    in JupyterLab draws charts with the same Vega bundle as the reports, without the network),
+    and quiet Polars reprs."""
     import os
 
     import polars as pl
@@ -39,6 +48,4 @@ def setup(mode: str | None = None) -> None:
 
     theme()
     pl.Config.set_tbl_hide_dataframe_shape(True)
-    wanted = mode or os.environ.get(renderer.MODE_ENV)
-    if wanted:
-        renderer.enable(wanted)  # type: ignore[arg-type]
+    renderer.enable(mode or os.environ.get(renderer.MODE_ENV) or "offline")  # type: ignore[arg-type]

@@ -133,7 +133,7 @@ def _is_chart(figure: Any) -> bool:
 
 def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.DataFrame] | None = None,
          note: str | None = None, empty: str = "No published figures for this view.",
-         value: str | None = None) -> None:
+         value: str | None = None, collapsed: str | None = None) -> None:
     """Display a chart or table, then its sources line and a CSV download of ``data``.
 
     The sources line lists the sources of ``sources`` (default: of ``data`` itself); an empty
@@ -142,7 +142,7 @@ def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.Dat
     When ``data`` has no rows, or a chart's values (``value``, default the ``value`` column
     when there is one) are all missing, the figure is replaced by the ``empty`` note: a chart
     without marks would suggest zeros where nothing was published. A table with rows is always
-    shown.
+    shown. ``collapsed`` puts a table behind a toggle with that summary (long reference tables).
     """
     from IPython.display import HTML, display
 
@@ -157,7 +157,11 @@ def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.Dat
         raise ValueError(f"show(): a different download named {safe!r} is already on this page; "
                          "give each figure its own name.")
     _DOWNLOADS[safe] = data
-    display(figure)
+    if collapsed and hasattr(figure, "as_raw_html"):
+        display(HTML(f'<details class="hima-collapsed"><summary>{html.escape(collapsed)}</summary>'
+                     f"{figure.as_raw_html()}</details>"))
+    else:
+        display(figure)
     if sources is not None and len(sources) == 0:
         line = f'<p class="hima-sources">{html.escape(note or "")}</p>' if note else ""
     else:
