@@ -101,6 +101,7 @@ def _load(roots: tuple[Path, ...], signature: tuple[tuple[str, int, int], ...]) 
     frames: dict[str, pl.DataFrame] = {}
     files: list[Path] = []
     unreadable: set[str] = set()
+    raw_ids: dict[str, pl.Series] = {}
     for name, t in TABLES.items():
         raw, found, shard_paths, incomplete = read_table(list(roots), t)
         problems += found
@@ -109,12 +110,14 @@ def _load(roots: tuple[Path, ...], signature: tuple[tuple[str, int, int], ...]) 
             unreadable.add(name)
         parsed, found = parse_table(raw, t)
         problems += found
+        if name in ("sources", "entities", "companies"):
+            raw_ids[name] = raw[t.key[0]]
         bad_rows = {(p.file, p.line) for p in found}
         if bad_rows:  # cross-table checks look only at rows whose cells parsed
             keep = [(f, ln) not in bad_rows for f, ln in parsed.select("_file", "_line").iter_rows()]
             parsed = parsed.filter(pl.Series(keep, dtype=pl.Boolean))
         frames[name] = parsed
-    problems += check_tables(frames, _seed_names(), skip_refs=unreadable)
+    problems += check_tables(frames, _seed_names(), skip_refs=unreadable, known_ids=raw_ids)
     if problems:
         raise DataValidationError(problems)
     digest = hashlib.sha256()

@@ -51,10 +51,27 @@ def _catalog_or_exit(data_dir, overlay):
         sys.exit(2)
 
 
-def _report_problems(problems) -> None:
+#: Problems of one kind printed before the rest are counted (``--all`` prints every one).
+PROBLEMS_PER_KIND = 5
+
+
+def _report_problems(problems, show_all: bool = False) -> None:
+    """Every problem, or at most a few of each kind (same column and expectation) with a count
+    of the rest, so a file with thousands of bad rows gives a readable report."""
+    from collections import defaultdict
+
     click.echo(f"{len(problems)} problem(s) found; nothing was loaded:", err=True)
+    kinds: dict[tuple, list] = defaultdict(list)
     for p in problems:
-        click.echo(f"  {p}", err=True)
+        kinds[(p.column, p.expected)].append(p)
+    for (column, expected), group in kinds.items():
+        shown = group if show_all else group[:PROBLEMS_PER_KIND]
+        for p in shown:
+            click.echo(f"  {p}", err=True)
+        if len(group) > len(shown):
+            where = f"column {column!r}: " if column else ""
+            click.echo(f"  ... and {len(group) - len(shown)} more like these ({where}expected {expected}); "
+                       "use --all to list every one", err=True)
 
 
 def _print_frame(frame, title: str | None = None, limit: int | None = None) -> None:
@@ -84,8 +101,9 @@ def data() -> None:
 
 
 @data.command()
+@click.option("--all", "show_all", is_flag=True, help="List every problem, not only the first few of each kind.")
 @data_options
-def validate(data_dir, overlay) -> None:
+def validate(show_all, data_dir, overlay) -> None:
     """Check every table and list every problem found (exit 1 if any)."""
     from .catalog import validate as run
 
@@ -95,7 +113,7 @@ def validate(data_dir, overlay) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if problems:
-        _report_problems(problems)
+        _report_problems(problems, show_all)
         sys.exit(1)
     cat = _catalog_or_exit(data_dir, overlay)
     rows = sum(f.height for f in cat.frames.values())
@@ -322,10 +340,11 @@ def reports_list(grid_path) -> None:
 def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir,
                   warm_kernels) -> None:
     """Build the report grid into reports/html/ (skipping unchanged reports) plus index.html."""
+    import os
     import time
 
     from . import paths
-    from .reporting.grid import GridError, apply_overrides
+    from .reporting.grid import DEFAULT_TIMEOUT, GridError, apply_overrides
     from .reporting.runner import build
 
     runs, settings = _grid(grid_path, notebooks_dir)
@@ -344,30 +363,41 @@ def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid
     except GridError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    limit = timeout if timeout is not None else float(settings.get("timeout_seconds", 600))
+    limit = timeout if timeout is not None else float(settings.get("timeout_seconds", DEFAULT_TIMEOUT))
     started = time.monotonic()
-    click.echo(f"building {len(runs)} report(s) with {jobs or __import__('os').cpu_count()} job(s)...")
-    from .reporting.runner import KernelMissing
+    click.echo(f"building {len(runs)} report(s) with {jobs or os.cpu_count()} job(s)...")
+    from .errors import KernelMissingError
+    from .problems import DataValidationError
+    from .reporting.runner import BuildLocked, BuildStopped, state_dir
 
+    out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
     try:
-        results = build(runs, out_dir=Path(out_dir) if out_dir else None, jobs=jobs, force=force, timeout=limit,
+        results = build(runs, out_dir=out, jobs=jobs, force=force, timeout=limit,
                         mode="static" if static else "interactive", show_code=show_code,
                         notebooks=Path(notebooks_dir) if notebooks_dir else None,
                         on_result=lambda r: click.echo(r.line()), warm_kernels=warm_kernels,
                         on_warning=lambda msg: click.echo(f"warning: {msg}", err=True))
-    except KernelMissing as exc:
+    except DataValidationError as exc:
+        _report_problems(exc.problems, show_all=False)
+        click.echo("no report was built: fix the data first (`hima data validate` lists every problem).", err=True)
+        sys.exit(1)
+    except (KernelMissingError, BuildLocked) as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
+    except BuildStopped as exc:
+        click.echo(f"stopped: {exc} The pages already written are complete; run the build again to finish.",
+                   err=True)
+        sys.exit(130)
     failed = [r for r in results if r.status == "failed"]
     done = sum(r.status == "ok" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
-    out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
     click.echo(f"{done} built, {skipped} unchanged, {len(failed)} failed in {time.monotonic() - started:.1f}s; "
-               f"index: {out / 'index.html'}")
+               f"index: {out / 'index.html'}; log and timings: {state_dir(out)}")
     for r in failed:
         click.echo(f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "")
                    + f" (log: {r.log})", err=True)
     if failed:
+        click.echo(f"{len(failed)} of {len(results)} report(s) failed: {', '.join(r.name for r in failed)}", err=True)
         sys.exit(1)
 
 

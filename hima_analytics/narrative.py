@@ -205,6 +205,11 @@ def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limi
     return text("Recent events: {items}.", items=items)
 
 
+def _count_or_no(frame: pl.DataFrame, column: str, download: str):
+    """A cited count, or the word "no" when the frame is empty (its figure shows no download)."""
+    return count(frame, column, download=download) if frame[column].drop_nulls().len() else "no"
+
+
 def record_summary(*, entity: str, months: pl.DataFrame, months_download: str, models: pl.DataFrame,
                    models_download: str, facts: pl.DataFrame, facts_download: str) -> Text:
     """What the public record holds for an entity: brand months, model figures and single
@@ -213,12 +218,12 @@ def record_summary(*, entity: str, months: pl.DataFrame, months_download: str, m
     if months["value"].drop_nulls().len() == 0:
         return text("{who} has published no monthly brand figure that could be found on a dated page. What exists "
                     "is shown below: {m} model figures, and {f} single figures such as cumulative totals and "
-                    "milestones.", who=who, m=count(models, "value", download=models_download),
-                    f=count(facts, "value", download=facts_download))
+                    "milestones.", who=who, m=_count_or_no(models, "value", models_download),
+                    f=_count_or_no(facts, "value", facts_download))
     return text("The record for {who} holds {n} monthly brand figures, {m} model figures and {f} single figures "
                 "(cumulative totals, milestones, targets).", who=who,
-                n=count(months, "value", download=months_download), m=count(models, "value", download=models_download),
-                f=count(facts, "value", download=facts_download))
+                n=count(months, "value", download=months_download), m=_count_or_no(models, "value", models_download),
+                f=_count_or_no(facts, "value", facts_download))
 
 
 def nearest_rivals(rivals: list[str], *, months: int, entity: str) -> Text:

@@ -106,7 +106,7 @@ def _dangling(frame: pl.DataFrame, column: str, allowed: pl.Series, what: str, h
 
 
 def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
-                 skip_refs: set[str] = frozenset()) -> list[Problem]:
+                 skip_refs: set[str] = frozenset(), known_ids: dict[str, pl.Series] | None = None) -> list[Problem]:
     """Checks across rows and tables. ``seeds`` is the set of seed file names, if available.
 
     References into a table named in ``skip_refs`` (one with an unreadable file) are not checked,
@@ -116,9 +116,12 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
     sources = frames["sources"]
     entities = frames["entities"]
     companies = frames["companies"]
-    source_ids = sources["source_id"].drop_nulls()
-    entity_ids = entities["entity"].drop_nulls()
-    company_ids = companies["company"].drop_nulls()
+    # Ids of rows that failed to parse still count as defined: a source with a bad date is
+    # reported once, as a bad date, not again by every row that cites it.
+    extra = known_ids or {}
+    source_ids = pl.concat([sources["source_id"], extra.get("sources", pl.Series([], dtype=pl.String))]).drop_nulls()
+    entity_ids = pl.concat([entities["entity"], extra.get("entities", pl.Series([], dtype=pl.String))]).drop_nulls()
+    company_ids = pl.concat([companies["company"], extra.get("companies", pl.Series([], dtype=pl.String))]).drop_nulls()
     subjects = pl.concat([entity_ids, company_ids])
     refs = {
         "source": (source_ids, "a source_id listed in data/sources/", "add the source to a sources shard."),

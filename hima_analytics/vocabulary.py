@@ -171,10 +171,19 @@ COLUMNS = {
     "family": "Family",
 }
 
+CHECKS = {"brands_vs_alliance": "Brands against the alliance", "models_vs_brand": "Models against their brand",
+          "months_vs_period": "Months against a published period total"}
+STATUSES = {"ok": "Agrees", "partial": "Partial (parts missing)", "flagged": "Flagged", "exception": "Explained exception"}
+KINDS = {"month": "Missing month", "remainder": "Several missing months together", "brand": "Brand remainder"}
+GROUPS = {"Maker": "Makers", "HIMA brand": "HIMA brands"}
+FAMILIES = {"growth": "Growth", "margins": "Margins", "deliveries": "Delivery trends", "competition": "Competition",
+            "missing": "Missing data", "ranking": "Rankings", "targets": "Targets", "mix": "Powertrain mix"}
+
 LABELS: dict[str, Mapping[str, str]] = {
     "measure": MEASURES, "qualifier": QUALIFIERS, "perimeter": PERIMETERS, "tier": TIERS,
     "powertrain": POWERTRAINS, "level": LEVELS, "period_type": PERIOD_TYPES, "segment": SEGMENTS,
-    "event_type": EVENT_TYPES, "metric": METRICS, "column": COLUMNS,
+    "event_type": EVENT_TYPES, "metric": METRICS, "column": COLUMNS, "check": CHECKS, "status": STATUSES,
+    "kind": KINDS, "group": GROUPS, "family": FAMILIES,
 }
 
 #: HIMA brands are shown with their Chinese name first (问界 AITO), as the alliance writes them.

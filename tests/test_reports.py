@@ -9,6 +9,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from report_checks import chart_problems, cited_figures, text_problems
 from test_browser import chromium, open_in_browser  # noqa: F401 - chromium is a fixture
 
 from hima_analytics import paths
@@ -26,6 +27,7 @@ SMALL = [
     Run("claims_check", "claims_check", "Claims", {}),
     Run("data_appendix", "data_appendix", "Appendix", {"start": "2025-01", "end": "2025-12"}),
     Run("getting_started", "getting_started", "Getting started", {"brand": "AITO"}),
+    Run("league_table", "league_table", "League table", {"month": "latest"}),
 ]
 
 
@@ -86,6 +88,36 @@ def test_reports_are_self_contained_with_sources_and_provenance(built):
         charts = len(re.findall(r"<script>vegaEmbed", page))
         assert page.count('class="hima-sources"') >= charts, f"{run.name}: a chart without its sources line"
         assert "Traceback" not in page, run.name
+
+
+def test_every_cited_figure_matches_the_pages_own_download(built):
+    # Each number in a sentence is recomputed from the CSV offered on the same page.
+    out, _ = built
+    checked = 0
+    for run in SMALL:
+        page = (out / f"{run.name}.html").read_text(encoding="utf-8")
+        for download, printed, expected in cited_figures(page):
+            assert printed == expected, f"{run.name}: a sentence says {printed!r}; {download}.csv gives {expected!r}"
+            checked += 1
+    assert checked >= 20  # the key points cite figures on every report page
+
+
+def test_visible_text_has_no_raw_ids_code_names_or_iso_dates(built):
+    import hima_analytics as ha
+
+    ids = [str(e) for e in ha.load("entities")["entity"].to_list()] + \
+        [str(c) for c in ha.load("companies")["company"].to_list()]
+    out, _ = built
+    for run in SMALL:
+        page = (out / f"{run.name}.html").read_text(encoding="utf-8")
+        assert not text_problems(page, ids), f"{run.name}: {text_problems(page, ids)[:8]}"
+
+
+def test_no_chart_bridges_a_gap_or_hides_a_bound(built):
+    out, _ = built
+    for run in SMALL:
+        page = (out / f"{run.name}.html").read_text(encoding="utf-8")
+        assert not chart_problems(page), f"{run.name}: {chart_problems(page)}"
 
 
 def test_second_build_skips_everything_and_rewrites_nothing(built):

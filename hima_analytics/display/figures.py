@@ -73,7 +73,27 @@ def csv_link(df: pl.DataFrame, name: str) -> str:
     payload = base64.b64encode(csv_bytes(df)).decode("ascii")
     return (f'<p class="hima-download"><a download="{safe}.csv" data-download="{safe}" '
             f'href="data:text/csv;base64,{payload}">Download the data behind this figure '
-            f"({html.escape(safe)}.csv, {df.height} rows)</a></p>")
+            f"(CSV, {df.height:,} row{'s' if df.height != 1 else ''})</a></p>")
+
+
+#: Set by the report build: the folder where the report's workbook is kept current, and the
+#: report's title for it.
+DOWNLOADS_ENV = "HIMA_DOWNLOADS_DIR"
+TITLE_ENV = "HIMA_REPORT_TITLE"
+
+
+def _save_for_workbook(data: pl.DataFrame, name: str) -> None:
+    """Rewrite the report's workbook with every figure shown so far (a report shows a few dozen
+    small frames, so rewriting is cheap, and the workbook is complete whenever the run ends)."""
+    import os
+    from pathlib import Path
+
+    folder = os.environ.get(DOWNLOADS_ENV)
+    if not folder:
+        return
+    from ..reporting.workbook import WORKBOOK_NAME, write_workbook
+
+    write_workbook(list(_DOWNLOADS.items()), Path(folder) / WORKBOOK_NAME, title=os.environ.get(TITLE_ENV, "Report"))
 
 
 def downloads() -> dict[str, pl.DataFrame]:
@@ -157,6 +177,7 @@ def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.Dat
         raise ValueError(f"show(): a different download named {safe!r} is already on this page; "
                          "give each figure its own name.")
     _DOWNLOADS[safe] = data
+    _save_for_workbook(data, safe)
     if collapsed and hasattr(figure, "as_raw_html"):
         display(HTML(f'<details class="hima-collapsed"><summary>{html.escape(collapsed)}</summary>'
                      f"{figure.as_raw_html()}</details>"))

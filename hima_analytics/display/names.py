@@ -11,10 +11,13 @@ __all__ = ["label_column", "name_of", "names"]
 
 #: Columns whose values are entity, company or subject ids.
 ID_COLUMNS = ("entity", "subject", "company", "parent", "top1_entity", "brand", "maker", "target")
+#: Columns holding several ids separated by commas or semicolons.
+ID_LIST_COLUMNS = ("missing_parts", "parts_list", "members")
 #: Columns whose values come from a closed or open vocabulary, and which one.
 VOCABULARY_COLUMNS = {"measure": "measure", "qualifier": "qualifier", "perimeter": "perimeter", "tier": "tier",
                       "powertrain": "powertrain", "level": "level", "period_type": "period_type",
-                      "segment": "segment", "event_type": "event_type", "metric": "metric"}
+                      "segment": "segment", "event_type": "event_type", "metric": "metric", "check": "check",
+                      "status": "status", "kind": "kind", "group": "group", "family": "family"}
 
 
 def names() -> dict[str, str]:
@@ -53,9 +56,50 @@ def label_column(df: pl.DataFrame, column: str) -> pl.Expr:
     if column in ID_COLUMNS:
         values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
         return c.replace_strict({v: name_of(v) for v in values}, default=None, return_dtype=pl.String).alias(column)
+    if column in ID_LIST_COLUMNS:
+        values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
+        import re
+
+        mapping = {v: ", ".join(name_of(x) for x in re.split(r"\s*[,;]\s*", v) if x) for v in values}
+        return c.replace_strict(mapping, default=None, return_dtype=pl.String).alias(column)
     if column in VOCABULARY_COLUMNS:
         voc = VOCABULARY_COLUMNS[column]
         values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
         mapping = {v: vocabulary.label(voc, v) for v in values}
         return c.replace_strict(mapping, default=None, return_dtype=pl.String).alias(column)
     return c.alias(column)
+
+
+def describe_params(params: dict) -> str:
+    """Report parameters as a reader would say them.
+
+    >>> describe_params({"brand": "LUXEED", "start": "2024-01", "end": "2026-02"})
+    'from Jan 2024; to Feb 2026; brand 智界 Luxeed'
+    >>> describe_params({})
+    'defaults'
+    """
+    import datetime as dt
+    import re
+
+    from .formatting import fmt_month
+
+    words = {"start": "from", "end": "to", "month": "month", "brand": "brand", "company": "company",
+             "peers": "rivals", "horizon": "horizon", "method": "method", "verdicts": "verdicts shown"}
+
+    def one(value: object) -> str:
+        if isinstance(value, (list, tuple)):
+            return ", ".join(one(v) for v in value)
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
+            y, m = map(int, value.split("-"))
+            return fmt_month(dt.date(y, m, 1))
+        if value == "latest":
+            return "the latest month with data"
+        if isinstance(value, str) and value.isupper():
+            return name_of(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value} months" if value > 0 else str(value)
+        return str(value).replace("_", " ")
+
+    parts = [f"{words.get(k, vocabulary.humanize(k).lower())} {one(v)}" for k, v in sorted(
+        params.items(), key=lambda kv: list(words).index(kv[0]) if kv[0] in words else 99)]
+    return "; ".join(parts) or "defaults"

@@ -143,6 +143,8 @@ def vegalite_version() -> str | None:
     import altair as alt
     import vl_convert as vlc
 
+    from ..files import write_atomic
+
     wanted = ".".join(alt.VEGALITE_VERSION.lstrip("v").split(".")[:2])
     return wanted if wanted in vlc.get_vegalite_versions() else None
 
@@ -202,7 +204,7 @@ def vega_bundle(cache: str | os.PathLike[str] | None = None) -> str:
         bundle = vlc.javascript_bundle(vl_version=vl)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            _write_atomic(path, bundle.encode("utf-8"))
+            write_atomic(path, bundle.encode("utf-8"))
         except OSError as exc:
             log.warning("could not cache the vega bundle at %s (%s); it will be generated again next time", path, exc)
     _BUNDLES[path] = bundle
@@ -216,19 +218,6 @@ def bundle_script(bundle: str, *, only_if_missing: bool = False) -> str:
     safe = re.sub(r"</(script)", r"<\\/\1", bundle, flags=re.IGNORECASE).replace("<!--", "<\\!--")
     guard = "if(window.vegaEmbed){return;}" if only_if_missing else ""
     return f'<script id="hima-vega-bundle">(function(){{"use strict";{guard}\n{safe}\n}})();</script>'
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    import tempfile
-
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 _BUNDLE_SENT = False

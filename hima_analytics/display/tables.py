@@ -22,7 +22,7 @@ import polars as pl
 
 from .. import vocabulary
 from . import formatting as fmt
-from .names import ID_COLUMNS, VOCABULARY_COLUMNS, label_column
+from .names import ID_COLUMNS, ID_LIST_COLUMNS, VOCABULARY_COLUMNS, label_column
 
 if TYPE_CHECKING:  # pragma: no cover
     from great_tables import GT
@@ -96,8 +96,8 @@ def _format_column(df: pl.DataFrame, column: str, spec: Col) -> tuple[pl.Series,
     quals = df[q].cast(pl.String).to_list() if q else [None] * df.height
     values = df[column].to_list()
     if kind == "text":
-        text = df.select(label_column(df, column))[column] if column in ID_COLUMNS or column in VOCABULARY_COLUMNS \
-            else df[column].cast(pl.String)
+        labelled = column in ID_COLUMNS or column in ID_LIST_COLUMNS or column in VOCABULARY_COLUMNS
+        text = df.select(label_column(df, column))[column] if labelled else df[column].cast(pl.String)
         return text.fill_null(MISSING), False
     if kind == "yesno":
         return pl.Series(column, [MISSING if v is None else ("Yes" if v else "No") for v in values]), False

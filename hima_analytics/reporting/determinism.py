@@ -29,15 +29,16 @@ from __future__ import annotations
 import copy
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..files import write_atomic
+
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
 
-__all__ = ["normalise_notebook", "normalise_text", "write_atomic", "write_notebook"]
+__all__ = ["normalise_notebook", "normalise_text", "write_notebook"]
 
 PAPERMILL_VOLATILE = ("start_time", "end_time", "duration", "exception")
 _ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+\b")
@@ -116,30 +117,6 @@ def normalise_notebook(nb: NotebookNode) -> NotebookNode:
         for output in cell.get("outputs", []):
             _fix_output(output, fix)
     return out
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and
-    ``os.replace``: readers see the old file or the new one, never half of one.
-
-    >>> import tempfile
-    >>> folder = Path(tempfile.mkdtemp())
-    >>> write_atomic(folder / "a.txt", b"hello").read_bytes(), sorted(p.name for p in folder.iterdir())
-    (b'hello', ['a.txt'])
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
 
 
 def write_notebook(nb: NotebookNode, path: str | os.PathLike[str]) -> Path:

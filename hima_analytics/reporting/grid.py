@@ -30,6 +30,7 @@ class Run:
     notebook: str
     title: str
     params: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
 
     @property
     def params_text(self) -> str:
@@ -123,7 +124,8 @@ def load_grid(path: Path, notebooks: Path) -> tuple[list[Run], dict[str, Any]]:
             suffix = "-".join(_slug(v) for v in combo)
             name = entry.get("name", nb) + (f"-{suffix}" if suffix else "")
             title = entry.get("title", nb).format(**params)
-            runs.append(Run(name=name, notebook=nb, title=title, params=params))
+            runs.append(Run(name=name, notebook=nb, title=title, params=params,
+                            description=entry.get("description", "")))
     names = [r.name for r in runs]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:

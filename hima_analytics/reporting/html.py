@@ -26,7 +26,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .determinism import write_atomic
 from ..display.renderer import CACHE_ENV, EMBED_MARKER, Mode, bundle_script, cache_dir, resolve_mode, vega_bundle
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -160,7 +159,7 @@ def prepare(mode: Mode = "interactive", show_code: bool = False,
 
 def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code: bool = False,
                      title: str | None = None, footer: str | None = None,
-                     cache: str | os.PathLike[str] | None = None) -> str:
+                     cache: str | os.PathLike[str] | None = None, workbook: str | None = None) -> str:
     """One self-contained HTML page for an executed (and normalised) notebook.
 
     - ``mode``: ``"interactive"`` inlines the vega bundle once in ``<head>`` if the page has
@@ -170,6 +169,7 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
       code cell's source is in a collapsed ``<details><summary>code</summary>``.
     - ``title``: the page ``<title>``; default the notebook's ``metadata.title``, else "Report".
     - ``footer``: trusted HTML put just before ``</body>``, normally from :func:`footer_html`.
+    - ``workbook``: the file name of the report's Excel workbook, linked above the footer.
     - ``cache``: folder for the cached vega bundle (see :func:`cache_dir`).
 
     The same notebook and arguments always give the same string.
@@ -213,6 +213,9 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
                 f"{BUNDLE_PLACEHOLDER!r} before </head>. Hint: check templates/hima/index.html.j2."
             )
         body = body[:at] + bundle_script(vega_bundle(cache)) + body[at + len(BUNDLE_PLACEHOLDER):]
+    if workbook:
+        footer = (f'<p class="hima-workbook"><a href="{html.escape(workbook, quote=True)}">Every figure and table of '
+                  "this report, with its data, qualifiers and sources, as an Excel workbook</a></p>\n" + (footer or ""))
     if footer:
         end = body.rfind("</body>")
         if end < 0:

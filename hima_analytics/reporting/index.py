@@ -1,8 +1,11 @@
-"""The report index: one table of every report with its title, parameters, status, data as-of
-date and build time, linking to each. Every value is escaped. Written only when it changes."""
+"""The report index: every report with its title, a one-line description, its parameters in
+words, its status and the data's as-of month, linking to each. Every value is escaped. The page
+holds nothing that changes from build to build when the reports do not (build durations go to
+the build's log and summary), so a forced rebuild gives the same bytes."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 from typing import Any
@@ -10,45 +13,61 @@ from typing import Any
 _CSS = """
 body{font-family:"Helvetica Neue",Helvetica,Arial,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:2rem auto;
 max-width:1100px;color:#222;padding:0 1rem}
-h1{font-size:1.6rem;margin-bottom:.2rem}p.lede{color:#555;margin-top:0}
+h1{font-size:1.6rem;margin-bottom:.2rem}p.lede{color:#555;margin-top:0;max-width:75ch}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:.45rem .6rem;
 border-bottom:1px solid #e3e3e3;vertical-align:top}th{border-bottom:2px solid #999}
-.ok{color:#1a7f37}.failed{color:#c7000b;font-weight:600}code{font-size:12px;color:#444}
-td.num{text-align:right;font-variant-numeric:tabular-nums}
+.ok{color:#1a7f37}.failed{color:#c7000b;font-weight:600}.desc{color:#555;font-size:13px}code{font-size:12px;color:#444}
 """
+_STATUS = {"ok": "built", "failed": "failed (last good version kept)", "skipped": "unchanged"}
+
+
+def _month(value: str | None) -> str:
+    from ..display.formatting import fmt_month
+
+    if not value:
+        return "n/a"
+    try:
+        return fmt_month(dt.date.fromisoformat(value + "-01"))
+    except ValueError:
+        return value
 
 
 def index_html(manifest: dict[str, Any], order: list[str]) -> str:
+    from ..display.names import describe_params
+
     names = [n for n in order if n in manifest] + sorted(n for n in manifest if n not in order)
     rows = []
+    asof = sorted({m.get("data_asof") for m in manifest.values() if m.get("data_asof")})
     for name in names:
         m = manifest[name]
         status = m.get("status", "unknown")
-        params = ", ".join(f"{k}={v}" for k, v in sorted((m.get("params") or {}).items())) or "defaults"
         link = f'<a href="{html.escape(name, quote=True)}.html">{html.escape(m.get("title") or name)}</a>'
+        desc = f'<br><span class="desc">{html.escape(m["description"])}</span>' if m.get("description") else ""
         err = f'<br><code>{html.escape(m["error"])}</code>' if status == "failed" and m.get("error") else ""
-        secs = m.get("seconds")
+        files = (f' · <a href="{html.escape(name, quote=True)}.xlsx">Excel</a>'
+                 if m.get("workbook") else "")
         rows.append(
-            f"<tr><td>{link}</td><td><code>{html.escape(params)}</code></td>"
-            f'<td class="{html.escape(status)}">{html.escape(status)}{err}</td>'
-            f"<td>{html.escape(m.get('data_asof') or 'n/a')}</td>"
-            f'<td class="num">{"" if secs is None else f"{secs:.1f} s"}</td></tr>'
+            f"<tr><td>{link}{files}{desc}</td><td>{html.escape(describe_params(m.get('params') or {}))}</td>"
+            f'<td class="{html.escape(status)}">{html.escape(_STATUS.get(status, status))}{err}</td>'
+            f"<td>{html.escape(_month(m.get('data_asof')))}</td></tr>"
         )
     body = "\n".join(rows)
+    lede_asof = f" Data as of {_month(asof[-1])} (the latest month with a published HIMA total)." if asof else ""
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
         f"<title>HIMA analytics reports</title><style>{_CSS}</style></head><body>"
         "<h1>HIMA analytics reports</h1>"
-        "<p class=\"lede\">Harmony Intelligent Mobility Alliance and its rivals. Each report states its sources "
-        "under every figure and its provenance at the end. A failed report keeps its last good version.</p>"
+        "<p class=\"lede\">Huawei's Harmony Intelligent Mobility Alliance (鸿蒙智行 HIMA) and its rivals. Each report "
+        "states its sources under every figure, offers the data behind it as a download, and ends with its "
+        f"provenance. A failed report keeps its last good version.{html.escape(lede_asof)}</p>"
         "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Data as of</th>"
-        f"<th>Build time</th></tr></thead><tbody>\n{body}\n</tbody></table></body></html>\n"
+        f"</tr></thead><tbody>\n{body}\n</tbody></table></body></html>\n"
     )
 
 
 def write_index(out_dir: Path, manifest: dict[str, Any], order: list[str]) -> bool:
     """Write ``index.html`` if its content changed. Returns True when written."""
-    from .runner import _atomic_write_if_changed
+    from ..files import write_text_if_changed
 
-    return _atomic_write_if_changed(out_dir / "index.html", index_html(manifest, order))
+    return write_text_if_changed(out_dir / "index.html", index_html(manifest, order))

@@ -58,7 +58,9 @@ class KernelServer:
     (and with it any kernel still running)."""
 
     def __init__(self, preload: tuple[str, ...] = PRELOAD) -> None:
-        self._dir = tempfile.mkdtemp(prefix="hima-kernels-")
+        # The build's process id is in the name, so the next build can remove a folder left by
+        # a build that was killed.
+        self._dir = tempfile.mkdtemp(prefix=f"hima-kernels-{os.getpid()}-")
         self.socket = os.path.join(self._dir, "server.sock")
         self._proc = subprocess.Popen(
             [sys.executable, "-m", __name__, "serve", self.socket, *preload], stdin=subprocess.DEVNULL,
@@ -100,7 +102,9 @@ class KernelServer:
             os.unlink(self.socket)
         except FileNotFoundError:
             pass
-        os.rmdir(self._dir)
+        import shutil
+
+        shutil.rmtree(self._dir, ignore_errors=True)
 
     def __enter__(self) -> KernelServer:
         return self
@@ -128,6 +132,9 @@ def kernel_manager_class(server_socket: str):
 
 def launch(server_socket: str, kernel_args: list[str]) -> int:
     """Ask the server for a kernel; relay signals to it; return its exit status."""
+    from .worker import die_with_parent
+
+    die_with_parent()
     conn = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     conn.connect(server_socket)
     request = {"argv": kernel_args, "cwd": os.getcwd(), "env": dict(os.environ), "launcher": os.getpid()}
@@ -167,6 +174,9 @@ def _watch_launcher(launcher: int) -> None:
 def _become_kernel(request: dict, fds: list[int], inherited: list[socket.socket]) -> None:
     """In the forked child: drop the server's sockets; take the launcher's streams, directory
     and environment; run ipykernel."""
+    from .worker import die_with_parent
+
+    die_with_parent()
     for sock in inherited:
         sock.close()
     for target, fd in enumerate(fds[:3]):
@@ -199,6 +209,9 @@ def serve(path: str, preload: list[str]) -> None:
     import importlib
     import selectors
 
+    from .worker import die_with_parent
+
+    die_with_parent()
     for name in preload:
         importlib.import_module(name)
     parent = os.getppid()

@@ -1,0 +1,78 @@
+"""The report's numbers as an Excel workbook: one sheet per figure and table, with the data
+behind it (typed columns, qualifiers, source ids), and a sheet of every source cited.
+
+While a report runs, :func:`hima_analytics.display.show` rewrites the workbook in the build's
+downloads folder each time it shows a figure, from the frames themselves (so the columns keep
+their types); the worker moves the finished workbook beside the page.
+The workbook is deterministic: its document properties carry a fixed date and the sheets are
+written in page order, so two builds of the same report give the same bytes. Text cells that a
+spreadsheet could read as a formula are neutralised, as in the CSV downloads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from pathlib import Path
+
+import polars as pl
+
+__all__ = ["FIXED_DATE", "WORKBOOK_NAME", "write_workbook"]
+
+WORKBOOK_NAME = "workbook.xlsx"
+
+#: Document date written into every workbook (a build date would change the bytes).
+FIXED_DATE = dt.datetime(2000, 1, 1)
+
+
+def _sheet_name(name: str, used: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", "_", name)[:28] or "data"
+    candidate, n = base, 2
+    while candidate.lower() in used:
+        candidate, n = f"{base[:25]}_{n}", n + 1
+    used.add(candidate.lower())
+    return candidate
+
+
+def _excel_ready(df: pl.DataFrame) -> pl.DataFrame:
+    from ..display.figures import neutralise_formulas
+
+    flat = df.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join(";")
+                           for c, t in df.schema.items() if isinstance(t, pl.List))
+    flat = flat.with_columns(pl.col(c).cast(pl.String) for c, t in flat.schema.items()
+                             if isinstance(t, (pl.Enum, pl.Categorical)))
+    return neutralise_formulas(flat)
+
+
+def _sources(frames: list[pl.DataFrame]) -> pl.DataFrame:
+    from ..catalog import load
+    from ..display.figures import _source_ids
+
+    ids = sorted(set(_source_ids(frames)))
+    src = load("sources").filter(pl.col("source_id").is_in(ids))
+    return src.select("source_id", "publisher", "published", "title", "url", "seed_file", "tier", "language")
+
+
+def write_workbook(frames: list[tuple[str, pl.DataFrame]], path: Path, *, title: str) -> bool:
+    """Write the workbook of ``frames`` (name, data) in page order plus a sources sheet;
+    returns False (writing nothing) when there are no frames."""
+    import xlsxwriter
+
+    from ..files import write_atomic
+
+    if not frames:
+        return False
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                      "default_date_format": "yyyy-mm-dd"})
+    wb.set_properties({"title": title, "author": "hima_analytics", "created": FIXED_DATE})
+    used: set[str] = set()
+    for name, frame in frames:
+        _excel_ready(frame).write_excel(workbook=wb, worksheet=_sheet_name(name, used), autofit=False,
+                                        float_precision=6, table_style="Table Style Light 1")
+    _excel_ready(_sources([f for _, f in frames])).write_excel(workbook=wb, worksheet=_sheet_name("sources", used),
+                                                               autofit=False, table_style="Table Style Light 1")
+    wb.close()
+    write_atomic(path, buffer.getvalue())
+    return True
