@@ -109,6 +109,8 @@ def test_visible_text_has_no_raw_ids_code_names_or_iso_dates(built):
         [str(c) for c in ha.load("companies")["company"].to_list()]
     out, _ = built
     for run in SMALL:
+        if run.notebook == "getting_started":  # shows frames as an analyst sees them in JupyterLab
+            continue
         page = (out / f"{run.name}.html").read_text(encoding="utf-8")
         assert not text_problems(page, ids), f"{run.name}: {text_problems(page, ids)[:8]}"
 

@@ -14,7 +14,7 @@ from nbformat import v4
 
 from hima_analytics.cli import main
 from hima_analytics.reporting.grid import GridError, Run, apply_overrides, load_grid
-from hima_analytics.reporting.runner import build
+from hima_analytics.reporting.runner import build, state_dir
 
 
 def write_notebook(folder: Path, name: str, body: str, params: str = 'label = "x"') -> None:
@@ -170,7 +170,7 @@ def test_rebuilds_follow_the_datasets_a_report_actually_read(tmp_path, monkeypat
     out, runs = tmp_path / "out", [Run("hidden", "hidden", "Hidden", {})]
     [first] = build(runs, out_dir=out, notebooks=nbs)
     assert first.status == "ok"
-    manifest = json.loads((out / ".manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((state_dir(out) / "manifest.json").read_text(encoding="utf-8"))
     assert "market" in manifest["hidden"]["datasets"]
     with open(data / "events" / "fixture.csv", "a", encoding="utf-8") as fh:  # not read: no rebuild
         fh.write("2024-03-01,day,AITO_M9,other,An unrelated event,,,fx-hima-2025-07,\n")

@@ -77,21 +77,21 @@ def test_seed_volumes_are_present(entity, month, value):
 
 
 # -- coverage floors -------------------------------------------------------------------------------
-# Floors can only rise. Where the public record met the target in issue #3 the target is the
-# floor; where it did not (see data/README.md, "Coverage against targets"), the floor is today's
-# count, so coverage cannot silently shrink.
+# Floors can only rise. Each floor is the count the shipped data reaches today (at or above the
+# target in issue #3 where the public record met it; see data/README.md, "Coverage against
+# targets"), so coverage cannot silently shrink.
 FLOORS = [
-    # entity, measure, first month, last month (None = latest), minimum months
-    ("HIMA", "deliveries", D(2024, 1, 1), D(2026, 2, 1), 18),
-    ("AITO", "deliveries", D(2022, 3, 1), None, 25),
-    ("LI_AUTO", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),  # 90% of 38 months
-    ("NIO_INC", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),
-    ("XPENG", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 35),
-    ("LEAPMOTOR", "deliveries", D(2023, 1, 1), None, 31),  # target 80%: short (30 of 38 to 2026-02), see data/README.md
-    ("XIAOMI", "deliveries", D(2024, 4, 1), D(2026, 2, 1), 18),  # 75% of 23 months (23 today, mostly "over N")
-    ("ZEEKR", "deliveries", D(2021, 10, 1), None, 15),  # target 75%: short
-    ("LUXEED", "deliveries", D(2023, 1, 1), None, 4),  # target 4 (2 exact, 2 lower bounds)
-    ("ONVO", "deliveries", D(2024, 9, 1), None, 12),
+    # entity, measure, first month, last month (None = latest), minimum months (today's counts)
+    ("HIMA", "deliveries", D(2024, 1, 1), D(2026, 2, 1), 19),  # target 18 of 26
+    ("AITO", "deliveries", D(2022, 3, 1), None, 27),  # target 24
+    ("LI_AUTO", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 38),  # target 90% of 38 months
+    ("NIO_INC", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 37),
+    ("XPENG", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 37),
+    ("LEAPMOTOR", "deliveries", D(2023, 1, 1), None, 33),  # target 80%: met to 2026-02 (32 of 38), see data/README.md
+    ("XIAOMI", "deliveries", D(2024, 4, 1), D(2026, 2, 1), 23),  # target 75% of 23 months (23 today, mostly "over N")
+    ("ZEEKR", "deliveries", D(2021, 10, 1), None, 20),  # target 75%: short
+    ("LUXEED", "deliveries", D(2023, 1, 1), None, 5),  # target 4 (2 exact, 3 lower bounds)
+    ("ONVO", "deliveries", D(2024, 9, 1), None, 14),
 ]
 
 
@@ -106,7 +106,7 @@ def test_seres_financial_floor():
     f = ha.load("financials", entity="SERES")
     quarters = f.filter(pl.col("period_type") == "Q")
     for metric in ("revenue", "net_profit_attributable"):
-        assert quarters.filter(pl.col("metric") == metric).height >= 10, metric
+        assert quarters.filter(pl.col("metric") == metric).height >= 11, metric  # target 10
     years = f.filter((pl.col("period_type") == "FY") & (pl.col("metric") == "revenue"))["period_start"].dt.year()
     assert set(range(2021, 2025)) <= set(years.to_list())
 
@@ -114,7 +114,7 @@ def test_seres_financial_floor():
 def test_market_totals_keep_retail_and_wholesale_apart():
     m = ha.load("market")
     assert set(m["measure"].cast(pl.String)) <= {"retail", "wholesale"}
-    assert m.filter((pl.col("segment") == "nev_passenger") & (pl.col("measure") == "retail")).height >= 20
+    assert m.filter((pl.col("segment") == "nev_passenger") & (pl.col("measure") == "retail")).height >= 28
 
 
 def test_reconciliation_within_tolerance_or_documented():

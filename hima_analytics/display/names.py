@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import polars as pl
 
 from .. import vocabulary
@@ -60,7 +62,14 @@ def label_column(df: pl.DataFrame, column: str) -> pl.Expr:
         values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
         import re
 
-        mapping = {v: ", ".join(name_of(x) for x in re.split(r"\s*[,;]\s*", v) if x) for v in values}
+        def one(x: str) -> str:
+            if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", x):
+                from .formatting import fmt_month
+
+                return fmt_month(dt.date(int(x[:4]), int(x[5:7]), 1))
+            return name_of(x)
+
+        mapping = {v: ", ".join(one(x) for x in re.split(r"\s*[,;]\s*", v) if x) for v in values}
         return c.replace_strict(mapping, default=None, return_dtype=pl.String).alias(column)
     if column in VOCABULARY_COLUMNS:
         voc = VOCABULARY_COLUMNS[column]
