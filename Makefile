@@ -1,6 +1,7 @@
 # Two commands do everything: `make reports` and `make test`. Each bootstraps the environment
 # (a pinned uv in .tools/, then the locked dependencies in .venv/) the first time and does
 # nothing extra afterwards: the install step reruns only when pyproject.toml or uv.lock change.
+# `make` alone lists every target.
 
 PYTHON      ?= python3
 VENV        := .venv
@@ -10,14 +11,19 @@ UV_VERSION  := 0.13.9
 STAMP       := $(VENV)/.installed
 KERNEL      := hima-analytics
 BIN         := $(VENV)/bin
+SOURCES     := hima_analytics tests benchmarks notebooks
 
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON_DOWNLOADS    := never
 export PYTHONDONTWRITEBYTECODE :=
 
-.PHONY: install test reports lab bench clean
+.DEFAULT_GOAL := help
+.PHONY: help install test test-fast lint format typecheck reports pdf lab bench clean
 
-install: $(STAMP)
+help:  ## List every target
+	@awk 'BEGIN {FS = ":.*## "} /^[a-z-]+:.*## / {printf "  make %-10s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+install: $(STAMP)  ## Create .venv with the locked dependencies (done by every other target)
 
 $(UV):
 	@$(PYTHON) -m venv $(TOOLS) 2>/dev/null || { \
@@ -32,18 +38,34 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	  --display-name "Python (hima_analytics)" >/dev/null
 	@touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) lint typecheck  ## Lint, type-check and run every test (kernels and browser included)
 	$(BIN)/python -m pytest
 
-reports: $(STAMP)
+test-fast: $(STAMP)  ## The tests that need no kernel or browser (under a minute)
+	$(BIN)/python -m pytest -m "not kernel and not browser"
+
+lint: $(STAMP)  ## Ruff: lint and check formatting (notebooks included)
+	$(BIN)/ruff check $(SOURCES)
+	$(BIN)/ruff format --check $(SOURCES)
+
+format: $(STAMP)  ## Ruff: fix what can be fixed and format the code and notebooks
+	$(BIN)/ruff check --fix $(SOURCES)
+	$(BIN)/ruff format $(SOURCES)
+
+typecheck: $(STAMP)  ## mypy on metrics, statistics and display
+	$(BIN)/mypy
+
+reports: $(STAMP)  ## Build every report into reports/html/ (non-zero exit if any fails)
 	$(BIN)/hima reports build
 
-bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+pdf: $(STAMP)  ## Build the reports and print each to PDF with headless Chromium
+	$(BIN)/hima reports build --pdf
 
-# JupyterLab refuses to start as root unless told to (containers and CI machines often are root).
-lab: $(STAMP)
+lab: $(STAMP)  ## JupyterLab on notebooks/ with the hima-analytics kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
-clean:
+bench: $(STAMP)  ## Measure build and data-layer speed into benchmarks/RESULTS.md
+	$(BIN)/python benchmarks/run.py
+
+clean:  ## Remove .venv and .tools
 	rm -rf $(VENV) $(TOOLS)

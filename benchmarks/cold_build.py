@@ -38,12 +38,16 @@ def parse_summary(stdout: str) -> tuple[int, int, int]:
     return int(m[1]), int(m[2]), int(m[3])
 
 
-def runner_build(out: Path, *, force: bool = True, static: bool = False, env: dict[str, str] | None = None,
-                 sample: bool = False) -> dict:
+def runner_build(
+    out: Path, *, force: bool = True, static: bool = False, env: dict[str, str] | None = None, sample: bool = False
+) -> dict:
     """One ``hima reports build`` into ``out``: wall seconds, (built, unchanged, failed), peak tree
     RSS when ``sample`` is set, and stdout."""
-    cmd = [HIMA, "reports", "build", "--out", str(out)] + (["--force"] if force else []) + (
-        ["--static"] if static else [])
+    cmd = (
+        [HIMA, "reports", "build", "--out", str(out)]
+        + (["--force"] if force else [])
+        + (["--static"] if static else [])
+    )
     env = env or child_env()
     if sample:
         seconds, peak, cpu, stdout, stderr, rc = run_sampled(cmd, env=env)
@@ -95,30 +99,74 @@ def measure(runs, reps: int, work: Path, floor_per_report: float) -> Section:
     t_build, t_loop = median(b_secs), median(loops)
     floor = floor_per_report * n / jobs
     speedup, vs_floor = t_loop / t_build, t_build / floor
-    sec.facts.update(build_dir=work / f"build{reps - 1}", build_seconds=t_build, floor=floor, jobs=jobs,
-                     speedup=speedup, vs_floor=vs_floor, peak=median(peaks), cpu=median(cpus), cpu_util=util,
-                     forced_seconds=median(f_secs), build_spread=max(b_secs) - min(b_secs),
-                     build_stdout=builds[-1]["stdout"])
+    sec.facts.update(
+        build_dir=work / f"build{reps - 1}",
+        build_seconds=t_build,
+        floor=floor,
+        jobs=jobs,
+        speedup=speedup,
+        vs_floor=vs_floor,
+        peak=median(peaks),
+        cpu=median(cpus),
+        cpu_util=util,
+        forced_seconds=median(f_secs),
+        build_spread=max(b_secs) - min(b_secs),
+        build_stdout=builds[-1]["stdout"],
+    )
     sec.rows += [
-        Row("cold build", f"`hima reports build --force`, {n} reports, {jobs} jobs (default)", fmt_s(t_build),
-            fmt_runs(b_secs)),
-        Row("cold build", "CPU time (user + system) of the build's process tree", fmt_s(median(cpus)),
-            f"{fmt_runs(cpus)}; {util:.0%} of {jobs} cores over the build's wall time"),
-        Row("cold build", "`--force` over the previous build's folder (longest reports first, by recorded time)",
-            fmt_s(median(f_secs)), f"{fmt_runs(f_secs)}; floor ratio {median(f_secs) / floor:.2f}x"),
-        Row("cold build", "baseline: sequential shell loop of `papermill` + `jupyter nbconvert --to html`",
-            fmt_s(t_loop), fmt_runs(loops)),
-        Row("cold build", "speed-up over the baseline loop", f"{speedup:.2f}x", "", ">= 2.5x (stretch 4x)",
-            speedup >= 2.5),
+        Row(
+            "cold build",
+            f"`hima reports build --force`, {n} reports, {jobs} jobs (default)",
+            fmt_s(t_build),
+            fmt_runs(b_secs),
+        ),
+        Row(
+            "cold build",
+            "CPU time (user + system) of the build's process tree",
+            fmt_s(median(cpus)),
+            f"{fmt_runs(cpus)}; {util:.0%} of {jobs} cores over the build's wall time",
+        ),
+        Row(
+            "cold build",
+            "`--force` over the previous build's folder (longest reports first, by recorded time)",
+            fmt_s(median(f_secs)),
+            f"{fmt_runs(f_secs)}; floor ratio {median(f_secs) / floor:.2f}x",
+        ),
+        Row(
+            "cold build",
+            "baseline: sequential shell loop of `papermill` + `jupyter nbconvert --to html`",
+            fmt_s(t_loop),
+            fmt_runs(loops),
+        ),
+        Row(
+            "cold build",
+            "speed-up over the baseline loop",
+            f"{speedup:.2f}x",
+            "",
+            ">= 2.5x (stretch 4x)",
+            speedup >= 2.5,
+        ),
         Row("cold build", "stretch: speed-up >= 4x", f"{speedup:.2f}x", "", ">= 4x (stretch)", speedup >= 4),
-        Row("cold build", f"floor = per-report floor x {n} reports / {jobs} jobs", fmt_s(floor),
-            f"{fmt_s(floor_per_report)} x {n} / {jobs}"),
+        Row(
+            "cold build",
+            f"floor = per-report floor x {n} reports / {jobs} jobs",
+            fmt_s(floor),
+            f"{fmt_s(floor_per_report)} x {n} / {jobs}",
+        ),
         Row("cold build", "build / floor", f"{vs_floor:.2f}x", "", "<= 1.3x", vs_floor <= 1.3),
-        Row("build memory", "peak summed RSS of the build's process tree (100 ms sampler)", fmt_bytes(median(peaks)),
-            fmt_runs(peaks, fmt_bytes), "<= 3 GB", median(peaks) <= 3 * 1024**3),
+        Row(
+            "build memory",
+            "peak summed RSS of the build's process tree (100 ms sampler)",
+            fmt_bytes(median(peaks)),
+            fmt_runs(peaks, fmt_bytes),
+            "<= 3 GB",
+            median(peaks) <= 3 * 1024**3,
+        ),
     ]
-    sec.notes.append("Runner and baseline repetitions are interleaved (build, loop, build, loop, ...). The baseline "
-                     "passes each run's parameters with `papermill -f <report>.yaml` (strings stay strings, the "
-                     "`peers` list survives), uses `-k hima-analytics` and the notebooks folder as `--cwd`, "
-                     "exactly the grid's runs; see `LOOP_SCRIPT` in `benchmarks/cold_build.py`.")
+    sec.notes.append(
+        "Runner and baseline repetitions are interleaved (build, loop, build, loop, ...). The baseline "
+        "passes each run's parameters with `papermill -f <report>.yaml` (strings stay strings, the "
+        "`peers` list survives), uses `-k hima-analytics` and the notebooks folder as `--cwd`, "
+        "exactly the grid's runs; see `LOOP_SCRIPT` in `benchmarks/cold_build.py`."
+    )
     return sec

@@ -41,15 +41,18 @@ def child_env(**extra: str | None) -> dict[str, str]:
     return env
 
 
-def run(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None,
-        check: bool = True) -> tuple[float, subprocess.CompletedProcess[str]]:
+def run(
+    cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path | None = None, check: bool = True
+) -> tuple[float, subprocess.CompletedProcess[str]]:
     """Run ``cmd`` to completion; returns (wall seconds, completed process)."""
     t0 = time.perf_counter()
     proc = subprocess.run(list(cmd), env=env or child_env(), cwd=cwd, capture_output=True, text=True)
     seconds = time.perf_counter() - t0
     if check and proc.returncode != 0:
-        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
-                           f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}")
+        raise RuntimeError(
+            f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n"
+            f"{proc.stdout[-2000:]}\n{proc.stderr[-4000:]}"
+        )
     return seconds, proc
 
 

@@ -19,13 +19,21 @@ from common import BENCH_DIR, PYTHON, Row, Section, fmt_bytes, fmt_runs, fmt_s, 
 
 IMPLEMENTATIONS = {  # label: (folder slug, command after the interpreter)
     "toolkit (Polars, eager)": ("polars-eager", [str(BENCH_DIR / "datalayer_polars.py"), "{panel}", "{out}", "eager"]),
-    "toolkit (Polars, streaming scan)": ("polars-streaming",
-                                         [str(BENCH_DIR / "datalayer_polars.py"), "{panel}", "{out}", "streaming"]),
+    "toolkit (Polars, streaming scan)": (
+        "polars-streaming",
+        [str(BENCH_DIR / "datalayer_polars.py"), "{panel}", "{out}", "streaming"],
+    ),
     "pandas": ("pandas", [str(BENCH_DIR / "datalayer_pandas.py"), "{panel}", "{out}"]),
 }
 PRIMARY, BASELINE = "toolkit (Polars, streaming scan)", "pandas"
-KEYS = {"totals": ["entity", "month"], "yoy": ["entity", "month"], "rolling": ["entity", "month"],
-        "share_alliance": ["month", "entity"], "share_market": ["month", "entity"], "hhi": ["month"]}
+KEYS = {
+    "totals": ["entity", "month"],
+    "yoy": ["entity", "month"],
+    "rolling": ["entity", "month"],
+    "share_alliance": ["month", "entity"],
+    "share_market": ["month", "entity"],
+    "hhi": ["month"],
+}
 
 
 def run_child(args: list[str], panel_path: Path, out: Path) -> dict:
@@ -75,20 +83,35 @@ def measure(reps: int, rows: int, work: Path) -> Section:
 
     for label in IMPLEMENTATIONS:
         totals = [r["total"] for r in runs[label]]
-        read = f"read {fmt_s(med(label, 'read'))}, compute {fmt_s(med(label, 'total') - med(label, 'read'))}; " \
-            if runs[label][0]["read"] is not None else "read and group-by fused; "
-        sec.rows.append(Row("data layer", f"{label}: read + compute", fmt_s(med(label, "total")),
-                            read + fmt_runs(totals)))
-        sec.rows.append(Row("data layer", f"{label}: peak RSS", fmt_bytes(med(label, "peak")),
-                            fmt_runs([r["peak"] for r in runs[label]], fmt_bytes)))
+        read = (
+            f"read {fmt_s(med(label, 'read'))}, compute {fmt_s(med(label, 'total') - med(label, 'read'))}; "
+            if runs[label][0]["read"] is not None
+            else "read and group-by fused; "
+        )
+        sec.rows.append(
+            Row("data layer", f"{label}: read + compute", fmt_s(med(label, "total")), read + fmt_runs(totals))
+        )
+        sec.rows.append(
+            Row(
+                "data layer",
+                f"{label}: peak RSS",
+                fmt_bytes(med(label, "peak")),
+                fmt_runs([r["peak"] for r in runs[label]], fmt_bytes),
+            )
+        )
     speed = med(BASELINE, "total") / med(PRIMARY, "total")
     eager = "toolkit (Polars, eager)"  # the variant with a separate read time
     compute = (med(BASELINE, "total") - med(BASELINE, "read")) / (med(eager, "total") - med(eager, "read"))
     mem = med(PRIMARY, "peak") / med(BASELINE, "peak")
     sec.rows += [
-        Row("data layer", "pandas time / toolkit time (read + compute)", f"{speed:.2f}x",
-            f"toolkit: monthly_totals on a streaming scan; compute only (eager variant) {compute:.2f}x", ">= 5x",
-            speed >= 5),
+        Row(
+            "data layer",
+            "pandas time / toolkit time (read + compute)",
+            f"{speed:.2f}x",
+            f"toolkit: monthly_totals on a streaming scan; compute only (eager variant) {compute:.2f}x",
+            ">= 5x",
+            speed >= 5,
+        ),
         Row("data layer", "toolkit peak RSS / pandas peak RSS", f"{mem:.2f}", "", "<= 0.5", mem <= 0.5),
     ]
     sec.facts.update(rows=rows, datalayer_speed=speed, datalayer_mem=mem, panel=panel_path, datalayer_runs=runs)
@@ -100,5 +123,6 @@ def measure(reps: int, rows: int, work: Path) -> Section:
         "`hima_analytics.metrics.monthly_totals` on `pl.scan_parquet` (streaming), then the metric functions on "
         "the monthly frame. Every implementation's results were asserted "
         "equal to the toolkit's (keys exact, floats to 1e-9 relative). Peak RSS includes each interpreter and its "
-        "library imports.")
+        "library imports."
+    )
     return sec

@@ -31,8 +31,9 @@ def read(path: Path) -> pd.DataFrame:
 
 def compute(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
     month = df["date"].dt.to_period("M").dt.to_timestamp().rename("month")
-    monthly = (df.groupby([month, df["brand"].rename("entity")], observed=True)["units"].sum()
-               .rename("value").reset_index())
+    monthly = (
+        df.groupby([month, df["brand"].rename("entity")], observed=True)["units"].sum().rename("value").reset_index()
+    )
     monthly["entity"] = monthly["entity"].astype(str)
     monthly = monthly.sort_values(["entity", "month"], ignore_index=True)
 
@@ -54,7 +55,7 @@ def compute(df: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
     shares = monthly.assign(s=monthly["value"] / monthly.groupby("month")["value"].transform("sum"))
     top = shares.sort_values(["month", "s", "entity"], ascending=[True, False, True]).groupby("month").first()
-    hhi = shares.groupby("month").agg(hhi=("s", lambda s: (s ** 2).sum()), n=("s", "size"))
+    hhi = shares.groupby("month").agg(hhi=("s", lambda s: (s**2).sum()), n=("s", "size"))
     hhi = hhi.join(top[["entity", "s"]].rename(columns={"entity": "top1_entity", "s": "top1_share"})).reset_index()
 
     return {

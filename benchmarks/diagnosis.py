@@ -21,9 +21,12 @@ def _ordering_verdict(facts: dict) -> str:
     gain = facts["build_seconds"] - facts["forced_seconds"]
     spread = facts["build_spread"]
     if abs(gain) <= spread:
-        return (f"a difference of {gain:+.2f} s, within the {spread:.2f} s spread between repetitions: no measurable "
-                "effect on this grid, whose reports are similar in length")
-    return f"{'a gain' if gain > 0 else 'a loss'} of {abs(gain):.2f} s, beyond the {spread:.2f} s spread between repetitions"
+        return (
+            f"a difference of {gain:+.2f} s, within the {spread:.2f} s spread between repetitions: no measurable "
+            "effect on this grid, whose reports are similar in length"
+        )
+    kind = "a gain" if gain > 0 else "a loss"
+    return f"{kind} of {abs(gain):.2f} s, beyond the {spread:.2f} s spread between repetitions"
 
 
 def cold_build(facts: dict, runs, work: Path) -> Finding:
@@ -34,12 +37,14 @@ def cold_build(facts: dict, runs, work: Path) -> Finding:
     cells = "\n".join(f"  {c['seconds']:6.3f}s  {c['source']}" for c in b["slowest_cells"])
     per = re.findall(r"^ok\s+\S+\s+([\d.]+)s", facts["build_stdout"], re.M)
     mean = sum(map(float, per)) / len(per) if per else float("nan")
-    profile = (f"{report}, the runner's worker steps done in-process:\n"
-               f"  execute_notebook {fmt_s(b['execute'])} = cells {fmt_s(b['in_cells'])} + kernel start/shutdown "
-               f"and messaging {fmt_s(b['outside_cells'])}\n"
-               f"  normalise {fmt_s(b['normalise'])}, HTML export {fmt_s(b['html_export'])} "
-               f"({fmt_bytes(b['html_bytes'])})\n"
-               f"slowest cells (papermill's durations, inside the kernel):\n{cells}\n\n{text}")
+    profile = (
+        f"{report}, the runner's worker steps done in-process:\n"
+        f"  execute_notebook {fmt_s(b['execute'])} = cells {fmt_s(b['in_cells'])} + kernel start/shutdown "
+        f"and messaging {fmt_s(b['outside_cells'])}\n"
+        f"  normalise {fmt_s(b['normalise'])}, HTML export {fmt_s(b['html_export'])} "
+        f"({fmt_bytes(b['html_bytes'])})\n"
+        f"slowest cells (papermill's durations, inside the kernel):\n{cells}\n\n{text}"
+    )
     diagnosis = (
         f"The floor counts a fresh kernel's start plus the setup cell ({fmt_s(facts['floor_per_report'])} per "
         f"report); the runner spends {mean:.2f} s per report on average (its own per-report times, which include "
@@ -50,7 +55,8 @@ def cold_build(facts: dict, runs, work: Path) -> Finding:
         "`execute_notebook`: the launcher's interpreter, IPython's per-kernel initialisation after the fork, "
         f"the kernel handshake, parameter injection and shutdown; (3) the HTML export, {fmt_s(b['html_export'])}. "
         f"The build's process tree used {fmt_s(facts['cpu'])} of CPU, {facts['cpu_util']:.0%} of the "
-        f"{facts['jobs']} cores over its wall time.")
+        f"{facts['jobs']} cores over its wall time."
+    )
     fix = (
         "Done, after the profile of the 2026-11-22 01:47 UTC run (cold build 17.35 s, 2.74x the floor and 3.44x "
         "faster than the loop; HTML export 1.34 s per report, of which about 0.5 s was BeautifulSoup parsing and "
@@ -68,20 +74,23 @@ def cold_build(facts: dict, runs, work: Path) -> Finding:
         f"{fmt_s(facts['build_seconds'])}, {_ordering_verdict(facts)}). Next: cache the validated catalog tables "
         "as Parquet keyed by their content hash, so each report's first `load()` calls read typed columns instead "
         "of parsing and validating CSV (see the slowest cells above); and initialise IPython's shell in the "
-        "server before forking, which would move most of the per-kernel set-up out of every report.")
+        "server before forking, which would move most of the per-kernel set-up out of every report."
+    )
     return Finding("cold build within 1.3x of the floor (and the 4x stretch)", profile, diagnosis, fix)
 
 
 def rebuild_time(facts: dict) -> Finding:
     text = profiles.rebuild(facts["build_dir"])
     return Finding(
-        "no-change rebuild < 2 s", text,
+        "no-change rebuild < 2 s",
+        text,
         "Nothing is executed, so the whole time is the CLI's fixed cost, all in the parent: reading the grid "
         "and the notebooks' parameters cells, loading and validating the catalog, deriving each report's "
         "dependencies and hashing code and data. The profile above shows which of these dominates.",
         "Skip what the profile shows is not needed when every report's key matches the manifest: compute the "
         "keys first and load or validate the catalog only when something will run; cache `datasets_read` per "
-        "notebook hash in the manifest.")
+        "notebook hash in the manifest.",
+    )
 
 
 def one_file_change(facts: dict) -> Finding:
@@ -95,7 +104,7 @@ def one_file_change(facts: dict) -> Finding:
         "a one-file change re-executes only (and all) the reports that read it",
         "Datasets read at run time (trace of `catalog.load`/`validate` calls, including those made inside the "
         "package) against the runner's static analysis:\n" + "\n".join(lines),
-        f"The change to `financials` left stale: {stale}. `runner.datasets_read` only sees `load(\"name\")` "
+        f'The change to `financials` left stale: {stale}. `runner.datasets_read` only sees `load("name")` '
         "calls written in the notebook itself; `claims_check` calls `claims.check()`, which loads `volumes`, "
         "`financials` and `facts` inside the package, so its key never includes those files and the report is "
         "skipped although its inputs changed (an incremental build that is wrong, not just slow).",
@@ -103,7 +112,8 @@ def one_file_change(facts: dict) -> Finding:
         "an environment variable that the runner's worker sets (e.g. `HIMA_READS_LOG`), store the list in the "
         "manifest next to the key, and hash exactly those tables' files on the next build (a report with no "
         "recorded reads, i.e. never built, depends on every table). Until then, add the package entry points "
-        "that load data (`claims.check`, and any later helper) to `_ALL_TABLES` in `runner.py`.")
+        "that load data (`claims.check`, and any later helper) to `_ALL_TABLES` in `runner.py`.",
+    )
 
 
 def datalayer(facts: dict, rows: list[Row], work: Path) -> Finding:
@@ -116,7 +126,8 @@ def datalayer(facts: dict, rows: list[Row], work: Path) -> Finding:
 
     eager, stream, pd_ = "toolkit (Polars, eager)", "toolkit (Polars, streaming scan)", "pandas"
     return Finding(
-        "data layer >= 5x faster than pandas with <= half its peak memory", text,
+        "data layer >= 5x faster than pandas with <= half its peak memory",
+        text,
         "The metric functions themselves take milliseconds (`compute` in the profile: they run on the monthly "
         f"totals, one row per brand and month); the time and memory are in reading the {facts['rows']:,}-row CSV "
         f"({fmt_s(med(eager, 'read'))} for Polars, {fmt_s(med(pd_, 'read'))} for pandas) and in the eager "
@@ -130,10 +141,11 @@ def datalayer(facts: dict, rows: list[Row], work: Path) -> Finding:
         "is out of reach while the panel is CSV.",
         "Give the toolkit a lazy entry point for registration-level data, e.g. "
         "`hima_analytics.metrics.monthly_totals(frame: pl.LazyFrame | pl.DataFrame, *, by=...)` that truncates to "
-        "the month and aggregates, collecting with `engine=\"streaming\"` when given a LazyFrame, and document "
+        'the month and aggregates, collecting with `engine="streaming"` when given a LazyFrame, and document '
         "`pl.scan_csv`/`pl.scan_parquet` + that helper for big panels; read ids as `pl.Enum`/`Categorical` as the "
         "catalog loaders already do. Ship large panels as Parquet (adding `pyarrow` to the environment would also "
-        "let pandas read it, for a like-for-like re-run); CSV parsing caps the achievable ratio.")
+        "let pandas read it, for a like-for-like re-run); CSV parsing caps the achievable ratio.",
+    )
 
 
 def sizes(facts: dict, rows: list[Row]) -> Finding:
@@ -148,7 +160,8 @@ def sizes(facts: dict, rows: list[Row]) -> Finding:
             profile += [size_module.breakdown(facts["size_dirs"][mode] / f"{n}.html") for n in over]
     smallest = min(facts["sizes"]["static"].values())
     return Finding(
-        "report HTML size (interactive <= 1.5 MB, static <= 0.5 MB)", "\n".join(profile),
+        "report HTML size (interactive <= 1.5 MB, static <= 0.5 MB)",
+        "\n".join(profile),
         f"Every page starts from about {fmt_bytes(smallest)} (the smallest page): the `lab` template's "
         "`notebook_css` block inlines JupyterLab's `index.css` and `theme-light.css` (the 240 KB <style> block "
         "above) in every report, although a report uses a handful of its rules. On the chart pages that "
@@ -161,7 +174,8 @@ def sizes(facts: dict, rows: list[Row]) -> Finding:
         "JupyterLab CSS; this alone brings the chart pages under 0.5 MB static and cuts about 240 KB from every "
         "interactive page. In `notebooks/data_appendix.ipynb`: show a short summary of the sources (by publisher, "
         "or those cited by the reports) and leave the full list to its CSV download, one copy instead of two. "
-        "Re-run `make bench` to confirm.")
+        "Re-run `make bench` to confirm.",
+    )
 
 
 def findings(rows: list[Row], facts: dict, runs, work: Path) -> list[Finding]:
@@ -177,15 +191,23 @@ def findings(rows: list[Row], facts: dict, runs, work: Path) -> list[Finding]:
     if _missed(rows, "data layer"):
         out.append(datalayer(facts, rows, work))
     if _missed(rows, "imports"):
-        out.append(Finding("import hima_analytics <= 1.5x import polars",
-                           profiles.importtime("import hima_analytics", facts["bytecode_env"]),
-                           "See the modules with the largest cumulative import time.",
-                           "Import them lazily (module `__getattr__`), as the package's `__init__` does for its API."))
+        out.append(
+            Finding(
+                "import hima_analytics <= 1.5x import polars",
+                profiles.importtime("import hima_analytics", facts["bytecode_env"]),
+                "See the modules with the largest cumulative import time.",
+                "Import them lazily (module `__getattr__`), as the package's `__init__` does for its API.",
+            )
+        )
     if _missed(rows, "report size"):
         out.append(sizes(facts, rows))
     if _missed(rows, "build memory"):
-        out.append(Finding("build peak memory <= 3 GB", f"peak {fmt_bytes(facts['peak'])}",
-                           "Each job holds a worker (forked from the runner) and a kernel.",
-                           "Lower the default --jobs on small-memory machines, or free the catalog in the parent "
-                           "before forking."))
+        out.append(
+            Finding(
+                "build peak memory <= 3 GB",
+                f"peak {fmt_bytes(facts['peak'])}",
+                "Each job holds a worker (forked from the runner) and a kernel.",
+                "Lower the default --jobs on small-memory machines, or free the catalog in the parent before forking.",
+            )
+        )
     return out

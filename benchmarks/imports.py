@@ -17,8 +17,9 @@ STATEMENTS = {
     "polars": "import polars",
     "hima_analytics": "import hima_analytics",
     "hima_analytics + load": "import hima_analytics; hima_analytics.load('volumes')",
-    "setup cell imports": ("import polars as pl; import hima_analytics as ha; from hima_analytics import charts, "
-                           "metrics, notebook, tables"),
+    "setup cell imports": (
+        "import polars as pl; import hima_analytics as ha; from hima_analytics import charts, metrics, notebook, tables"
+    ),
 }
 
 TIMER = "import time; t0 = time.perf_counter(); exec({stmt!r}); print(time.perf_counter() - t0)"
@@ -45,14 +46,26 @@ def measure(reps: int, work: Path) -> Section:
     med = {k: median(v) for k, v in times.items()}
     ratio = med["hima_analytics"] / med["polars"]
     sec.rows += [
-        Row("imports", "`import polars` (fresh interpreter, bytecode present)", fmt_s(med["polars"]),
-            fmt_runs(times["polars"])),
+        Row(
+            "imports",
+            "`import polars` (fresh interpreter, bytecode present)",
+            fmt_s(med["polars"]),
+            fmt_runs(times["polars"]),
+        ),
         Row("imports", "`import hima_analytics`", fmt_s(med["hima_analytics"]), fmt_runs(times["hima_analytics"])),
         Row("imports", "`import hima_analytics` / `import polars`", f"{ratio:.2f}x", "", "<= 1.5x", ratio <= 1.5),
-        Row("imports", "`import hima_analytics` + first `load(\"volumes\")`", fmt_s(med["hima_analytics + load"]),
-            fmt_runs(times["hima_analytics + load"])),
-        Row("imports", "a report's setup-cell imports (polars, hima_analytics, charts, metrics, notebook, tables)",
-            fmt_s(med["setup cell imports"]), fmt_runs(times["setup cell imports"])),
+        Row(
+            "imports",
+            '`import hima_analytics` + first `load("volumes")`',
+            fmt_s(med["hima_analytics + load"]),
+            fmt_runs(times["hima_analytics + load"]),
+        ),
+        Row(
+            "imports",
+            "a report's setup-cell imports (polars, hima_analytics, charts, metrics, notebook, tables)",
+            fmt_s(med["setup cell imports"]),
+            fmt_runs(times["setup cell imports"]),
+        ),
     ]
     sec.facts.update(import_ratio=ratio, bytecode_env=env)
     return sec

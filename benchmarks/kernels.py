@@ -27,8 +27,12 @@ def _kernel_session(code: str | None) -> tuple[float, float, float]:
 
     km = KernelManager(kernel_name=KERNEL)
     t0 = time.perf_counter()
-    km.start_kernel(env=child_env(HIMA_REPORT_MODE="interactive"), cwd=str(NOTEBOOKS),
-                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    km.start_kernel(
+        env=child_env(HIMA_REPORT_MODE="interactive"),
+        cwd=str(NOTEBOOKS),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     kc = km.client()
     kc.start_channels()
     try:
@@ -90,17 +94,43 @@ def empty_notebook_via_runner(reps: int) -> tuple[list[float], list[float]]:
         tmp = Path(tmp)
         nb_dir = tmp / "notebooks"
         nb_dir.mkdir()
-        nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": "params", "outputs": [],
-                         "metadata": {"tags": ["parameters"]}, "source": "label = \"empty\"\n"}],
-              "metadata": {"kernelspec": {"name": KERNEL, "display_name": "Python (hima_analytics)",
-                                          "language": "python"}},
-              "nbformat": 4, "nbformat_minor": 5}
+        nb = {
+            "cells": [
+                {
+                    "cell_type": "code",
+                    "execution_count": None,
+                    "id": "params",
+                    "outputs": [],
+                    "metadata": {"tags": ["parameters"]},
+                    "source": 'label = "empty"\n',
+                }
+            ],
+            "metadata": {
+                "kernelspec": {"name": KERNEL, "display_name": "Python (hima_analytics)", "language": "python"}
+            },
+            "nbformat": 4,
+            "nbformat_minor": 5,
+        }
         (nb_dir / "empty.ipynb").write_text(json.dumps(nb), encoding="utf-8")
         grid = tmp / "grid.toml"
         grid.write_text('[[report]]\nnotebook = "empty"\ntitle = "Empty"\n', encoding="utf-8")
         for i in range(reps):
-            secs, proc = run([HIMA, "reports", "build", "--force", "--jobs", "1", "--grid", str(grid),
-                              "--notebooks", str(nb_dir), "--out", str(tmp / f"out{i}")])
+            secs, proc = run(
+                [
+                    HIMA,
+                    "reports",
+                    "build",
+                    "--force",
+                    "--jobs",
+                    "1",
+                    "--grid",
+                    str(grid),
+                    "--notebooks",
+                    str(nb_dir),
+                    "--out",
+                    str(tmp / f"out{i}"),
+                ]
+            )
             walls.append(secs)
             per_report.append(float(_LINE.search(proc.stdout).group(2)))
     return walls, per_report
@@ -115,17 +145,34 @@ def measure(runs, reps: int) -> Section:
     walls, per_report = empty_notebook_via_runner(reps)
     sec.facts.update(floor_per_report=median(floor), kernel_start=median(bare), empty_per_report=median(per_report))
     sec.rows += [
-        Row("per-report overhead", "bare kernel start (start + wait_for_ready + shutdown)", fmt_s(median(bare)),
-            fmt_runs(bare)),
-        Row("per-report overhead", "empty notebook through the runner (runner's per-report time)",
-            fmt_s(median(per_report)), f"{fmt_runs(per_report)}; overhead over a bare kernel "
-            f"{fmt_s(median(per_report) - median(bare))}"),
-        Row("per-report overhead", "empty notebook: whole `hima reports build --jobs 1` command",
-            fmt_s(median(walls)), f"{fmt_runs(walls)}; includes the CLI's fixed start-up (grid, catalog, hashes)"),
-        Row("floor", f"kernel start + setup cell ({notebook})", fmt_s(median(floor)),
-            f"{fmt_runs(floor)}; setup cell alone {fmt_s(median(cells))}"),
+        Row(
+            "per-report overhead",
+            "bare kernel start (start + wait_for_ready + shutdown)",
+            fmt_s(median(bare)),
+            fmt_runs(bare),
+        ),
+        Row(
+            "per-report overhead",
+            "empty notebook through the runner (runner's per-report time)",
+            fmt_s(median(per_report)),
+            f"{fmt_runs(per_report)}; overhead over a bare kernel {fmt_s(median(per_report) - median(bare))}",
+        ),
+        Row(
+            "per-report overhead",
+            "empty notebook: whole `hima reports build --jobs 1` command",
+            fmt_s(median(walls)),
+            f"{fmt_runs(walls)}; includes the CLI's fixed start-up (grid, catalog, hashes)",
+        ),
+        Row(
+            "floor",
+            f"kernel start + setup cell ({notebook})",
+            fmt_s(median(floor)),
+            f"{fmt_runs(floor)}; setup cell alone {fmt_s(median(cells))}",
+        ),
     ]
-    sec.notes.append(f"The floor uses `{notebook}` (the grid's most common notebook): its parameters cell plus its "
-                     "import/setup cell, run in a fresh `hima-analytics` kernel with `HIMA_REPORT_MODE=interactive` "
-                     "and the notebooks folder as working directory, as the runner does.")
+    sec.notes.append(
+        f"The floor uses `{notebook}` (the grid's most common notebook): its parameters cell plus its "
+        "import/setup cell, run in a fresh `hima-analytics` kernel with `HIMA_REPORT_MODE=interactive` "
+        "and the notebooks folder as working directory, as the runner does."
+    )
     return sec

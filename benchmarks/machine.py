@@ -9,8 +9,22 @@ from importlib.metadata import PackageNotFoundError, version
 
 import psutil
 
-LIBRARIES = ("polars", "pandas", "numpy", "altair", "statsmodels", "papermill", "nbconvert", "nbclient",
-             "jupyter_client", "ipykernel", "great-tables", "vl-convert-python", "pyinstrument", "psutil")
+LIBRARIES = (
+    "polars",
+    "pandas",
+    "numpy",
+    "altair",
+    "statsmodels",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "jupyter_client",
+    "ipykernel",
+    "great-tables",
+    "vl-convert-python",
+    "pyinstrument",
+    "psutil",
+)
 
 
 def cpu_model() -> str:

@@ -19,8 +19,23 @@ import numpy as np
 
 SEED = 20261122
 HIMA_BRANDS = ("AITO", "LUXEED", "STELATO", "MAEXTRO", "SHANGJIE")
-RIVALS = ("LI_AUTO", "NIO", "XPENG", "XIAOMI", "LEAPMOTOR", "ZEEKR", "AVATR", "BYD", "TESLA", "GEELY", "DEEPAL",
-          "ONVO", "IM", "VOYAH", "DENZA")
+RIVALS = (
+    "LI_AUTO",
+    "NIO",
+    "XPENG",
+    "XIAOMI",
+    "LEAPMOTOR",
+    "ZEEKR",
+    "AVATR",
+    "BYD",
+    "TESLA",
+    "GEELY",
+    "DEEPAL",
+    "ONVO",
+    "IM",
+    "VOYAH",
+    "DENZA",
+)
 MODELS_PER_BRAND = 3
 CITIES = 300
 FIRST_DAY, DAYS = dt.date(2022, 1, 1), 4 * 365 + 1  # 2022-01-01 .. 2025-12-31
@@ -37,12 +52,14 @@ def generate(rows: int, path: Path) -> dict[str, int]:
     weights = rng.dirichlet(np.full(len(models), 0.8)) + 0.2 / len(models)
     weights /= weights.sum()
     model_idx = rng.choice(len(models), size=rows, p=weights).astype(np.int32)
-    frame = pl.DataFrame({
-        "day": rng.integers(0, DAYS, size=rows, dtype=np.int32),
-        "city_idx": rng.integers(0, CITIES, size=rows, dtype=np.int32),
-        "model_idx": model_idx,
-        "units": rng.poisson(1.5, size=rows).astype(np.int64) + 1,
-    }).select(
+    frame = pl.DataFrame(
+        {
+            "day": rng.integers(0, DAYS, size=rows, dtype=np.int32),
+            "city_idx": rng.integers(0, CITIES, size=rows, dtype=np.int32),
+            "model_idx": model_idx,
+            "units": rng.poisson(1.5, size=rows).astype(np.int64) + 1,
+        }
+    ).select(
         (pl.lit(FIRST_DAY) + pl.duration(days=pl.col("day"))).alias("date"),
         pl.format("C{}", pl.col("city_idx").cast(pl.String).str.zfill(3)).alias("city"),
         pl.col("model_idx").floordiv(MODELS_PER_BRAND).replace_strict(range(len(brands)), list(brands)).alias("brand"),
@@ -50,5 +67,11 @@ def generate(rows: int, path: Path) -> dict[str, int]:
         "units",
     )
     frame.write_parquet(path)
-    return {"rows": rows, "brands": len(brands), "models": len(models), "cities": CITIES, "days": DAYS,
-            "bytes": path.stat().st_size}
+    return {
+        "rows": rows,
+        "brands": len(brands),
+        "models": len(models),
+        "cities": CITIES,
+        "days": DAYS,
+        "bytes": path.stat().st_size,
+    }

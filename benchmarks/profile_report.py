@@ -33,7 +33,6 @@ def main(report: str, out: Path) -> None:
 
     from hima_analytics.reporting.determinism import normalise_notebook
     from hima_analytics.reporting.html import footer_html, notebook_to_html, prepare
-
     from hima_analytics.reporting.warm_kernels import KernelServer, kernel_manager_class
 
     prepare("interactive", show_code=False)  # as the runner does before forking its workers
@@ -42,15 +41,25 @@ def main(report: str, out: Path) -> None:
         profiler = Profiler(interval=0.002)
         profiler.start()
         t0 = time.perf_counter()
-        nb = pm.execute_notebook(str(NOTEBOOKS / f"{run.notebook}.ipynb"), None, parameters=run.params,
-                                 kernel_name=KERNEL, progress_bar=False, log_output=False, cwd=str(NOTEBOOKS),
-                                 request_save_on_cell_execute=False, shutdown_kernel="immediate",
-                                 record_timing=False, kernel_manager_class=manager)
+        nb = pm.execute_notebook(
+            str(NOTEBOOKS / f"{run.notebook}.ipynb"),
+            None,
+            parameters=run.params,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(NOTEBOOKS),
+            request_save_on_cell_execute=False,
+            shutdown_kernel="immediate",
+            record_timing=False,
+            kernel_manager_class=manager,
+        )
         t1 = time.perf_counter()
         norm = normalise_notebook(nb)
         t2 = time.perf_counter()
-        page = notebook_to_html(norm, mode="interactive", show_code=False, title=run.title,
-                                footer=footer_html({"report": run.name}))
+        page = notebook_to_html(
+            norm, mode="interactive", show_code=False, title=run.title, footer=footer_html({"report": run.name})
+        )
         t3 = time.perf_counter()
         profiler.stop()
     cells = []
@@ -61,13 +70,19 @@ def main(report: str, out: Path) -> None:
             cells.append({"seconds": meta["duration"], "source": first[:90]})
     in_cells = sum(c["seconds"] for c in cells)
     breakdown = {
-        "report": report, "execute": t1 - t0, "in_cells": in_cells, "outside_cells": t1 - t0 - in_cells,
-        "normalise": t2 - t1, "html_export": t3 - t2, "html_bytes": len(page.encode()),
+        "report": report,
+        "execute": t1 - t0,
+        "in_cells": in_cells,
+        "outside_cells": t1 - t0 - in_cells,
+        "normalise": t2 - t1,
+        "html_export": t3 - t2,
+        "html_bytes": len(page.encode()),
         "slowest_cells": sorted(cells, key=lambda c: -c["seconds"])[:6],
     }
     (out / "breakdown.json").write_text(json.dumps(breakdown, indent=1), encoding="utf-8")
-    (out / "pyinstrument.txt").write_text(profiler.output_text(unicode=False, color=False, show_all=False),
-                                          encoding="utf-8")
+    (out / "pyinstrument.txt").write_text(
+        profiler.output_text(unicode=False, color=False, show_all=False), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

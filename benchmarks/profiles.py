@@ -16,8 +16,9 @@ def _trim(text: str, lines: int = 45) -> str:
 
 def pyinstrument_text(cmd: list[str], *, env: dict[str, str] | None = None, lines: int = 45) -> str:
     """``python -m pyinstrument`` over a Python script and its arguments."""
-    _secs, proc = run([PYTHON, "-m", "pyinstrument", "--no-color", "--no-unicode", "-i", "0.002", *cmd],
-                      env=env or child_env())
+    _secs, proc = run(
+        [PYTHON, "-m", "pyinstrument", "--no-color", "--no-unicode", "-i", "0.002", *cmd], env=env or child_env()
+    )
     text = proc.stdout.splitlines()
     start = next((i for i, ln in enumerate(text) if "Recorded:" in ln), 0)
     body = [ln for ln in text[start:] if not ln.startswith(("To view this report", "    pyinstrument --load"))]
@@ -53,9 +54,10 @@ def importtime(stmt: str, env: dict[str, str], top: int = 15) -> str:
     for ln in proc.stderr.splitlines():
         if not ln.startswith("import time:") or "cumulative" in ln:
             continue
-        self_us, cum_us, name = ln[len("import time:"):].split("|")
+        self_us, cum_us, name = ln[len("import time:") :].split("|")
         rows.append((int(cum_us), int(self_us), name))
     rows.sort(reverse=True)
-    lines = [f"{'cumulative':>11} {'self':>9}  module"] + [f"{c / 1e6:10.3f}s {s / 1e6:8.3f}s  {n.strip()}"
-                                                          for c, s, n in rows[:top]]
+    lines = [f"{'cumulative':>11} {'self':>9}  module"] + [
+        f"{c / 1e6:10.3f}s {s / 1e6:8.3f}s  {n.strip()}" for c, s, n in rows[:top]
+    ]
     return "\n".join(lines)

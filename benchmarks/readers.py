@@ -22,9 +22,10 @@ from common import NOTEBOOKS, PYTHON, child_env, run
 
 
 def _trace(notebook: Path, params: dict) -> list[str]:  # runs in the child
+    from IPython.core.interactiveshell import InteractiveShell
+
     import hima_analytics.catalog as catalog
     from hima_analytics.schemas import TABLES
-    from IPython.core.interactiveshell import InteractiveShell
 
     seen: set[str] = set()
     real_load, real_validate, real_load_catalog = catalog.load, catalog.validate, catalog.load_catalog

@@ -53,10 +53,26 @@ def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
     nochange = [runner_build(build_dir, force=False) for _ in range(reps)]
     counts = [b["counts"][0] for b in nochange]
     secs = [b["seconds"] for b in nochange]
-    sec.rows.append(Row("rebuild", "nothing changed: `hima reports build` again", fmt_s(median(secs)),
-                        fmt_runs(secs), "< 2 s", median(secs) < 2))
-    sec.rows.append(Row("rebuild", "nothing changed: reports executed", str(max(counts)),
-                        f"per repetition {counts}", "0", max(counts) == 0))
+    sec.rows.append(
+        Row(
+            "rebuild",
+            "nothing changed: `hima reports build` again",
+            fmt_s(median(secs)),
+            fmt_runs(secs),
+            "< 2 s",
+            median(secs) < 2,
+        )
+    )
+    sec.rows.append(
+        Row(
+            "rebuild",
+            "nothing changed: reports executed",
+            str(max(counts)),
+            f"per repetition {counts}",
+            "0",
+            max(counts) == 0,
+        )
+    )
 
     data = work / "data"
     shutil.copytree(DATA, data)
@@ -75,19 +91,30 @@ def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
     stale = sorted(set(readers) - set(built))
     extra = sorted(set(built) - set(readers))
     ok = not stale and not extra and all(s == built for s in built_sets)
-    sec.rows.append(Row("rebuild", f"one data file changed ({CHANGED_FILE}): time", fmt_s(median(changed)),
-                        fmt_runs(changed)))
+    sec.rows.append(
+        Row("rebuild", f"one data file changed ({CHANGED_FILE}): time", fmt_s(median(changed)), fmt_runs(changed))
+    )
     detail = ", ".join(built)
     if stale:
         detail += f"; STALE (read {CHANGED_TABLE} but not rebuilt): {', '.join(stale)}"
     if extra:
         detail += f"; not readers: {', '.join(extra)}"
-    sec.rows.append(Row("rebuild", "one data file changed: reports executed", f"{len(built)} of {len(runs)}",
-                        detail, "only (and all) the readers", ok))
+    sec.rows.append(
+        Row(
+            "rebuild",
+            "one data file changed: reports executed",
+            f"{len(built)} of {len(runs)}",
+            detail,
+            "only (and all) the readers",
+            ok,
+        )
+    )
     if code_hash() != before:
-        sec.notes.append("WARNING: the package code changed while the rebuilds ran (someone edited "
-                         "`hima_analytics/`); the runner then rebuilds every report, so the rebuild rows of this run "
-                         "are not meaningful. Rerun `make bench` on a quiet tree.")
+        sec.notes.append(
+            "WARNING: the package code changed while the rebuilds ran (someone edited "
+            "`hima_analytics/`); the runner then rebuilds every report, so the rebuild rows of this run "
+            "are not meaningful. Rerun `make bench` on a quiet tree."
+        )
     sec.facts.update(stale=stale, traced=traced, static=static, readers=readers, static_readers=static_readers)
     sec.notes += [
         "The runner records at run time which datasets each report loads (the kernel appends each `load()` to the "

@@ -13,8 +13,10 @@ def _mark(met: bool | None) -> str:
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| section | measurement | value (median) | repetitions / detail | target | status |",
-             "|---|---|---:|---|---|---|"]
+    lines = [
+        "| section | measurement | value (median) | repetitions / detail | target | status |",
+        "|---|---|---:|---|---|---|",
+    ]
     for r in rows:
         cells = [r.section, r.metric, r.value, r.detail, r.target, _mark(r.met)]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
@@ -23,13 +25,24 @@ def table(rows: list[Row]) -> str:
 
 def targets_summary(rows: list[Row]) -> str:
     judged = [r for r in rows if r.met is not None]
-    lines = [f"- {'met' if r.met else 'MISSED'}: {r.section}: {r.metric} = {r.value} (target {r.target})"
-             for r in judged]
+    lines = [
+        f"- {'met' if r.met else 'MISSED'}: {r.section}: {r.metric} = {r.value} (target {r.target})" for r in judged
+    ]
     return "\n".join(lines)
 
 
-def markdown(rows: list[Row], machine: list[tuple[str, str]], notes: list[str], findings: list[Finding],
-             size_table: str, *, reps: int, import_reps: int, wall: float, command: str) -> str:
+def markdown(
+    rows: list[Row],
+    machine: list[tuple[str, str]],
+    notes: list[str],
+    findings: list[Finding],
+    size_table: str,
+    *,
+    reps: int,
+    import_reps: int,
+    wall: float,
+    command: str,
+) -> str:
     parts = [
         "# Benchmarks",
         "",
@@ -64,6 +77,18 @@ def markdown(rows: list[Row], machine: list[tuple[str, str]], notes: list[str], 
     if findings:
         parts += ["## Missed targets: profiles, diagnosis and proposed fixes", ""]
         for f in findings:
-            parts += [f"### {f.target}", "", "Profile:", "", "```", f.profile, "```", "",
-                      f"Diagnosis: {f.diagnosis}", "", f"Proposed fix: {f.fix}", ""]
+            parts += [
+                f"### {f.target}",
+                "",
+                "Profile:",
+                "",
+                "```",
+                f.profile,
+                "```",
+                "",
+                f"Diagnosis: {f.diagnosis}",
+                "",
+                f"Proposed fix: {f.fix}",
+                "",
+            ]
     return "\n".join(parts)

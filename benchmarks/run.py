@@ -74,8 +74,17 @@ def main(argv: list[str]) -> int:
         step("profiles of missed targets")
         findings = diagnosis.findings(rows, facts, runs, work / "profiles")
         wall = time.perf_counter() - started
-        text = results.markdown(rows, machine.describe(load_before), notes, findings, facts["size_table"],
-                                reps=args.reps, import_reps=args.import_reps, wall=wall, command="make bench")
+        text = results.markdown(
+            rows,
+            machine.describe(load_before),
+            notes,
+            findings,
+            facts["size_table"],
+            reps=args.reps,
+            import_reps=args.import_reps,
+            wall=wall,
+            command="make bench",
+        )
         args.out.write_text(text, encoding="utf-8")
         print()
         print(results.table(rows))

@@ -22,9 +22,16 @@ def measure(runs, work: Path, build_dir: Path) -> Section:
     sizes = {mode: {r.name: (d / f"{r.name}.html").stat().st_size for r in runs} for mode, d in dirs.items()}
     for mode, per in sizes.items():
         biggest = max(per, key=per.get)
-        sec.rows.append(Row("report size", f"{mode} HTML, largest report ({biggest})", fmt_bytes(per[biggest]),
-                            f"smallest {fmt_bytes(min(per.values()))}", f"<= {fmt_bytes(LIMITS[mode])} per report",
-                            per[biggest] <= LIMITS[mode]))
+        sec.rows.append(
+            Row(
+                "report size",
+                f"{mode} HTML, largest report ({biggest})",
+                fmt_bytes(per[biggest]),
+                f"smallest {fmt_bytes(min(per.values()))}",
+                f"<= {fmt_bytes(LIMITS[mode])} per report",
+                per[biggest] <= LIMITS[mode],
+            )
+        )
     sec.rows.append(Row("report size", "static build time (`--force --static`, one run)", fmt_s(static["seconds"])))
     lines = ["| report | interactive | static |", "|---|---:|---:|"]
     lines += [f"| {r.name} | {sizes['interactive'][r.name]:,} B | {sizes['static'][r.name]:,} B |" for r in runs]

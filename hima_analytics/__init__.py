@@ -39,9 +39,9 @@ _LAZY = {
 __all__ = ["__version__", *_LAZY]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from . import coverage, metrics, reconcile, schemas, statistics
-    from .catalog import Catalog, load, load_catalog, source_of, validate
-    from .problems import DataValidationError, Problem
+    from . import coverage, metrics, reconcile, schemas, statistics  # noqa: F401
+    from .catalog import Catalog, load, load_catalog, source_of, validate  # noqa: F401
+    from .problems import DataValidationError, Problem  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import polars as pl
 
@@ -127,8 +127,9 @@ def _load(roots: tuple[Path, ...], signature: tuple[tuple[str, int, int], ...]) 
     return Catalog(_typed(frames), tuple(files), digest.hexdigest())
 
 
-def load_catalog(*, data_dir: str | os.PathLike[str] | None = None,
-                 overlay: str | os.PathLike[str] | None = None) -> Catalog:
+def load_catalog(
+    *, data_dir: str | os.PathLike[str] | None = None, overlay: str | os.PathLike[str] | None = None
+) -> Catalog:
     """Validate and load every table. Raises DataValidationError with all problems found."""
     roots = _roots(data_dir, overlay)
     return _load(tuple(roots), _signature(roots))
@@ -143,8 +144,9 @@ def _record(name: str) -> None:
             fh.write(name + "\n")
 
 
-def validate(*, data_dir: str | os.PathLike[str] | None = None,
-             overlay: str | os.PathLike[str] | None = None) -> list[Problem]:
+def validate(
+    *, data_dir: str | os.PathLike[str] | None = None, overlay: str | os.PathLike[str] | None = None
+) -> list[Problem]:
     """Every problem in the catalog (empty when the data is valid). Never raises for bad data."""
     _record("*")  # validation reads every table
     try:
@@ -165,16 +167,36 @@ def _as_date(value: str | dt.date | None, arg: str) -> dt.date | None:
     raise ValueError(f"{arg}={value!r} is not a date; expected 'YYYY-MM' or 'YYYY-MM-DD', e.g. '2024-01'.")
 
 
-_DATE_COLUMN = {"volumes": "month", "market": "month", "events": "date",
-                "financials": "period_start", "facts": "period_start", "exceptions": "period_start"}
-_ID_COLUMN = {"volumes": "entity", "events": "entity", "entities": "entity", "exceptions": "entity",
-              "financials": "company", "companies": "company", "facts": "subject"}
+_DATE_COLUMN = {
+    "volumes": "month",
+    "market": "month",
+    "events": "date",
+    "financials": "period_start",
+    "facts": "period_start",
+    "exceptions": "period_start",
+}
+_ID_COLUMN = {
+    "volumes": "entity",
+    "events": "entity",
+    "entities": "entity",
+    "exceptions": "entity",
+    "financials": "company",
+    "companies": "company",
+    "facts": "subject",
+}
 
 
-def load(name: str, *, entity: str | Sequence[str] | None = None,
-         start: str | dt.date | None = None, end: str | dt.date | None = None,
-         all_values: bool = False, implied: bool = False, data_dir: str | os.PathLike[str] | None = None,
-         overlay: str | os.PathLike[str] | None = None) -> pl.DataFrame:
+def load(
+    name: str,
+    *,
+    entity: str | Sequence[str] | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    all_values: bool = False,
+    implied: bool = False,
+    data_dir: str | os.PathLike[str] | None = None,
+    overlay: str | os.PathLike[str] | None = None,
+) -> pl.DataFrame:
     """Load one dataset by name, validated and typed.
 
     ``entity`` filters the table's id column (entity, company or subject); ``start``/``end``
@@ -206,7 +228,9 @@ def load(name: str, *, entity: str | Sequence[str] | None = None,
 
             hints = {e: difflib.get_close_matches(e, sorted(known), n=1) for e in unknown}
             hint = "; ".join(f"{e!r}: did you mean {h[0]!r}?" for e, h in hints.items() if h)
-            raise ValueError(f"unknown {col} {unknown} for dataset {t.name!r}. {hint or 'See hima data show entities.'}")
+            raise ValueError(
+                f"unknown {col} {unknown} for dataset {t.name!r}. {hint or 'See hima data show entities.'}"
+            )
         frame = frame.filter(pl.col(col).cast(pl.String).is_in(wanted))
     date_col = _DATE_COLUMN.get(t.name)
     lo, hi = _as_date(start, "start"), _as_date(end, "end")
@@ -227,13 +251,24 @@ def _implied_rows(cat: Catalog, like: pl.DataFrame) -> pl.DataFrame:
 
     preferred = cat.frames["volumes"].filter(pl.col("preferred"))
     facts = cat.frames["facts"].filter(pl.col("preferred"))
-    rows = pl.concat([implied.implied_months(preferred, facts).filter(pl.col("kind") == "month"),
-                      implied.implied_brands(preferred, cat.frames["entities"], cat.frames["events"])])
+    rows = pl.concat(
+        [
+            implied.implied_months(preferred, facts).filter(pl.col("kind") == "month"),
+            implied.implied_brands(preferred, cat.frames["entities"], cat.frames["events"]),
+        ]
+    )
     return rows.select(
-        "month", pl.col("entity").cast(like.schema["entity"]), pl.col("measure").cast(like.schema["measure"]),
-        pl.col("perimeter").cast(like.schema["perimeter"]), "value", pl.col("qualifier").cast(like.schema["qualifier"]),
-        "source_id", pl.lit(True).alias("preferred"), "note",
-        *[pl.lit(None, dtype=like.schema[c]).alias(c) for c in like.columns if c in ("powertrain", "_file", "_line")])
+        "month",
+        pl.col("entity").cast(like.schema["entity"]),
+        pl.col("measure").cast(like.schema["measure"]),
+        pl.col("perimeter").cast(like.schema["perimeter"]),
+        "value",
+        pl.col("qualifier").cast(like.schema["qualifier"]),
+        "source_id",
+        pl.lit(True).alias("preferred"),
+        "note",
+        *[pl.lit(None, dtype=like.schema[c]).alias(c) for c in like.columns if c in ("powertrain", "_file", "_line")],
+    )
 
 
 def source_of(source_id: str, **kwargs) -> dict:

@@ -1,13 +1,13 @@
 """The ``hima`` command line.
 
-    hima data validate           check every table; list every problem; exit 1 if any
-    hima data list               the datasets, their rows and files
-    hima data show NAME          print a dataset (filters: --entity, --start, --end)
-    hima data coverage           entity-by-month coverage of the monthly volumes
-    hima data docs [--write]     check or refresh the generated parts of data/README.md
-    hima data sources [ID]       each source and the figures it backs
-    hima data reconcile          parts against wholes, flagged beyond a tolerance
-    hima data summary            a short overview of what the data holds
+hima data validate           check every table; list every problem; exit 1 if any
+hima data list               the datasets, their rows and files
+hima data show NAME          print a dataset (filters: --entity, --start, --end)
+hima data coverage           entity-by-month coverage of the monthly volumes
+hima data docs [--write]     check or refresh the generated parts of data/README.md
+hima data sources [ID]       each source and the figures it backs
+hima data reconcile          parts against wholes, flagged beyond a tolerance
+hima data summary            a short overview of what the data holds
 """
 
 from __future__ import annotations
@@ -18,10 +18,18 @@ from pathlib import Path
 import click
 
 _DATA_OPTS = [
-    click.option("--data-dir", type=click.Path(file_okay=False), default=None,
-                 help="Curated data folder (default: the project's data/ or $HIMA_DATA_DIR)."),
-    click.option("--overlay", type=click.Path(file_okay=False), default=None,
-                 help="Extra rows in the same layout (default: $HIMA_DATA_OVERLAY)."),
+    click.option(
+        "--data-dir",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Curated data folder (default: the project's data/ or $HIMA_DATA_DIR).",
+    ),
+    click.option(
+        "--overlay",
+        type=click.Path(file_okay=False),
+        default=None,
+        help="Extra rows in the same layout (default: $HIMA_DATA_OVERLAY).",
+    ),
 ]
 
 
@@ -70,8 +78,11 @@ def _report_problems(problems, show_all: bool = False) -> None:
             click.echo(f"  {p}", err=True)
         if len(group) > len(shown):
             where = f"column {column!r}: " if column else ""
-            click.echo(f"  ... and {len(group) - len(shown)} more like these ({where}expected {expected}); "
-                       "use --all to list every one", err=True)
+            click.echo(
+                f"  ... and {len(group) - len(shown)} more like these ({where}expected {expected}); "
+                "use --all to list every one",
+                err=True,
+            )
 
 
 def _print_frame(frame, title: str | None = None, limit: int | None = None) -> None:
@@ -152,8 +163,15 @@ def show(name, entity, start, end, all_values, limit, as_csv, data_dir, overlay)
 
     _catalog_or_exit(data_dir, overlay)
     try:
-        frame = load(name, entity=list(entity) or None, start=start, end=end, all_values=all_values,
-                     data_dir=data_dir, overlay=overlay)
+        frame = load(
+            name,
+            entity=list(entity) or None,
+            start=start,
+            end=end,
+            all_values=all_values,
+            data_dir=data_dir,
+            overlay=overlay,
+        )
     except (KeyError, ValueError) as exc:
         click.echo(f"error: {exc.args[0] if exc.args else exc}", err=True)
         sys.exit(2)
@@ -171,8 +189,12 @@ def coverage(data_dir, overlay) -> None:
     from .coverage import coverage_markdown
 
     _catalog_or_exit(data_dir, overlay)
-    click.echo(coverage_markdown(load("volumes", implied=True, data_dir=data_dir, overlay=overlay),
-                                 load("financials", data_dir=data_dir, overlay=overlay)))
+    click.echo(
+        coverage_markdown(
+            load("volumes", implied=True, data_dir=data_dir, overlay=overlay),
+            load("financials", data_dir=data_dir, overlay=overlay),
+        )
+    )
 
 
 @data.command()
@@ -188,8 +210,10 @@ def docs(write, data_dir, overlay) -> None:
     _catalog_or_exit(data_dir, overlay)
     blocks = {
         "dictionary": dictionary_markdown(),
-        "coverage": coverage_markdown(load("volumes", implied=True, data_dir=data_dir, overlay=overlay),
-                                      load("financials", data_dir=data_dir, overlay=overlay)),
+        "coverage": coverage_markdown(
+            load("volumes", implied=True, data_dir=data_dir, overlay=overlay),
+            load("financials", data_dir=data_dir, overlay=overlay),
+        ),
     }
     readme = paths.data_readme(paths.data_dir(data_dir))
     text = readme.read_text(encoding="utf-8") if readme.exists() else "# Data dictionary\n"
@@ -235,7 +259,9 @@ def sources(source_id, data_dir, overlay) -> None:
             import difflib
 
             close = difflib.get_close_matches(source_id, srcs["source_id"].to_list(), n=1)
-            click.echo(f"error: unknown source {source_id!r}." + (f" Did you mean {close[0]!r}?" if close else ""), err=True)
+            click.echo(
+                f"error: unknown source {source_id!r}." + (f" Did you mean {close[0]!r}?" if close else ""), err=True
+            )
             sys.exit(2)
         con = _console()
         for k, v in row.drop("_file", "_line").row(0, named=True).items():
@@ -261,8 +287,9 @@ def reconcile(tolerance, show_all, data_dir, overlay) -> None:
     from .reconcile import DEFAULT_TOLERANCE, reconciliation_report
 
     _catalog_or_exit(data_dir, overlay)
-    report = reconciliation_report(tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance,
-                                   data_dir=data_dir, overlay=overlay)
+    report = reconciliation_report(
+        tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance, data_dir=data_dir, overlay=overlay
+    )
     counts = report.group_by("check", "status").len().sort("check", "status")
     _print_frame(counts, title="reconciliation summary")
     shown = report if show_all else report.filter(pl.col("status").is_in(["flagged", "exception", "partial"]))
@@ -312,15 +339,22 @@ def _grid(grid_path, notebooks_dir=None):
 
 
 @reports.command("list")
-@click.option("--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml).")
+@click.option(
+    "--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml)."
+)
 def reports_list(grid_path) -> None:
     """The declared runs: name, notebook and parameters."""
     import polars as pl
 
     runs, _ = _grid(grid_path)
-    _print_frame(pl.DataFrame([(r.name, r.notebook, r.title, r.params_text) for r in runs],
-                              schema=["name", "notebook", "title", "parameters"], orient="row"),
-                 title=f"{len(runs)} reports")
+    _print_frame(
+        pl.DataFrame(
+            [(r.name, r.notebook, r.title, r.params_text) for r in runs],
+            schema=["name", "notebook", "title", "parameters"],
+            orient="row",
+        ),
+        title=f"{len(runs)} reports",
+    )
 
 
 @reports.command("build")
@@ -331,14 +365,28 @@ def reports_list(grid_path) -> None:
 @click.option("--timeout", type=float, default=None, help="Per-report time limit in seconds (default from the grid).")
 @click.option("--static", is_flag=True, help="Static SVG charts (smaller, no JavaScript).")
 @click.option("--show-code", is_flag=True, help="Include the code, folded under each output.")
-@click.option("--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Output folder (default reports/html).")
-@click.option("--notebooks", "notebooks_dir", type=click.Path(file_okay=False), default=None,
-              help="Notebook folder (default notebooks/).")
-@click.option("--warm-kernels/--cold-kernels", default=True, show_default=True,
-              help="Fork each report's kernel from one that has imported the report stack, or start each afresh.")
-def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir,
-                  warm_kernels) -> None:
+@click.option(
+    "--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml)."
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Output folder (default reports/html)."
+)
+@click.option(
+    "--notebooks",
+    "notebooks_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Notebook folder (default notebooks/).",
+)
+@click.option(
+    "--warm-kernels/--cold-kernels",
+    default=True,
+    show_default=True,
+    help="Fork each report's kernel from one that has imported the report stack, or start each afresh.",
+)
+def reports_build(
+    only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir, warm_kernels
+) -> None:
     """Build the report grid into reports/html/ (skipping unchanged reports) plus index.html."""
     import os
     import time
@@ -372,11 +420,19 @@ def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid
 
     out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
     try:
-        results = build(runs, out_dir=out, jobs=jobs, force=force, timeout=limit,
-                        mode="static" if static else "interactive", show_code=show_code,
-                        notebooks=Path(notebooks_dir) if notebooks_dir else None,
-                        on_result=lambda r: click.echo(r.line()), warm_kernels=warm_kernels,
-                        on_warning=lambda msg: click.echo(f"warning: {msg}", err=True))
+        results = build(
+            runs,
+            out_dir=out,
+            jobs=jobs,
+            force=force,
+            timeout=limit,
+            mode="static" if static else "interactive",
+            show_code=show_code,
+            notebooks=Path(notebooks_dir) if notebooks_dir else None,
+            on_result=lambda r: click.echo(r.line()),
+            warm_kernels=warm_kernels,
+            on_warning=lambda msg: click.echo(f"warning: {msg}", err=True),
+        )
     except DataValidationError as exc:
         _report_problems(exc.problems, show_all=False)
         click.echo("no report was built: fix the data first (`hima data validate` lists every problem).", err=True)
@@ -385,17 +441,20 @@ def reports_build(only, overrides, jobs, force, timeout, static, show_code, grid
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     except BuildStopped as exc:
-        click.echo(f"stopped: {exc} The pages already written are complete; run the build again to finish.",
-                   err=True)
+        click.echo(f"stopped: {exc} The pages already written are complete; run the build again to finish.", err=True)
         sys.exit(130)
     failed = [r for r in results if r.status == "failed"]
     done = sum(r.status == "ok" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
-    click.echo(f"{done} built, {skipped} unchanged, {len(failed)} failed in {time.monotonic() - started:.1f}s; "
-               f"index: {out / 'index.html'}; log and timings: {state_dir(out)}")
+    click.echo(
+        f"{done} built, {skipped} unchanged, {len(failed)} failed in {time.monotonic() - started:.1f}s; "
+        f"index: {out / 'index.html'}; log and timings: {state_dir(out)}"
+    )
     for r in failed:
-        click.echo(f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "")
-                   + f" (log: {r.log})", err=True)
+        click.echo(
+            f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "") + f" (log: {r.log})",
+            err=True,
+        )
     if failed:
         click.echo(f"{len(failed)} of {len(results)} report(s) failed: {', '.join(r.name for r in failed)}", err=True)
         sys.exit(1)

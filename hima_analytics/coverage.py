@@ -13,8 +13,9 @@ import polars as pl
 HAVE, MISSING, BOUND, IMPLIED = "■", "·", "▫", "◇"
 
 
-def coverage_counts(volumes: pl.DataFrame, *, start: dt.date | None = None, end: dt.date | None = None,
-                    measure: str | None = None) -> pl.DataFrame:
+def coverage_counts(
+    volumes: pl.DataFrame, *, start: dt.date | None = None, end: dt.date | None = None, measure: str | None = None
+) -> pl.DataFrame:
     """Per entity and measure: first and last month, months with a figure, months in the span
     from the first month (or ``start``) to the last month (or ``end``), and the share covered.
 
@@ -31,12 +32,19 @@ def coverage_counts(volumes: pl.DataFrame, *, start: dt.date | None = None, end:
         v = v.filter(pl.col("month") <= end)
     first = pl.lit(start, dtype=pl.Date) if start else pl.col("month").min()
     last = pl.lit(end, dtype=pl.Date) if end else pl.col("month").max()
-    span = (last.dt.year() - first.dt.year()).cast(pl.Int32) * 12 + (
-        last.dt.month().cast(pl.Int32) - first.dt.month().cast(pl.Int32)) + 1
+    span = (
+        (last.dt.year() - first.dt.year()).cast(pl.Int32) * 12
+        + (last.dt.month().cast(pl.Int32) - first.dt.month().cast(pl.Int32))
+        + 1
+    )
     return (
         v.group_by(pl.col("entity").cast(pl.String), pl.col("measure").cast(pl.String))
-        .agg(pl.col("month").min().alias("first"), pl.col("month").max().alias("last"),
-             pl.col("month").n_unique().alias("months"), span.alias("span"))
+        .agg(
+            pl.col("month").min().alias("first"),
+            pl.col("month").max().alias("last"),
+            pl.col("month").n_unique().alias("months"),
+            span.alias("span"),
+        )
         .with_columns((pl.col("months") / pl.col("span")).alias("share"))
         .sort("entity", "measure")
     )
@@ -47,17 +55,26 @@ def coverage_matrix(volumes: pl.DataFrame, *, years: list[int] | None = None) ->
     ``■`` an exact or rounded figure, ``▫`` a bound only ("over"/"under"), ``◇`` implied by
     published totals only (when ``volumes`` was loaded with ``implied=True``), ``·`` missing.
     ``months`` counts published months and ``implied`` the implied ones."""
-    v = volumes.with_columns(pl.col("entity").cast(pl.String), pl.col("measure").cast(pl.String),
-                             pl.col("qualifier").cast(pl.String))
+    v = volumes.with_columns(
+        pl.col("entity").cast(pl.String), pl.col("measure").cast(pl.String), pl.col("qualifier").cast(pl.String)
+    )
     if "perimeter" in v.columns:  # a narrower perimeter is its own series, shown with its measure
-        v = v.with_columns(pl.when(pl.col("perimeter").cast(pl.String) == "all").then(pl.col("measure"))
-                           .otherwise(pl.format("{} ({})", pl.col("measure"), pl.col("perimeter").cast(pl.String)))
-                           .alias("measure"))
+        v = v.with_columns(
+            pl.when(pl.col("perimeter").cast(pl.String) == "all")
+            .then(pl.col("measure"))
+            .otherwise(pl.format("{} ({})", pl.col("measure"), pl.col("perimeter").cast(pl.String)))
+            .alias("measure")
+        )
     yrs = years or sorted(v["month"].dt.year().unique().to_list())
     marks = v.group_by("entity", "measure", "month").agg(
-        pl.when((pl.col("qualifier") == "implied").all()).then(pl.lit(IMPLIED))
-        .when(pl.col("qualifier").is_in(["over", "under"]).all()).then(pl.lit(BOUND)).otherwise(pl.lit(HAVE))
-        .first().alias("mark"))
+        pl.when((pl.col("qualifier") == "implied").all())
+        .then(pl.lit(IMPLIED))
+        .when(pl.col("qualifier").is_in(["over", "under"]).all())
+        .then(pl.lit(BOUND))
+        .otherwise(pl.lit(HAVE))
+        .first()
+        .alias("mark")
+    )
     keys = marks.select("entity", "measure").unique().sort("entity", "measure")
     rows = []
     lookup = {(e, m, d): k for e, m, d, k in marks.iter_rows()}
@@ -72,8 +89,16 @@ def coverage_matrix(volumes: pl.DataFrame, *, years: list[int] | None = None) ->
         row["months"] = total
         row["implied"] = implied
         rows.append(row)
-    return pl.DataFrame(rows, schema={"entity": pl.String, "measure": pl.String,
-                                      **{str(y): pl.String for y in yrs}, "months": pl.Int64, "implied": pl.Int64})
+    return pl.DataFrame(
+        rows,
+        schema={
+            "entity": pl.String,
+            "measure": pl.String,
+            **{str(y): pl.String for y in yrs},
+            "months": pl.Int64,
+            "implied": pl.Int64,
+        },
+    )
 
 
 def coverage_markdown(volumes: pl.DataFrame, financials: pl.DataFrame) -> str:
@@ -82,24 +107,38 @@ def coverage_markdown(volumes: pl.DataFrame, financials: pl.DataFrame) -> str:
     cols = matrix.columns
     lines = [
         f"Monthly volumes (preferred values). Each year shows Jan→Dec: `{HAVE}` figure, "
-        f"`{BOUND}` bound only (\"over\"/\"under\"), `{IMPLIED}` implied by published totals (computed on load, "
+        f'`{BOUND}` bound only ("over"/"under"), `{IMPLIED}` implied by published totals (computed on load, '
         f"never stored), `{MISSING}` missing. `months` counts published months, `implied` the implied ones.",
         "",
         "| " + " | ".join(cols) + " |",
         "|" + "|".join("---" for _ in cols) + "|",
     ]
     for row in matrix.iter_rows():
-        lines.append("| " + " | ".join(f"`{c}`" if isinstance(c, str) and c and c[0] in HAVE + MISSING + BOUND + IMPLIED else str(c)
-                                       for c in row) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                f"`{c}`" if isinstance(c, str) and c and c[0] in HAVE + MISSING + BOUND + IMPLIED else str(c)
+                for c in row
+            )
+            + " |"
+        )
     fin = (
         financials.group_by(pl.col("company").cast(pl.String), pl.col("period_type").cast(pl.String))
-        .agg(pl.col("period_start").n_unique().alias("periods"),
-             pl.col("period_start").min().alias("first"), pl.col("period_end").max().alias("last"),
-             pl.col("metric").cast(pl.String).unique().sort().str.join(", ").alias("metrics"))
+        .agg(
+            pl.col("period_start").n_unique().alias("periods"),
+            pl.col("period_start").min().alias("first"),
+            pl.col("period_end").max().alias("last"),
+            pl.col("metric").cast(pl.String).unique().sort().str.join(", ").alias("metrics"),
+        )
         .sort("company", "period_type")
     )
-    lines += ["", "Company financials (preferred values): periods per company and period type.", "",
-              "| company | period type | periods | first start | last end | metrics |", "|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "Company financials (preferred values): periods per company and period type.",
+        "",
+        "| company | period type | periods | first start | last end | metrics |",
+        "|---|---|---|---|---|---|",
+    ]
     for c, p, n, first, last, metrics in fin.iter_rows():
         lines.append(f"| {c} | {p} | {n} | {first} | {last} | {metrics} |")
     return "\n".join(lines)
@@ -137,8 +176,14 @@ def dictionary_markdown() -> str:
         key = ", ".join(t.key)
         extra = " Several sources may report one key; exactly one row per key is `preferred`." if t.preferred else ""
         units = f" The unit is constant within each ({', '.join(t.unit_series)}) series." if t.unit_series else ""
-        out += [f"### `{t.name}/`", "", f"{t.description} Key: ({key}).{extra}{units}", "",
-                "| column | type | required | allowed values / reference | meaning |", "|---|---|---|---|---|"]
+        out += [
+            f"### `{t.name}/`",
+            "",
+            f"{t.description} Key: ({key}).{extra}{units}",
+            "",
+            "| column | type | required | allowed values / reference | meaning |",
+            "|---|---|---|---|---|",
+        ]
         for c in t.columns:
             allowed = ", ".join(f"`{v}`" for v in c.values) if c.values else (f"→ {c.ref}" if c.ref else "")
             if c.non_negative:

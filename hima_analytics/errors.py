@@ -18,8 +18,16 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 __all__ = [
-    "DuplicateKeyError", "GridError", "HimaError", "InsufficientData", "KernelMissingError",
-    "MissingColumnsError", "MixedPeriodsError", "MixedSeriesError", "ParameterError", "UnknownNameError",
+    "DuplicateKeyError",
+    "GridError",
+    "HimaError",
+    "InsufficientData",
+    "KernelMissingError",
+    "MissingColumnsError",
+    "MixedPeriodsError",
+    "MixedSeriesError",
+    "ParameterError",
+    "UnknownNameError",
     "did_you_mean",
 ]
 
@@ -54,8 +62,10 @@ class MissingColumnsError(HimaError, ValueError):
     def __init__(self, where: str, missing: Sequence[str], available: Sequence[str]) -> None:
         self.where, self.missing, self.available = where, list(missing), list(available)
         hints = [h for m in missing if (h := did_you_mean(m, available))]
-        super().__init__(f"{where}: missing column(s) {self.missing}; available: {self.available}."
-                         + (hints[0] if len(hints) == 1 else "".join(hints)))
+        super().__init__(
+            f"{where}: missing column(s) {self.missing}; available: {self.available}."
+            + (hints[0] if len(hints) == 1 else "".join(hints))
+        )
 
 
 class DuplicateKeyError(HimaError, ValueError):
@@ -93,8 +103,9 @@ class UnknownNameError(HimaError, KeyError, ValueError):
         self.kind, self.name = kind, name
         self.known = [str(k) for k in known]
         shown = ", ".join(self.known[:30]) + (", ..." if len(self.known) > 30 else "")
-        self.message = (f"unknown {kind} {name!r}; known: {shown}.{did_you_mean(name, self.known)}"
-                        + (f" Hint: {hint}" if hint else ""))
+        self.message = f"unknown {kind} {name!r}; known: {shown}.{did_you_mean(name, self.known)}" + (
+            f" Hint: {hint}" if hint else ""
+        )
         super().__init__(self.message)
 
     def __str__(self) -> str:  # KeyError would quote the message

@@ -33,12 +33,17 @@ def glossary(*, readable: bool = False) -> pl.DataFrame:
     for name in sorted(metrics.__all__):
         func = getattr(metrics, name)
         doc = inspect.getdoc(func) or ""
-        paragraphs = [p.replace("\\n", " ") for p in doc.split("\n\n") if p.strip() and not p.lstrip().startswith(">>>")]
+        paragraphs = [
+            p.replace("\\n", " ") for p in doc.split("\n\n") if p.strip() and not p.lstrip().startswith(">>>")
+        ]
         summary = " ".join(paragraphs[0].split()).replace("``", "") if paragraphs else ""
-        formula = next((" ".join(p.split()).replace("``", "") for p in paragraphs if p.lstrip().startswith("Formula")), "")
+        formula = next(
+            (" ".join(p.split()).replace("``", "") for p in paragraphs if p.lstrip().startswith("Formula")), ""
+        )
         formula = formula if formula != summary else ""
         if readable:
             summary, formula = _readable(summary), _readable(formula)
-        rows.append({"family": func.__module__.rsplit(".", 1)[-1], "metric": name, "definition": summary,
-                     "formula": formula})
+        rows.append(
+            {"family": func.__module__.rsplit(".", 1)[-1], "metric": name, "definition": summary, "formula": formula}
+        )
     return pl.DataFrame(rows).sort("family", "metric")

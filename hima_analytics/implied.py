@@ -26,8 +26,18 @@ from .metrics.qualifiers import qualifier_of_difference, qualifier_of_sum
 
 __all__ = ["IMPLIED_COLUMNS", "conflicts", "implied_brands", "implied_months"]
 
-IMPLIED_COLUMNS = ("month", "entity", "measure", "perimeter", "value", "qualifier", "source_id", "note", "months",
-                   "kind")
+IMPLIED_COLUMNS = (
+    "month",
+    "entity",
+    "measure",
+    "perimeter",
+    "value",
+    "qualifier",
+    "source_id",
+    "note",
+    "months",
+    "kind",
+)
 
 
 def _month_list(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -46,22 +56,34 @@ def _period_label(start: dt.date, end: dt.date) -> str:
 
 def _periods(facts: pl.DataFrame) -> pl.DataFrame:
     """Published delivery totals of whole calendar periods (quarters, halves, years)."""
-    f = facts.filter((pl.col("metric") == "deliveries") & (pl.col("period_start").dt.day() == 1)
-                     & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
-                     & (pl.col("period_end") == pl.col("period_end").dt.month_end()))
-    months = (pl.col("period_end").dt.month() - pl.col("period_start").dt.month() + 1)
-    aligned = ((months == 12) & (pl.col("period_start").dt.month() == 1)) | \
-        ((months == 6) & pl.col("period_start").dt.month().is_in([1, 7])) | \
-        ((months == 3) & pl.col("period_start").dt.month().is_in([1, 4, 7, 10]))
+    f = facts.filter(
+        (pl.col("metric") == "deliveries")
+        & (pl.col("period_start").dt.day() == 1)
+        & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
+        & (pl.col("period_end") == pl.col("period_end").dt.month_end())
+    )
+    months = pl.col("period_end").dt.month() - pl.col("period_start").dt.month() + 1
+    aligned = (
+        ((months == 12) & (pl.col("period_start").dt.month() == 1))
+        | ((months == 6) & pl.col("period_start").dt.month().is_in([1, 7]))
+        | ((months == 3) & pl.col("period_start").dt.month().is_in([1, 4, 7, 10]))
+    )
     return f.filter(aligned & ~pl.col("qualifier").cast(pl.String).is_in(["under"])).select(
-        pl.col("subject").cast(pl.String).alias("entity"), "period_start", "period_end",
-        pl.col("value").alias("total"), pl.col("qualifier").cast(pl.String).alias("total_q"),
-        pl.col("source_id").alias("total_src"))
+        pl.col("subject").cast(pl.String).alias("entity"),
+        "period_start",
+        "period_end",
+        pl.col("value").alias("total"),
+        pl.col("qualifier").cast(pl.String).alias("total_q"),
+        pl.col("source_id").alias("total_src"),
+    )
 
 
 def _sum_q(quals: list[str]) -> str | None:
-    return pl.DataFrame({"q": quals}, schema={"q": pl.String}).select(qualifier_of_sum("q"))["qualifier"][0] \
-        if quals else "exact"
+    return (
+        pl.DataFrame({"q": quals}, schema={"q": pl.String}).select(qualifier_of_sum("q"))["qualifier"][0]
+        if quals
+        else "exact"
+    )
 
 
 def _diff_q(a: str, b: str | None) -> str | None:
@@ -79,7 +101,8 @@ def implied_months(volumes: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
     implied month (``kind`` "month") or remainder (``kind`` "remainder", ``month`` its first
     month, ``months`` every month in it)."""
     deliveries = volumes.filter((pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all")).select(
-        pl.col("entity").cast(pl.String), "month", "value", pl.col("qualifier").cast(pl.String), "source_id")
+        pl.col("entity").cast(pl.String), "month", "value", pl.col("qualifier").cast(pl.String), "source_id"
+    )
     published = {(e, m): (v, q, s) for e, m, v, q, s in deliveries.iter_rows()}
     rows = []
     for r in _periods(facts).iter_rows(named=True):
@@ -96,13 +119,26 @@ def implied_months(volumes: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
         label = _period_label(r["period_start"], r["period_end"])
         srcs = ";".join(dict.fromkeys([r["total_src"], *(s for _, (_, _, s) in have)]))
         what = "the missing month" if len(missing) == 1 else f"the {len(missing)} missing months together"
-        note = (f"Implied: {label} total {r['total']:,.0f} minus the {len(have)} published "
-                f"month{'s' if len(have) != 1 else ''} of {label} "
-                f"({sum(v for _, (v, _, _) in have):,.0f}) = {value:,.0f} for {what}.")
-        rows.append({"month": missing[0], "entity": r["entity"], "measure": "deliveries", "perimeter": "all",
-                     "value": int(round(value)), "qualifier": q, "source_id": srcs, "note": note,
-                     "months": missing, "kind": "month" if len(missing) == 1 else "remainder",
-                     "_span": len(months)})
+        note = (
+            f"Implied: {label} total {r['total']:,.0f} minus the {len(have)} published "
+            f"month{'s' if len(have) != 1 else ''} of {label} "
+            f"({sum(v for _, (v, _, _) in have):,.0f}) = {value:,.0f} for {what}."
+        )
+        rows.append(
+            {
+                "month": missing[0],
+                "entity": r["entity"],
+                "measure": "deliveries",
+                "perimeter": "all",
+                "value": int(round(value)),
+                "qualifier": q,
+                "source_id": srcs,
+                "note": note,
+                "months": missing,
+                "kind": "month" if len(missing) == 1 else "remainder",
+                "_span": len(months),
+            }
+        )
     # The shortest period decides a month; a longer period that implies the same month or overlaps
     # months already implied is dropped (and a different value for the same month is a conflict).
     rows.sort(key=lambda r: (r["entity"], r["_span"], r["month"]))
@@ -117,8 +153,9 @@ def implied_months(volumes: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
     return _frame(kept)
 
 
-def implied_brands(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataFrame | None = None,
-                   alliance: str = "HIMA") -> pl.DataFrame:
+def implied_brands(
+    volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataFrame | None = None, alliance: str = "HIMA"
+) -> pl.DataFrame:
     """A brand's implied month: the alliance total minus every other brand, when exactly one of
     the brands on sale that month did not publish. A brand counts as on sale from the earliest
     of its first delivery date, its launch or first-delivery events, and its own or any model's
@@ -126,21 +163,36 @@ def implied_brands(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.Dat
     from .reconcile import active_since
 
     brands = entities.filter((pl.col("parent").cast(pl.String) == alliance) & (pl.col("level") == "brand")).select(
-        pl.col("entity").cast(pl.String))
+        pl.col("entity").cast(pl.String)
+    )
     d = volumes.filter((pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all")).select(
-        pl.col("entity").cast(pl.String), "month", "value", pl.col("qualifier").cast(pl.String), "source_id")
+        pl.col("entity").cast(pl.String), "month", "value", pl.col("qualifier").cast(pl.String), "source_id"
+    )
     since = active_since(volumes, entities, events)
-    active = brands.join(since.select(pl.col(since.columns[0]).cast(pl.String).alias("entity"),
-                                      pl.col(since.columns[1]).alias("from")), on="entity", how="left")
+    active = brands.join(
+        since.select(pl.col(since.columns[0]).cast(pl.String).alias("entity"), pl.col(since.columns[1]).alias("from")),
+        on="entity",
+        how="left",
+    )
     # A brand whose on-sale date is unknown may still have been on sale: it blocks the
     # implication from its first recorded appearance (any event of it or its models) onward.
     kin = entities.select(pl.col("entity").cast(pl.String), pl.col("parent").cast(pl.String))
-    family = pl.concat([brands.select("entity", pl.col("entity").alias("member")),
-                        kin.join(brands, left_on="parent", right_on="entity").select(
-                            pl.col("parent").alias("entity"), pl.col("entity").alias("member"))])
-    first_seen = (events.select(pl.col("entity").cast(pl.String).alias("member"), pl.col("date").dt.month_start())
-                  .join(family, on="member").group_by("entity").agg(pl.col("date").min().alias("seen"))
-                  if events is not None else pl.DataFrame(schema={"entity": pl.String, "seen": pl.Date}))
+    family = pl.concat(
+        [
+            brands.select("entity", pl.col("entity").alias("member")),
+            kin.join(brands, left_on="parent", right_on="entity").select(
+                pl.col("parent").alias("entity"), pl.col("entity").alias("member")
+            ),
+        ]
+    )
+    first_seen = (
+        events.select(pl.col("entity").cast(pl.String).alias("member"), pl.col("date").dt.month_start())
+        .join(family, on="member")
+        .group_by("entity")
+        .agg(pl.col("date").min().alias("seen"))
+        if events is not None
+        else pl.DataFrame(schema={"entity": pl.String, "seen": pl.Date})
+    )
     active = active.join(first_seen, on="entity", how="left")
     totals = d.filter(pl.col("entity") == alliance)
     rows = []
@@ -158,19 +210,40 @@ def implied_brands(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.Dat
             continue
         from .display.formatting import fmt_month
 
-        note = (f"Implied: {alliance} {fmt_month(month)} total {total:,} minus the other brands "
-                f"({', '.join(f'{e} {v:,}' for e, v in figs.select('entity', 'value').iter_rows())}) = {value:,}.")
-        rows.append({"month": month, "entity": missing[0], "measure": "deliveries", "perimeter": "all",
-                     "value": int(value), "qualifier": q,
-                     "source_id": ";".join(dict.fromkeys([total_src, *figs["source_id"].to_list()])), "note": note,
-                     "months": [month], "kind": "brand"})
+        note = (
+            f"Implied: {alliance} {fmt_month(month)} total {total:,} minus the other brands "
+            f"({', '.join(f'{e} {v:,}' for e, v in figs.select('entity', 'value').iter_rows())}) = {value:,}."
+        )
+        rows.append(
+            {
+                "month": month,
+                "entity": missing[0],
+                "measure": "deliveries",
+                "perimeter": "all",
+                "value": int(value),
+                "qualifier": q,
+                "source_id": ";".join(dict.fromkeys([total_src, *figs["source_id"].to_list()])),
+                "note": note,
+                "months": [month],
+                "kind": "brand",
+            }
+        )
     return _frame(rows)
 
 
 def _frame(rows: list[dict]) -> pl.DataFrame:
-    schema = {"month": pl.Date, "entity": pl.String, "measure": pl.String, "perimeter": pl.String, "value": pl.Int64,
-              "qualifier": pl.String, "source_id": pl.String, "note": pl.String, "months": pl.List(pl.Date),
-              "kind": pl.String}
+    schema = {
+        "month": pl.Date,
+        "entity": pl.String,
+        "measure": pl.String,
+        "perimeter": pl.String,
+        "value": pl.Int64,
+        "qualifier": pl.String,
+        "source_id": pl.String,
+        "note": pl.String,
+        "months": pl.List(pl.Date),
+        "kind": pl.String,
+    }
     return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
 
 
@@ -184,8 +257,22 @@ def conflicts(volumes: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
         months = _month_list(r["period_start"], r["period_end"])
         have = deliveries.filter((pl.col("entity").cast(pl.String) == r["entity"]) & pl.col("month").is_in(months))
         if have.height < len(months) and have["value"].sum() > r["total"] and r["total_q"] != "over":
-            out.append({"entity": r["entity"], "period": _period_label(r["period_start"], r["period_end"]),
-                        "published_total": r["total"], "months_sum": float(have["value"].sum()),
-                        "issue": "the published months already exceed the period total"})
-    return pl.DataFrame(out, schema={"entity": pl.String, "period": pl.String, "published_total": pl.Float64,
-                                     "months_sum": pl.Float64, "issue": pl.String})
+            out.append(
+                {
+                    "entity": r["entity"],
+                    "period": _period_label(r["period_start"], r["period_end"]),
+                    "published_total": r["total"],
+                    "months_sum": float(have["value"].sum()),
+                    "issue": "the published months already exceed the period total",
+                }
+            )
+    return pl.DataFrame(
+        out,
+        schema={
+            "entity": pl.String,
+            "period": pl.String,
+            "published_total": pl.Float64,
+            "months_sum": pl.Float64,
+            "issue": pl.String,
+        },
+    )

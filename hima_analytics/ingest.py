@@ -43,25 +43,42 @@ def read_shard(path: Path, table: Table) -> tuple[pl.DataFrame | None, list[Prob
     raw = path.read_bytes()
     if not raw.strip():
         return None, [
-            Problem(name, None, None, f"a header row ({','.join(table.column_names)})", "an empty file",
-                    "delete the file or add the header and rows")
+            Problem(
+                name,
+                None,
+                None,
+                f"a header row ({','.join(table.column_names)})",
+                "an empty file",
+                "delete the file or add the header and rows",
+            )
         ]
     problems: list[Problem] = []
     if raw.startswith(BOM):
         problems.append(
-            Problem(name, 1, None, "UTF-8 without a byte-order mark", "a UTF-8 BOM (EF BB BF)",
-                    "re-save the file as plain UTF-8 (Excel: 'CSV UTF-8' adds a BOM; strip the first 3 bytes)")
+            Problem(
+                name,
+                1,
+                None,
+                "UTF-8 without a byte-order mark",
+                "a UTF-8 BOM (EF BB BF)",
+                "re-save the file as plain UTF-8 (Excel: 'CSV UTF-8' adds a BOM; strip the first 3 bytes)",
+            )
         )
-        raw = raw[len(BOM):]
+        raw = raw[len(BOM) :]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.start + 4].hex(" ")
         return None, problems + [
-            Problem(name, line, None, "UTF-8 text", f"bytes {bad} at byte offset {exc.start}",
-                    "the file looks like GBK/GB18030 or Latin-1; convert it with "
-                    "`iconv -f GB18030 -t UTF-8`")
+            Problem(
+                name,
+                line,
+                None,
+                "UTF-8 text",
+                f"bytes {bad} at byte offset {exc.start}",
+                "the file looks like GBK/GB18030 or Latin-1; convert it with `iconv -f GB18030 -t UTF-8`",
+            )
         ]
     rows = csv.reader(io.StringIO(text, newline=""))
     try:
@@ -72,8 +89,14 @@ def read_shard(path: Path, table: Table) -> tuple[pl.DataFrame | None, list[Prob
     if not set(header) & set(expected):
         shown = ",".join(header)[:120]
         return None, problems + [
-            Problem(name, 1, None, f"the header row {','.join(expected)}", f"a line with no column names ({shown}...)",
-                    "the header row is missing: add it as the first line")
+            Problem(
+                name,
+                1,
+                None,
+                f"the header row {','.join(expected)}",
+                f"a line with no column names ({shown}...)",
+                "the header row is missing: add it as the first line",
+            )
         ]
     # Optional columns may be left out of the header (a shard written before the column existed
     # still reads); they load as empty cells, i.e. null or the column's default.
@@ -103,14 +126,26 @@ def read_shard(path: Path, table: Table) -> tuple[pl.DataFrame | None, list[Prob
             cells = [cell.strip() for cell in record]
             if len(cells) != len(header):
                 problems.append(
-                    Problem(name, start, None, f"{len(header)} fields", f"{len(cells)} fields",
-                            "quote any value that contains a comma")
+                    Problem(
+                        name,
+                        start,
+                        None,
+                        f"{len(header)} fields",
+                        f"{len(cells)} fields",
+                        "quote any value that contains a comma",
+                    )
                 )
                 continue
             if cells == header:
                 problems.append(
-                    Problem(name, start, None, "a data row", "a repeated header row",
-                            "remove the stray header (files concatenated with their headers?)")
+                    Problem(
+                        name,
+                        start,
+                        None,
+                        "a data row",
+                        "a repeated header row",
+                        "remove the stray header (files concatenated with their headers?)",
+                    )
                 )
                 continue
             lines.append(start)
@@ -147,7 +182,5 @@ def read_table(roots: list[Path], table: Table) -> tuple[pl.DataFrame, list[Prob
                 frames.append(frame)
             else:
                 unreadable = True
-    empty = pl.DataFrame(
-        schema={**{c: pl.String for c in table.column_names}, "_file": pl.String, "_line": pl.Int64}
-    )
+    empty = pl.DataFrame(schema={**{c: pl.String for c in table.column_names}, "_file": pl.String, "_line": pl.Int64})
     return (pl.concat(frames) if frames else empty), problems, files, unreadable

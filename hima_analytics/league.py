@@ -17,8 +17,15 @@ import polars as pl
 from . import metrics as hm
 from .metrics.qualifiers import qualifier_of_sum
 
-__all__ = ["MARKET_LABEL", "annual_league", "annual_targets", "latest_month", "makers", "monthly_league",
-           "quarter_guidance"]
+__all__ = [
+    "MARKET_LABEL",
+    "annual_league",
+    "annual_targets",
+    "latest_month",
+    "makers",
+    "monthly_league",
+    "quarter_guidance",
+]
 
 MARKET_LABEL = "CPCA NEV passenger retail"
 
@@ -30,31 +37,41 @@ def makers(entities: pl.DataFrame, volumes: pl.DataFrame | None = None) -> pl.Da
     makers with a delivery series are listed: a table of deliveries does not rank makers that
     publish only wholesale (BYD, Tesla China) or groups that publish through a brand (Seres)."""
     deliveries = None if volumes is None else volumes.filter(pl.col("measure") == "deliveries")
-    e = entities.select(pl.col("entity").cast(pl.String), pl.col("level").cast(pl.String),
-                        pl.col("parent").cast(pl.String))
+    e = entities.select(
+        pl.col("entity").cast(pl.String), pl.col("level").cast(pl.String), pl.col("parent").cast(pl.String)
+    )
     top = e.filter(pl.col("parent").is_null() & pl.col("level").is_in(["alliance", "group", "brand"]))
     if deliveries is not None:  # only makers that publish deliveries (BYD and Tesla publish wholesale)
         top = top.join(deliveries.select(pl.col("entity").cast(pl.String)).unique(), on="entity")
     hima = e.filter((pl.col("parent") == "HIMA") & (pl.col("level") == "brand"))
-    return pl.concat([top.select("entity", pl.lit("Maker").alias("group")),
-                      hima.select("entity", pl.lit("HIMA brand").alias("group"))])
+    return pl.concat(
+        [
+            top.select("entity", pl.lit("Maker").alias("group")),
+            hima.select("entity", pl.lit("HIMA brand").alias("group")),
+        ]
+    )
 
 
 def latest_month(volumes: pl.DataFrame, entity: str = "HIMA") -> dt.date | None:
     """The latest month with a published delivery figure for ``entity`` (the table's default)."""
-    v = volumes.filter((pl.col("entity").cast(pl.String) == entity) & (pl.col("measure") == "deliveries")
-                       & pl.col("value").is_not_null())
+    v = volumes.filter(
+        (pl.col("entity").cast(pl.String) == entity)
+        & (pl.col("measure") == "deliveries")
+        & pl.col("value").is_not_null()
+    )
     return v["month"].max() if v.height else None
 
 
 def _series(volumes: pl.DataFrame, who: pl.DataFrame) -> pl.DataFrame:
     d = volumes.filter((pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all")).select(
-        pl.col("entity").cast(pl.String), "month", "value", pl.col("qualifier").cast(pl.String), "source_id")
+        pl.col("entity").cast(pl.String), "month", "value", pl.col("qualifier").cast(pl.String), "source_id"
+    )
     return d.join(who, on="entity")
 
 
-def monthly_league(volumes: pl.DataFrame, market: pl.DataFrame, entities: pl.DataFrame, *,
-                   month: dt.date) -> pl.DataFrame:
+def monthly_league(
+    volumes: pl.DataFrame, market: pl.DataFrame, entities: pl.DataFrame, *, month: dt.date
+) -> pl.DataFrame:
     """One row per maker and HIMA brand for ``month``: ``value`` (deliveries), ``mom``,
     ``yoy``, ``ytd``, ``ytd_yoy`` (each with ``<name>_qualifier``), ``rank`` within its group,
     ``rank_certain``, ``rank_change`` on the month before, and ``share`` of CPCA NEV passenger
@@ -67,27 +84,64 @@ def monthly_league(volumes: pl.DataFrame, market: pl.DataFrame, entities: pl.Dat
     grown = hm.yoy(grown)
     grown = hm.ytd(grown)
     grown = hm.yoy(grown, value="ytd", name="ytd_yoy", qualifier="ytd_qualifier")
-    ranked = pl.concat([
-        hm.rank_change(hm.rank(grown.filter(pl.col("group") == g).filter(pl.col("month").is_in(
-            [month, month.replace(year=month.year - 1 if month.month == 1 else month.year,
-                                  month=12 if month.month == 1 else month.month - 1)])).drop("group")),
-                       ).with_columns(pl.lit(g).alias("group"))
-        for g in ("Maker", "HIMA brand")
-    ], how="diagonal_relaxed")
+    ranked = pl.concat(
+        [
+            hm.rank_change(
+                hm.rank(
+                    grown.filter(pl.col("group") == g)
+                    .filter(
+                        pl.col("month").is_in(
+                            [
+                                month,
+                                month.replace(
+                                    year=month.year - 1 if month.month == 1 else month.year,
+                                    month=12 if month.month == 1 else month.month - 1,
+                                ),
+                            ]
+                        )
+                    )
+                    .drop("group")
+                ),
+            ).with_columns(pl.lit(g).alias("group"))
+            for g in ("Maker", "HIMA brand")
+        ],
+        how="diagonal_relaxed",
+    )
     nev = market.filter((pl.col("segment") == "nev_passenger") & (pl.col("measure") == "retail")).select(
-        "month", "value", pl.col("qualifier").cast(pl.String))
+        "month", "value", pl.col("qualifier").cast(pl.String)
+    )
     this = grown.filter(pl.col("month") == month)
-    shares = hm.share_of_denominator(this.select("entity", "month", "value", "qualifier"), nev,
-                                     label=MARKET_LABEL).select("entity", "share", "share_qualifier")
-    out = (this.join(ranked.filter(pl.col("month") == month).select("entity", "rank", "rank_certain", "rank_change"),
-                     on="entity", how="left")
-           .join(shares, on="entity", how="left"))
+    shares = hm.share_of_denominator(
+        this.select("entity", "month", "value", "qualifier"), nev, label=MARKET_LABEL
+    ).select("entity", "share", "share_qualifier")
+    out = this.join(
+        ranked.filter(pl.col("month") == month).select("entity", "rank", "rank_certain", "rank_change"),
+        on="entity",
+        how="left",
+    ).join(shares, on="entity", how="left")
     listed = who.join(out.drop("group"), on="entity", how="left").with_columns(pl.lit(month).alias("month"))
     order = pl.col("group").replace_strict({"Maker": 0, "HIMA brand": 1}, return_dtype=pl.Int8)
     return listed.sort(order, pl.col("rank").is_null(), "rank", "entity").select(
-        "group", "entity", "month", "value", "qualifier", "mom", "mom_qualifier", "yoy", "yoy_qualifier", "ytd",
-        "ytd_qualifier", "ytd_yoy", "ytd_yoy_qualifier", "rank", "rank_certain", "rank_change", "share",
-        "share_qualifier", "source_id")
+        "group",
+        "entity",
+        "month",
+        "value",
+        "qualifier",
+        "mom",
+        "mom_qualifier",
+        "yoy",
+        "yoy_qualifier",
+        "ytd",
+        "ytd_qualifier",
+        "ytd_yoy",
+        "ytd_yoy_qualifier",
+        "rank",
+        "rank_certain",
+        "rank_change",
+        "share",
+        "share_qualifier",
+        "source_id",
+    )
 
 
 def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
@@ -97,27 +151,52 @@ def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
     where there is one, else the sum of the year's twelve published months; ``basis`` says
     which. A year with neither is not ranked for that maker."""
     who = makers(entities, volumes)
-    totals = facts.filter((pl.col("metric") == "deliveries") & (pl.col("period_start").dt.month() == 1)
-                          & (pl.col("period_start").dt.day() == 1) & (pl.col("period_end").dt.month() == 12)
-                          & (pl.col("period_end").dt.day() == 31)
-                          & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())).select(
-        pl.col("subject").cast(pl.String).alias("entity"), pl.col("period_start").dt.year().alias("year"),
-        pl.col("value"), pl.col("qualifier").cast(pl.String), "source_id",
-        pl.lit("published annual total").alias("basis"))
+    totals = facts.filter(
+        (pl.col("metric") == "deliveries")
+        & (pl.col("period_start").dt.month() == 1)
+        & (pl.col("period_start").dt.day() == 1)
+        & (pl.col("period_end").dt.month() == 12)
+        & (pl.col("period_end").dt.day() == 31)
+        & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
+    ).select(
+        pl.col("subject").cast(pl.String).alias("entity"),
+        pl.col("period_start").dt.year().alias("year"),
+        pl.col("value"),
+        pl.col("qualifier").cast(pl.String),
+        "source_id",
+        pl.lit("published annual total").alias("basis"),
+    )
     months = _series(volumes, who).with_columns(pl.col("month").dt.year().alias("year"))
-    summed = months.group_by("entity", "year").agg(
-        pl.col("value").sum().cast(pl.Float64).alias("value"), qualifier_of_sum("qualifier").alias("qualifier"),
-        pl.col("source_id").str.join(";").alias("source_id"), pl.len().alias("_n")).filter(pl.col("_n") == 12).drop("_n")
+    summed = (
+        months.group_by("entity", "year")
+        .agg(
+            pl.col("value").sum().cast(pl.Float64).alias("value"),
+            qualifier_of_sum("qualifier").alias("qualifier"),
+            pl.col("source_id").str.join(";").alias("source_id"),
+            pl.len().alias("_n"),
+        )
+        .filter(pl.col("_n") == 12)
+        .drop("_n")
+    )
     summed = summed.with_columns(pl.lit("sum of the 12 published months").alias("basis"))
-    combined = pl.concat([totals, summed.join(totals.select("entity", "year"), on=["entity", "year"], how="anti")],
-                         how="diagonal_relaxed").join(who, on="entity")
-    ranked = pl.concat([
-        hm.rank(combined.filter(pl.col("group") == g).drop("group"), period="year").with_columns(pl.lit(g).alias("group"))
-        for g in ("Maker", "HIMA brand") if combined.filter(pl.col("group") == g).height
-    ], how="diagonal_relaxed")
+    combined = pl.concat(
+        [totals, summed.join(totals.select("entity", "year"), on=["entity", "year"], how="anti")],
+        how="diagonal_relaxed",
+    ).join(who, on="entity")
+    ranked = pl.concat(
+        [
+            hm.rank(combined.filter(pl.col("group") == g).drop("group"), period="year").with_columns(
+                pl.lit(g).alias("group")
+            )
+            for g in ("Maker", "HIMA brand")
+            if combined.filter(pl.col("group") == g).height
+        ],
+        how="diagonal_relaxed",
+    )
     order = pl.col("group").replace_strict({"Maker": 0, "HIMA brand": 1}, return_dtype=pl.Int8)
     return ranked.sort("year", order, "rank", "entity").select(
-        "year", "group", "entity", "value", "qualifier", "basis", "rank", "rank_certain", "source_id")
+        "year", "group", "entity", "value", "qualifier", "basis", "rank", "rank_certain", "source_id"
+    )
 
 
 def annual_targets(facts: pl.DataFrame) -> pl.DataFrame:
@@ -126,19 +205,40 @@ def annual_targets(facts: pl.DataFrame) -> pl.DataFrame:
     ``wording`` ("deliveries" or "sales", as the maker put it). Makers that report deliveries
     often word their target as sales (销量目标); the wording is kept so a reader can judge."""
     rows = facts.filter(pl.col("metric").str.contains(r"^(delivery|sales)_target(_low|_high)?$")).select(
-        pl.col("subject").cast(pl.String).alias("entity"), pl.col("period_start").dt.year().alias("year"),
-        "metric", "value", pl.col("qualifier").cast(pl.String), "source_id")
+        pl.col("subject").cast(pl.String).alias("entity"),
+        pl.col("period_start").dt.year().alias("year"),
+        "metric",
+        "value",
+        pl.col("qualifier").cast(pl.String),
+        "source_id",
+    )
     rows = rows.with_columns(
-        pl.when(pl.col("metric").str.starts_with("delivery")).then(pl.lit("deliveries")).otherwise(pl.lit("sales"))
+        pl.when(pl.col("metric").str.starts_with("delivery"))
+        .then(pl.lit("deliveries"))
+        .otherwise(pl.lit("sales"))
         .alias("wording"),
-        pl.when(pl.col("metric").str.ends_with("_high")).then(pl.lit("high")).otherwise(pl.lit("low")).alias("_end"))
-    low = rows.filter(pl.col("_end") == "low").select("entity", "year", "wording", pl.col("value").alias("target"),
-                                                     pl.col("qualifier").alias("target_qualifier"), "source_id")
-    high = rows.filter(pl.col("_end") == "high").select("entity", "year", pl.col("value").alias("target_high"),
-                                                       pl.col("qualifier").alias("target_high_qualifier"),
-                                                       pl.col("source_id").alias("_src_high"))
-    out = low.join(high, on=["entity", "year"], how="left").with_columns(
-        pl.concat_str(["source_id", "_src_high"], separator=";", ignore_nulls=True).alias("source_id")).drop("_src_high")
+        pl.when(pl.col("metric").str.ends_with("_high")).then(pl.lit("high")).otherwise(pl.lit("low")).alias("_end"),
+    )
+    low = rows.filter(pl.col("_end") == "low").select(
+        "entity",
+        "year",
+        "wording",
+        pl.col("value").alias("target"),
+        pl.col("qualifier").alias("target_qualifier"),
+        "source_id",
+    )
+    high = rows.filter(pl.col("_end") == "high").select(
+        "entity",
+        "year",
+        pl.col("value").alias("target_high"),
+        pl.col("qualifier").alias("target_high_qualifier"),
+        pl.col("source_id").alias("_src_high"),
+    )
+    out = (
+        low.join(high, on=["entity", "year"], how="left")
+        .with_columns(pl.concat_str(["source_id", "_src_high"], separator=";", ignore_nulls=True).alias("source_id"))
+        .drop("_src_high")
+    )
     return out.unique(["entity", "year"], keep="first", maintain_order=True).sort("entity", "year")
 
 
@@ -146,9 +246,16 @@ def quarter_guidance(facts: pl.DataFrame) -> pl.DataFrame:
     """Quarterly delivery guidance per entity: ``period_start``, ``low``, ``high`` (equal for a
     single-figure guidance), ``source_id``."""
     rows = facts.filter(pl.col("metric").str.starts_with("delivery_guidance")).select(
-        pl.col("subject").cast(pl.String).alias("entity"), "period_start", "metric", "value", "source_id")
-    low = rows.filter(pl.col("metric").is_in(["delivery_guidance_low", "delivery_guidance"])).group_by(
-        "entity", "period_start").agg(pl.col("value").min().alias("low"), pl.col("source_id").first())
-    high = rows.filter(pl.col("metric").is_in(["delivery_guidance_high", "delivery_guidance"])).group_by(
-        "entity", "period_start").agg(pl.col("value").max().alias("high"))
+        pl.col("subject").cast(pl.String).alias("entity"), "period_start", "metric", "value", "source_id"
+    )
+    low = (
+        rows.filter(pl.col("metric").is_in(["delivery_guidance_low", "delivery_guidance"]))
+        .group_by("entity", "period_start")
+        .agg(pl.col("value").min().alias("low"), pl.col("source_id").first())
+    )
+    high = (
+        rows.filter(pl.col("metric").is_in(["delivery_guidance_high", "delivery_guidance"]))
+        .group_by("entity", "period_start")
+        .agg(pl.col("value").max().alias("high"))
+    )
     return low.join(high, on=["entity", "period_start"], how="inner").sort("entity", "period_start")

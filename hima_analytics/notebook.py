@@ -65,9 +65,11 @@ def _choice(options: Callable[[], Sequence[str]]) -> Callable[[str, Any], str]:
     def check_choice(name: str, value: Any) -> str:
         allowed = tuple(options())
         if value not in allowed:
-            raise ParameterError(f"parameter {name}={value!r}: expected one of {', '.join(allowed)}."
-                                 + did_you_mean(value, allowed))
+            raise ParameterError(
+                f"parameter {name}={value!r}: expected one of {', '.join(allowed)}." + did_you_mean(value, allowed)
+            )
         return value
+
     return check_choice
 
 
@@ -94,6 +96,7 @@ def _int_range(lo: int, hi: int) -> Callable[[str, Any], int]:
         if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
             raise ParameterError(f"parameter {name}={value!r}: expected a whole number from {lo} to {hi}.")
         return value
+
     return check_int
 
 
@@ -144,11 +147,16 @@ def check(params: Mapping[str, Any]) -> Params:
     """
     unknown = [k for k in params if k not in RULES]
     if unknown:
-        raise ParameterError(f"unknown parameter(s) {unknown}; known: {', '.join(RULES)}."
-                             + "".join(did_you_mean(u, RULES) for u in unknown))
+        raise ParameterError(
+            f"unknown parameter(s) {unknown}; known: {', '.join(RULES)}."
+            + "".join(did_you_mean(u, RULES) for u in unknown)
+        )
     values = {k: RULES[k](k, v) for k, v in params.items()}
-    if isinstance(values.get("start"), dt.date) and isinstance(values.get("end"), dt.date) \
-            and values["start"] > values["end"]:
+    if (
+        isinstance(values.get("start"), dt.date)
+        and isinstance(values.get("end"), dt.date)
+        and values["start"] > values["end"]
+    ):
         raise ParameterError(f"start {params['start']} is after end {params['end']}.")
     return Params(MappingProxyType(values))
 

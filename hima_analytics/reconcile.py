@@ -22,27 +22,44 @@ import polars as pl
 DEFAULT_TOLERANCE = 0.02
 
 _SCHEMA = {
-    "check": pl.String, "entity": pl.String, "period_start": pl.Date, "period_end": pl.Date,
-    "reported": pl.Int64, "qualifier": pl.String, "parts_sum": pl.Int64, "parts_reported": pl.UInt32,
-    "parts_expected": pl.UInt32, "missing_parts": pl.String, "diff": pl.Int64, "rel_diff": pl.Float64,
-    "status": pl.String, "reason": pl.String,
+    "check": pl.String,
+    "entity": pl.String,
+    "period_start": pl.Date,
+    "period_end": pl.Date,
+    "reported": pl.Int64,
+    "qualifier": pl.String,
+    "parts_sum": pl.Int64,
+    "parts_reported": pl.UInt32,
+    "parts_expected": pl.UInt32,
+    "missing_parts": pl.String,
+    "diff": pl.Int64,
+    "rel_diff": pl.Float64,
+    "status": pl.String,
+    "reason": pl.String,
 }
 
 
-def _status(rel_diff: pl.Expr, complete: pl.Expr, qualifier: pl.Expr, parts_exact: pl.Expr,
-            tolerance: float) -> pl.Expr:
+def _status(
+    rel_diff: pl.Expr, complete: pl.Expr, qualifier: pl.Expr, parts_exact: pl.Expr, tolerance: float
+) -> pl.Expr:
     over_whole = rel_diff > tolerance
     within = rel_diff.abs() <= tolerance
     meets = (
-        pl.when(qualifier == "over").then(rel_diff >= -tolerance)
-        .when(qualifier == "under").then(rel_diff <= tolerance)
-        .when(qualifier.is_in(["about", "rounded"])).then(rel_diff.abs() <= max(tolerance, 0.05))
+        pl.when(qualifier == "over")
+        .then(rel_diff >= -tolerance)
+        .when(qualifier == "under")
+        .then(rel_diff <= tolerance)
+        .when(qualifier.is_in(["about", "rounded"]))
+        .then(rel_diff.abs() <= max(tolerance, 0.05))
         .otherwise(within)
     )
     return (
-        pl.when(complete & meets).then(pl.lit("ok"))
-        .when(complete & ~parts_exact).then(pl.lit("ok"))  # bounds on parts: cannot be checked exactly
-        .when(~complete & ~over_whole).then(pl.lit("partial"))
+        pl.when(complete & meets)
+        .then(pl.lit("ok"))
+        .when(complete & ~parts_exact)
+        .then(pl.lit("ok"))  # bounds on parts: cannot be checked exactly
+        .when(~complete & ~over_whole)
+        .then(pl.lit("partial"))
         .otherwise(pl.lit("flagged"))
     )
 
@@ -51,13 +68,19 @@ def active_since(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataF
     """For each entity, the first month it is known to have been on sale: the earliest of its
     first delivery date, its launch or first-delivery events, and its own or any descendant's
     first figure (a brand whose models deliver is on sale even if no brand figure exists)."""
-    ents = entities.select(pl.col("entity").cast(pl.String), pl.col("parent").cast(pl.String),
-                           pl.col("first_delivery_date").dt.month_start().alias("_d"))
+    ents = entities.select(
+        pl.col("entity").cast(pl.String),
+        pl.col("parent").cast(pl.String),
+        pl.col("first_delivery_date").dt.month_start().alias("_d"),
+    )
     first_fig = volumes.group_by(pl.col("entity").cast(pl.String)).agg(pl.col("month").min().alias("_d"))
     dates = [ents.select("entity", "_d"), first_fig]
     if events is not None:
-        dates.append(events.filter(pl.col("event_type").cast(pl.String).is_in(["launch", "first_delivery"]))
-                     .group_by(pl.col("entity").cast(pl.String)).agg(pl.col("date").min().dt.month_start().alias("_d")))
+        dates.append(
+            events.filter(pl.col("event_type").cast(pl.String).is_in(["launch", "first_delivery"]))
+            .group_by(pl.col("entity").cast(pl.String))
+            .agg(pl.col("date").min().dt.month_start().alias("_d"))
+        )
     own = pl.concat(dates).group_by("entity").agg(pl.col("_d").min())
     # Roll descendants' dates up the tree (model -> brand -> group/alliance): three levels suffice.
     parent_of = dict(ents.select("entity", "parent").iter_rows())
@@ -68,37 +91,57 @@ def active_since(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataF
             if since.get(node) is None or date < since[node]:
                 since[node] = date
             node = parent_of.get(node)
-    return pl.DataFrame({"entity": list(since), "_since": list(since.values())},
-                        schema={"entity": pl.String, "_since": pl.Date})
+    return pl.DataFrame(
+        {"entity": list(since), "_since": list(since.values())}, schema={"entity": pl.String, "_since": pl.Date}
+    )
 
 
-def children_vs_parent(volumes: pl.DataFrame, entities: pl.DataFrame, *, check: str, parent_level: str,
-                       child_level: str, measure: str = "deliveries", events: pl.DataFrame | None = None,
-                       tolerance: float = DEFAULT_TOLERANCE) -> pl.DataFrame:
+def children_vs_parent(
+    volumes: pl.DataFrame,
+    entities: pl.DataFrame,
+    *,
+    check: str,
+    parent_level: str,
+    child_level: str,
+    measure: str = "deliveries",
+    events: pl.DataFrame | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+) -> pl.DataFrame:
     """Compare each parent's monthly figure with the sum of its children's figures.
 
     A child is expected in a month once it is known to be on sale (see :func:`_active_since`);
     a month where an expected child has no figure is ``partial``, not a discrepancy.
     """
     v = volumes.filter(pl.col("measure") == measure).select(
-        pl.col("entity").cast(pl.String), "month", "value", "qualifier")
-    ents = entities.select(pl.col("entity").cast(pl.String), "level", pl.col("parent").cast(pl.String),
-                           "first_delivery_date")
+        pl.col("entity").cast(pl.String), "month", "value", "qualifier"
+    )
+    ents = entities.select(
+        pl.col("entity").cast(pl.String), "level", pl.col("parent").cast(pl.String), "first_delivery_date"
+    )
     parents = v.join(ents.filter(pl.col("level") == parent_level).select("entity"), on="entity")
     kids = ents.filter((pl.col("level") == child_level) & pl.col("parent").is_not_null())
     child_rows = v.join(kids.select("entity", "parent"), on="entity")
     expected_kids = kids.join(active_since(v, entities, events), on="entity", how="left")
     grid = parents.select("entity", "month", pl.col("value").alias("reported"), pl.col("qualifier").cast(pl.String))
-    expected = grid.join(expected_kids.select(pl.col("parent").alias("entity"), pl.col("entity").alias("child"), "_since"),
-                         on="entity").filter(pl.col("_since") <= pl.col("month"))
-    got = child_rows.select(pl.col("parent").alias("entity"), "month", pl.col("entity").alias("child"),
-                            pl.col("value").alias("_v"), (pl.col("qualifier") == "exact").alias("_exact"))
+    expected = grid.join(
+        expected_kids.select(pl.col("parent").alias("entity"), pl.col("entity").alias("child"), "_since"), on="entity"
+    ).filter(pl.col("_since") <= pl.col("month"))
+    got = child_rows.select(
+        pl.col("parent").alias("entity"),
+        "month",
+        pl.col("entity").alias("child"),
+        pl.col("value").alias("_v"),
+        (pl.col("qualifier") == "exact").alias("_exact"),
+    )
     merged = expected.join(got, on=["entity", "month", "child"], how="left")
     # Children reported in a month before their expected start still count.
     extra = got.join(expected.select("entity", "month", "child"), on=["entity", "month", "child"], how="anti")
-    merged = pl.concat([merged.drop("_since"), extra.join(grid, on=["entity", "month"]).select(merged.drop("_since").columns)])
+    merged = pl.concat(
+        [merged.drop("_since"), extra.join(grid, on=["entity", "month"]).select(merged.drop("_since").columns)]
+    )
     summary = merged.group_by("entity", "month").agg(
-        pl.col("reported").first(), pl.col("qualifier").first(),
+        pl.col("reported").first(),
+        pl.col("qualifier").first(),
         pl.col("_v").sum().alias("parts_sum"),
         pl.col("_v").is_not_null().sum().alias("parts_reported"),
         pl.len().cast(pl.UInt32).alias("parts_expected"),
@@ -106,63 +149,105 @@ def children_vs_parent(volumes: pl.DataFrame, entities: pl.DataFrame, *, check: 
         pl.col("_exact").fill_null(True).all().alias("_parts_exact"),
     )
     rel = (pl.col("parts_sum") - pl.col("reported")) / pl.col("reported")
-    return summary.with_columns(
-        pl.lit(check).alias("check"),
-        pl.col("month").alias("period_start"),
-        pl.col("month").dt.month_end().alias("period_end"),
-        (pl.col("parts_sum") - pl.col("reported")).alias("diff"),
-        rel.alias("rel_diff"),
-    ).with_columns(
-        _status(pl.col("rel_diff"), pl.col("parts_reported") == pl.col("parts_expected"), pl.col("qualifier"),
-                pl.col("_parts_exact"), tolerance).alias("status"),
-        pl.lit(None, dtype=pl.String).alias("reason"),
-        pl.col("missing_parts").replace("", None),
-    ).select(list(_SCHEMA)).cast(_SCHEMA)
+    return (
+        summary.with_columns(
+            pl.lit(check).alias("check"),
+            pl.col("month").alias("period_start"),
+            pl.col("month").dt.month_end().alias("period_end"),
+            (pl.col("parts_sum") - pl.col("reported")).alias("diff"),
+            rel.alias("rel_diff"),
+        )
+        .with_columns(
+            _status(
+                pl.col("rel_diff"),
+                pl.col("parts_reported") == pl.col("parts_expected"),
+                pl.col("qualifier"),
+                pl.col("_parts_exact"),
+                tolerance,
+            ).alias("status"),
+            pl.lit(None, dtype=pl.String).alias("reason"),
+            pl.col("missing_parts").replace("", None),
+        )
+        .select(list(_SCHEMA))
+        .cast(_SCHEMA)
+    )
 
 
-def months_vs_period(volumes: pl.DataFrame, facts: pl.DataFrame, *, measure: str = "deliveries",
-                     tolerance: float = DEFAULT_TOLERANCE) -> pl.DataFrame:
+def months_vs_period(
+    volumes: pl.DataFrame, facts: pl.DataFrame, *, measure: str = "deliveries", tolerance: float = DEFAULT_TOLERANCE
+) -> pl.DataFrame:
     """Compare monthly figures summed over a published period (a fact) with that period's total."""
-    periods = facts.filter((pl.col("metric") == measure) & (pl.col("unit") == "units")
-                           & (pl.col("period_end") > pl.col("period_start"))).select(
-        pl.col("subject").cast(pl.String).alias("entity"), "period_start", "period_end",
-        pl.col("value").round().cast(pl.Int64).alias("reported"), pl.col("qualifier").cast(pl.String))
+    periods = facts.filter(
+        (pl.col("metric") == measure) & (pl.col("unit") == "units") & (pl.col("period_end") > pl.col("period_start"))
+    ).select(
+        pl.col("subject").cast(pl.String).alias("entity"),
+        "period_start",
+        "period_end",
+        pl.col("value").round().cast(pl.Int64).alias("reported"),
+        pl.col("qualifier").cast(pl.String),
+    )
     v = volumes.filter(pl.col("measure") == measure).select(
-        pl.col("entity").cast(pl.String), "month", "value", (pl.col("qualifier") == "exact").alias("_exact"))
+        pl.col("entity").cast(pl.String), "month", "value", (pl.col("qualifier") == "exact").alias("_exact")
+    )
     months = periods.with_columns(
         pl.date_ranges(pl.col("period_start").dt.month_start(), pl.col("period_end"), interval="1mo").alias("month")
     ).explode("month")
     merged = months.join(v, on=["entity", "month"], how="left")
     summary = merged.group_by("entity", "period_start", "period_end").agg(
-        pl.col("reported").first(), pl.col("qualifier").first(),
+        pl.col("reported").first(),
+        pl.col("qualifier").first(),
         pl.col("value").sum().alias("parts_sum"),
         pl.col("value").is_not_null().sum().alias("parts_reported"),
         pl.len().cast(pl.UInt32).alias("parts_expected"),
-        pl.col("month").filter(pl.col("value").is_null()).dt.strftime("%Y-%m").sort().str.join(", ").alias("missing_parts"),
+        pl.col("month")
+        .filter(pl.col("value").is_null())
+        .dt.strftime("%Y-%m")
+        .sort()
+        .str.join(", ")
+        .alias("missing_parts"),
         pl.col("_exact").fill_null(True).all().alias("_parts_exact"),
     )
     rel = (pl.col("parts_sum") - pl.col("reported")) / pl.col("reported")
     complete = pl.col("parts_reported") == pl.col("parts_expected")
-    return summary.with_columns(
-        pl.lit("months_vs_period").alias("check"),
-        (pl.col("parts_sum") - pl.col("reported")).alias("diff"), rel.alias("rel_diff"),
-    ).with_columns(
-        # An incomplete run of months can only be checked from below: parts must not exceed the whole.
-        _status(pl.col("rel_diff"), complete, pl.col("qualifier"), pl.col("_parts_exact"), tolerance).alias("status"),
-        pl.lit(None, dtype=pl.String).alias("reason"),
-        pl.col("missing_parts").replace("", None),
-    ).select(list(_SCHEMA)).cast(_SCHEMA)
+    return (
+        summary.with_columns(
+            pl.lit("months_vs_period").alias("check"),
+            (pl.col("parts_sum") - pl.col("reported")).alias("diff"),
+            rel.alias("rel_diff"),
+        )
+        .with_columns(
+            # An incomplete run of months can only be checked from below: parts must not exceed the whole.
+            _status(pl.col("rel_diff"), complete, pl.col("qualifier"), pl.col("_parts_exact"), tolerance).alias(
+                "status"
+            ),
+            pl.lit(None, dtype=pl.String).alias("reason"),
+            pl.col("missing_parts").replace("", None),
+        )
+        .select(list(_SCHEMA))
+        .cast(_SCHEMA)
+    )
 
 
 def apply_exceptions(report: pl.DataFrame, exceptions: pl.DataFrame) -> pl.DataFrame:
     """Mark flagged rows covered by a documented exception (same check and entity, period
     inside the exception's range) as ``exception`` with its reason."""
-    exc = exceptions.select(pl.col("check").cast(pl.String), pl.col("entity").cast(pl.String),
-                            pl.col("period_start").alias("_lo"), pl.col("period_end").alias("_hi"),
-                            pl.col("reason").alias("_reason"))
-    joined = report.with_row_index("_i").join(exc, on=["check", "entity"], how="left").filter(
-        pl.col("_lo").is_null() | ((pl.col("period_start") >= pl.col("_lo")) & (pl.col("period_end") <= pl.col("_hi")))
-    ).group_by("_i").agg(pl.col("_reason").drop_nulls().first())
+    exc = exceptions.select(
+        pl.col("check").cast(pl.String),
+        pl.col("entity").cast(pl.String),
+        pl.col("period_start").alias("_lo"),
+        pl.col("period_end").alias("_hi"),
+        pl.col("reason").alias("_reason"),
+    )
+    joined = (
+        report.with_row_index("_i")
+        .join(exc, on=["check", "entity"], how="left")
+        .filter(
+            pl.col("_lo").is_null()
+            | ((pl.col("period_start") >= pl.col("_lo")) & (pl.col("period_end") <= pl.col("_hi")))
+        )
+        .group_by("_i")
+        .agg(pl.col("_reason").drop_nulls().first())
+    )
     out = report.with_row_index("_i").join(joined, on="_i", how="left")
     covered = (pl.col("status") == "flagged") & pl.col("_reason").is_not_null()
     return out.with_columns(
@@ -179,10 +264,24 @@ def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs
     entities = load("entities", **load_kwargs)
     events = load("events", **load_kwargs)
     parts = [
-        children_vs_parent(volumes, entities, check="brands_vs_alliance", parent_level="alliance",
-                           child_level="brand", events=events, tolerance=tolerance),
-        children_vs_parent(volumes, entities, check="models_vs_brand", parent_level="brand",
-                           child_level="model", events=events, tolerance=tolerance),
+        children_vs_parent(
+            volumes,
+            entities,
+            check="brands_vs_alliance",
+            parent_level="alliance",
+            child_level="brand",
+            events=events,
+            tolerance=tolerance,
+        ),
+        children_vs_parent(
+            volumes,
+            entities,
+            check="models_vs_brand",
+            parent_level="brand",
+            child_level="model",
+            events=events,
+            tolerance=tolerance,
+        ),
         months_vs_period(volumes, load("facts", **load_kwargs), tolerance=tolerance),
     ]
     report = pl.concat(parts).sort("check", "entity", "period_start", "period_end", "reported")

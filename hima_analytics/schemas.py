@@ -53,7 +53,27 @@ EVENT_TYPES = (
 )
 DATE_PRECISIONS = ("day", "month")
 #: ISO 639-1 codes of the languages sources have been read in.
-LANGUAGES = ("en", "zh", "ja", "ko", "de", "fr", "es", "pt", "it", "nl", "cs", "hu", "pl", "ru", "id", "vi", "th", "ms", "tr")
+LANGUAGES = (
+    "en",
+    "zh",
+    "ja",
+    "ko",
+    "de",
+    "fr",
+    "es",
+    "pt",
+    "it",
+    "nl",
+    "cs",
+    "hu",
+    "pl",
+    "ru",
+    "id",
+    "vi",
+    "th",
+    "ms",
+    "tr",
+)
 FINANCIAL_METRICS = (
     "revenue",
     "cost_of_sales",
@@ -116,9 +136,7 @@ class Table:
 
 
 _SOURCE = Column("source_id", "str", "Id of the row's source in the sources table.", ref="source")
-_PREFERRED = Column(
-    "preferred", "bool", "true for the one value used by default when sources disagree."
-)
+_PREFERRED = Column("preferred", "bool", "true for the one value used by default when sources disagree.")
 _NOTE = Column("note", "str", "Free text: conflicts, why a value is preferred, caveats.", required=False)
 _PERIMETER = Column(
     "perimeter",
@@ -147,8 +165,14 @@ SOURCES = Table(
         Column("published", "date", "Publication date (required for URLs; a seed may lack one).", required=False),
         Column("retrieved", "date", "Date the page was retrieved."),
         Column("language", "enum", "Language of the source.", values=LANGUAGES),
-        Column("tier", "enum", "primary (maker, issuer or statistics body), major (established news "
-               "organisation) or aggregator (repost, mirror, content site).", required=False, values=SOURCE_TIERS),
+        Column(
+            "tier",
+            "enum",
+            "primary (maker, issuer or statistics body), major (established news "
+            "organisation) or aggregator (repost, mirror, content site).",
+            required=False,
+            values=SOURCE_TIERS,
+        ),
         _NOTE,
     ),
     key=("source_id",),
@@ -297,7 +321,12 @@ EXCEPTIONS = Table(
     name="exceptions",
     description="Documented reconciliation gaps that are explained rather than errors.",
     columns=(
-        Column("check", "enum", "Which reconciliation.", values=("brands_vs_alliance", "models_vs_brand", "months_vs_period")),
+        Column(
+            "check",
+            "enum",
+            "Which reconciliation.",
+            values=("brands_vs_alliance", "models_vs_brand", "months_vs_period"),
+        ),
         Column("entity", "str", "The parent entity of the check.", ref="entity"),
         Column("period_start", "date", "First month the exception covers."),
         Column("period_end", "date", "Last day the exception covers."),
@@ -310,8 +339,7 @@ EXCEPTIONS = Table(
 
 #: Every table, in load order: sources and companies first, since others refer to them.
 TABLES: dict[str, Table] = {
-    t.name: t
-    for t in (SOURCES, COMPANIES, ENTITIES, VOLUMES, FINANCIALS, MARKET, EVENTS, FACTS, EXCEPTIONS)
+    t.name: t for t in (SOURCES, COMPANIES, ENTITIES, VOLUMES, FINANCIALS, MARKET, EVENTS, FACTS, EXCEPTIONS)
 }
 
 

@@ -23,8 +23,12 @@ _EXPECTED = {
     "bool": ("true or false", "write true or false in lower case"),
 }
 #: The tables each kind of reference points into (checks are skipped when one is unreadable).
-_REF_TABLES = {"source": {"sources"}, "entity": {"entities"}, "company": {"companies"},
-               "subject": {"entities", "companies"}}
+_REF_TABLES = {
+    "source": {"sources"},
+    "entity": {"entities"},
+    "company": {"companies"},
+    "subject": {"entities", "companies"},
+}
 SEED_NAME = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
 
 
@@ -45,8 +49,9 @@ def _parse_expr(col: Column) -> pl.Expr:
     return c
 
 
-def _locate(frame: pl.DataFrame, mask: pl.Expr, column: str | None, expected: str, hint: str,
-            got: pl.Expr | None = None) -> list[Problem]:
+def _locate(
+    frame: pl.DataFrame, mask: pl.Expr, column: str | None, expected: str, hint: str, got: pl.Expr | None = None
+) -> list[Problem]:
     bad = frame.filter(mask).select("_file", "_line", (got if got is not None else pl.col(column)).alias("_got"))
     return [
         Problem(f, line, column, expected, repr(v) if v is not None else "an empty cell", hint)
@@ -66,13 +71,17 @@ def parse_table(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Pro
             problems += _locate(raw, failed, col.name, exp, hint)
         if col.values is not None:
             outside = raw_c.is_not_null() & ~raw_c.is_in(list(col.values))
-            problems += _locate(raw, outside, col.name, "one of " + ", ".join(col.values),
-                                "values are case-sensitive")
+            problems += _locate(raw, outside, col.name, "one of " + ", ".join(col.values), "values are case-sensitive")
         if col.required:
             problems += _locate(raw, raw_c.is_null(), col.name, "a value", "this column is required")
         if col.non_negative:
-            problems += _locate(parsed, new_c < 0, col.name, "a non-negative number",
-                                "a volume cannot be negative; check the sign or the source")
+            problems += _locate(
+                parsed,
+                new_c < 0,
+                col.name,
+                "a non-negative number",
+                "a volume cannot be negative; check the sign or the source",
+            )
     defaults = [pl.col(c.name).fill_null(c.default) for c in table.columns if c.default is not None]
     return (parsed.with_columns(defaults) if defaults else parsed), problems
 
@@ -87,7 +96,9 @@ def _duplicates(frame: pl.DataFrame, key: list[str], what: str, hint: str) -> li
         )
         elsewhere = ", ".join(f"{f}:{ln}" for f, ln in others.select("_file", "_line").iter_rows())
         keytxt = ", ".join(f"{k}={row[k]}" for k in key)
-        problems.append(Problem(row["_file"], row["_line"], None, what, f"the same key ({keytxt}) also at {elsewhere}", hint))
+        problems.append(
+            Problem(row["_file"], row["_line"], None, what, f"the same key ({keytxt}) also at {elsewhere}", hint)
+        )
     return problems
 
 
@@ -105,8 +116,12 @@ def _dangling(frame: pl.DataFrame, column: str, allowed: pl.Series, what: str, h
     return out
 
 
-def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
-                 skip_refs: set[str] = frozenset(), known_ids: dict[str, pl.Series] | None = None) -> list[Problem]:
+def check_tables(
+    frames: dict[str, pl.DataFrame],
+    seeds: set[str] | None = None,
+    skip_refs: set[str] = frozenset(),
+    known_ids: dict[str, pl.Series] | None = None,
+) -> list[Problem]:
     """Checks across rows and tables. ``seeds`` is the set of seed file names, if available.
 
     References into a table named in ``skip_refs`` (one with an unreadable file) are not checked,
@@ -133,8 +148,12 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
     for name, frame in frames.items():
         t = TABLES[name]
         if t.preferred:
-            problems += _duplicates(frame, [*t.key, "source_id"], "one row per key and source",
-                                    "two rows from one source for the same key: keep one")
+            problems += _duplicates(
+                frame,
+                [*t.key, "source_id"],
+                "one row per key and source",
+                "two rows from one source for the same key: keep one",
+            )
             n_pref = pl.col("preferred").sum().over(list(t.key))
             keyed = frame.with_columns(n_pref.alias("_n"))
             many = keyed.filter((pl.col("_n") > 1) & pl.col("preferred"))
@@ -142,9 +161,14 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
             for row in pl.concat([many, none]).iter_rows(named=True):
                 keytxt = ", ".join(f"{k}={row[k]}" for k in t.key)
                 problems.append(
-                    Problem(row["_file"], row["_line"], "preferred", "exactly one preferred=true row per key",
-                            f"{row['_n']} preferred rows for ({keytxt})",
-                            "mark one value preferred and say why in note")
+                    Problem(
+                        row["_file"],
+                        row["_line"],
+                        "preferred",
+                        "exactly one preferred=true row per key",
+                        f"{row['_n']} preferred rows for ({keytxt})",
+                        "mark one value preferred and say why in note",
+                    )
                 )
         else:
             problems += _duplicates(frame, list(t.key), "a unique key", "remove or merge the duplicate row")
@@ -157,37 +181,68 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
             mixed = frame.filter(pl.col("unit").n_unique().over(list(t.unit_series)) > 1)
             for row in mixed.unique([*t.unit_series, "unit"], keep="first", maintain_order=True).iter_rows(named=True):
                 series = ", ".join(f"{k}={row[k]}" for k in t.unit_series)
-                units = mixed.filter(
-                    pl.all_horizontal([pl.col(k) == row[k] for k in t.unit_series])
-                )["unit"].unique().sort().to_list()
+                units = (
+                    mixed.filter(pl.all_horizontal([pl.col(k) == row[k] for k in t.unit_series]))["unit"]
+                    .unique()
+                    .sort()
+                    .to_list()
+                )
                 problems.append(
-                    Problem(row["_file"], row["_line"], "unit", f"one unit per series ({series})",
-                            f"mixed units {units}", "convert the series to a single unit")
+                    Problem(
+                        row["_file"],
+                        row["_line"],
+                        "unit",
+                        f"one unit per series ({series})",
+                        f"mixed units {units}",
+                        "convert the series to a single unit",
+                    )
                 )
 
     if "entities" not in skip_refs:
         problems += _dangling(entities, "parent", entity_ids, "a parent entity id", "unknown parent.")
     both = sources.filter(pl.col("url").is_null() == pl.col("seed_file").is_null())
-    problems += _locate(both, pl.lit(True), None, "exactly one of url or seed_file",
-                        "add the page's URL, or the seed file name", got=pl.format("url={}, seed_file={}", "url", "seed_file"))
+    problems += _locate(
+        both,
+        pl.lit(True),
+        None,
+        "exactly one of url or seed_file",
+        "add the page's URL, or the seed file name",
+        got=pl.format("url={}, seed_file={}", "url", "seed_file"),
+    )
     dup_url = sources.filter(pl.col("url").is_not_null() & (pl.len().over("url") > 1))
     for _, group in dup_url.group_by("url", maintain_order=True):
         ids = group["source_id"].to_list()
         for f, line in group.select("_file", "_line").iter_rows():
-            problems.append(Problem(f, line, "url", "one source row per page",
-                                    f"the same URL under {len(ids)} ids ({', '.join(ids)})",
-                                    "keep one source_id for the page and point every row at it"))
+            problems.append(
+                Problem(
+                    f,
+                    line,
+                    "url",
+                    "one source row per page",
+                    f"the same URL under {len(ids)} ids ({', '.join(ids)})",
+                    "keep one source_id for the page and point every row at it",
+                )
+            )
     bad_seed = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").str.contains(SEED_NAME.pattern))
     problems += _locate(bad_seed, pl.lit(True), "seed_file", "a seed file name like 002_827de603f12a3540.txt", "")
     if seeds is not None:
         missing = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").is_in(sorted(seeds)))
         problems += _locate(missing, pl.lit(True), "seed_file", "a file in the seeds folder", "check the name")
-    problems += _locate(sources, pl.col("url").is_not_null() & pl.col("published").is_null(), "published",
-                        "a publication date for a web source", "take it from the page or its URL; "
-                        "a page with no date cannot back a figure")
-    problems += _locate(sources, pl.col("published") > pl.col("retrieved"), "published",
-                        "a publication date on or before the retrieval date", "",
-                        got=pl.col("published").cast(pl.String))
+    problems += _locate(
+        sources,
+        pl.col("url").is_not_null() & pl.col("published").is_null(),
+        "published",
+        "a publication date for a web source",
+        "take it from the page or its URL; a page with no date cannot back a figure",
+    )
+    problems += _locate(
+        sources,
+        pl.col("published") > pl.col("retrieved"),
+        "published",
+        "a publication date on or before the retrieval date",
+        "",
+        got=pl.col("published").cast(pl.String),
+    )
 
     # A figure cannot be published before its period has begun (catches wrong-year figures).
     published = sources.select("source_id", pl.col("published").alias("_published"))
@@ -195,11 +250,22 @@ def check_tables(frames: dict[str, pl.DataFrame], seeds: set[str] | None = None,
         joined = frames[name].join(published, on="source_id", how="inner")
         early = pl.col(start) > pl.col("_published")
         problems += _locate(
-            joined, early, start, f"a period that had {'begun' if start == 'month' else 'ended'} by the source's publication date",
+            joined,
+            early,
+            start,
+            f"a period that had {'begun' if start == 'month' else 'ended'} by the source's publication date",
             "a month from the wrong year, or the wrong source?",
-            got=pl.format("{} (source published {})", pl.col(start).cast(pl.String), pl.col("_published").cast(pl.String)),
+            got=pl.format(
+                "{} (source published {})", pl.col(start).cast(pl.String), pl.col("_published").cast(pl.String)
+            ),
         )
     fin = frames["financials"]
-    problems += _locate(fin, pl.col("period_start") > pl.col("period_end"), "period_end",
-                        "period_end on or after period_start", "", got=pl.col("period_end").cast(pl.String))
+    problems += _locate(
+        fin,
+        pl.col("period_start") > pl.col("period_end"),
+        "period_end",
+        "period_end on or after period_start",
+        "",
+        got=pl.col("period_end").cast(pl.String),
+    )
     return problems

@@ -43,8 +43,12 @@ PERIMETERS = {
     "phev": "plug-in hybrid only",
 }
 TIERS = {"primary": "Primary (maker, issuer or CPCA)", "major": "Major outlet", "aggregator": "Aggregator or repost"}
-POWERTRAINS = {"BEV": "Battery-electric (BEV)", "EREV": "Range extender (EREV)", "PHEV": "Plug-in hybrid (PHEV)",
-               "mixed": "Mixed powertrains"}
+POWERTRAINS = {
+    "BEV": "Battery-electric (BEV)",
+    "EREV": "Range extender (EREV)",
+    "PHEV": "Plug-in hybrid (PHEV)",
+    "mixed": "Mixed powertrains",
+}
 LEVELS = {"alliance": "Alliance", "group": "Group", "brand": "Brand", "model": "Model"}
 PERIOD_TYPES = {"Q": "Quarter", "H": "Half-year", "9M": "Nine months", "FY": "Full year"}
 SEGMENTS = {"passenger_vehicles": "Passenger vehicles", "nev_passenger": "NEV passenger vehicles"}
@@ -171,27 +175,75 @@ COLUMNS = {
     "family": "Family",
 }
 
-CHECKS = {"brands_vs_alliance": "Brands against the alliance", "models_vs_brand": "Models against their brand",
-          "months_vs_period": "Months against a published period total"}
-STATUSES = {"ok": "Agrees", "partial": "Partial (parts missing)", "flagged": "Flagged", "exception": "Explained exception"}
+CHECKS = {
+    "brands_vs_alliance": "Brands against the alliance",
+    "models_vs_brand": "Models against their brand",
+    "months_vs_period": "Months against a published period total",
+}
+STATUSES = {
+    "ok": "Agrees",
+    "partial": "Partial (parts missing)",
+    "flagged": "Flagged",
+    "exception": "Explained exception",
+}
 KINDS = {"month": "Missing month", "remainder": "Several missing months together", "brand": "Brand remainder"}
 GROUPS = {"Maker": "Makers", "HIMA brand": "HIMA brands"}
-FAMILIES = {"growth": "Growth", "margins": "Margins", "deliveries": "Delivery trends", "competition": "Competition",
-            "missing": "Missing data", "ranking": "Rankings", "targets": "Targets", "mix": "Powertrain mix"}
+FAMILIES = {
+    "growth": "Growth",
+    "margins": "Margins",
+    "deliveries": "Delivery trends",
+    "competition": "Competition",
+    "missing": "Missing data",
+    "ranking": "Rankings",
+    "targets": "Targets",
+    "mix": "Powertrain mix",
+}
 
 LABELS: dict[str, Mapping[str, str]] = {
-    "measure": MEASURES, "qualifier": QUALIFIERS, "perimeter": PERIMETERS, "tier": TIERS,
-    "powertrain": POWERTRAINS, "level": LEVELS, "period_type": PERIOD_TYPES, "segment": SEGMENTS,
-    "event_type": EVENT_TYPES, "metric": METRICS, "column": COLUMNS, "check": CHECKS, "status": STATUSES,
-    "kind": KINDS, "group": GROUPS, "family": FAMILIES,
+    "measure": MEASURES,
+    "qualifier": QUALIFIERS,
+    "perimeter": PERIMETERS,
+    "tier": TIERS,
+    "powertrain": POWERTRAINS,
+    "level": LEVELS,
+    "period_type": PERIOD_TYPES,
+    "segment": SEGMENTS,
+    "event_type": EVENT_TYPES,
+    "metric": METRICS,
+    "column": COLUMNS,
+    "check": CHECKS,
+    "status": STATUSES,
+    "kind": KINDS,
+    "group": GROUPS,
+    "family": FAMILIES,
 }
 
 #: HIMA brands are shown with their Chinese name first (问界 AITO), as the alliance writes them.
 HIMA_ZH_FIRST = True
 
-_ACRONYMS = {"yoy": "YoY", "mom": "MoM", "qoq": "QoQ", "ytd": "YTD", "ttm": "TTM", "nps": "NPS", "ads": "ADS",
-             "nev": "NEV", "rd": "R&D", "km": "km", "hhi": "HHI", "ev": "EV", "bu": "BU", "iam": "IAM",
-             "cny": "CNY", "mn": "mn", "pv": "PV", "cpca": "CPCA", "1m": "1m", "10k": "10k", "400k": "400k"}
+_ACRONYMS = {
+    "yoy": "YoY",
+    "mom": "MoM",
+    "qoq": "QoQ",
+    "ytd": "YTD",
+    "ttm": "TTM",
+    "nps": "NPS",
+    "ads": "ADS",
+    "nev": "NEV",
+    "rd": "R&D",
+    "km": "km",
+    "hhi": "HHI",
+    "ev": "EV",
+    "bu": "BU",
+    "iam": "IAM",
+    "cny": "CNY",
+    "mn": "mn",
+    "pv": "PV",
+    "cpca": "CPCA",
+    "1m": "1m",
+    "10k": "10k",
+    "400k": "400k",
+}
 
 
 def humanize(name: str) -> str:

@@ -19,3 +19,17 @@ def _no_env_overrides(monkeypatch):
     """Tests never pick up an analyst's own overlay or data folder from the environment."""
     monkeypatch.delenv("HIMA_DATA_OVERLAY", raising=False)
     monkeypatch.delenv("HIMA_DATA_DIR", raising=False)
+
+
+#: Test modules that start Jupyter kernels or a browser; `make test-fast` leaves them out.
+KERNEL_MODULES = {"test_reports", "test_runner", "test_warm_kernels", "test_notebook_offline", "test_stopping"}
+BROWSER_MODULES = {"test_browser", "test_reports", "test_hostile_pages", "test_pdf"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        module = item.path.stem
+        if module in KERNEL_MODULES:
+            item.add_marker(pytest.mark.kernel)
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)

@@ -18,8 +18,11 @@ from hima_analytics.display import formatting as fmt
 from hima_analytics.display.names import ID_COLUMNS, name_of
 
 _DOWNLOAD = re.compile(r'<a download="[^"]+" data-download="([^"]+)" href="data:text/csv;base64,([A-Za-z0-9+/=]+)"')
-_FIG = re.compile(r'<span class="hima-fig" data-download="([^"]*)" data-column="([^"]*)" data-key="([^"]*)" '
-                  r'data-style="([^"]*)">(.*?)</span>', re.DOTALL)
+_FIG = re.compile(
+    r'<span class="hima-fig" data-download="([^"]*)" data-column="([^"]*)" data-key="([^"]*)" '
+    r'data-style="([^"]*)">(.*?)</span>',
+    re.DOTALL,
+)
 
 
 def downloads(page: str) -> dict[str, pl.DataFrame]:
@@ -57,8 +60,14 @@ def expected_text(frame: pl.DataFrame, key: dict, column: str, style: dict) -> s
         return name_of(raw) if column in ID_COLUMNS else raw.lstrip("'")
     if kind == "unit":
         return fmt.fmt_bound(fmt.fmt_value(_num(raw), style.get("unit") or row.get("unit")), q)
-    return fmt.fmt_q(_num(raw), q, kind=kind, unit=style.get("unit"), signed=style.get("signed", False),
-                     decimals=style.get("decimals", 1))
+    return fmt.fmt_q(
+        _num(raw),
+        q,
+        kind=kind,
+        unit=style.get("unit"),
+        signed=style.get("signed", False),
+        decimals=style.get("decimals", 1),
+    )
 
 
 def cited_figures(page: str) -> list[tuple[str, str, str]]:
@@ -106,7 +115,9 @@ def text_problems(page: str, ids: list[str]) -> list[str]:
     for ident in ids:
         if "_" in ident and re.search(rf"(?<![\w./-]){re.escape(ident)}(?![\w.-])", text):
             found.append(f"raw id {ident}")
-    found += [f"snake_case {m}" for m in sorted(set(re.findall(r"(?<![\w./@-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])", text)))]
+    found += [
+        f"snake_case {m}" for m in sorted(set(re.findall(r"(?<![\w./@-])[a-z]+(?:_[a-z0-9]+)+(?![\w./-])", text)))
+    ]
     found += [f"boolean {m}" for m in sorted(set(re.findall(r"\b(True|False)\b", text)))]
     found += [f"ISO date {m}" for m in sorted(set(re.findall(r"(?<![\w/.-])20\d\d-\d\d(?:-\d\d)?(?![\w/-])", text)))]
     return found
@@ -125,8 +136,11 @@ def _units(spec: dict, datasets: dict | None = None, data=None):
     datasets = {**(datasets or {}), **spec.get("datasets", {})}
     d = spec.get("data", data)
     if "mark" in spec:
-        rows = datasets.get(d["name"], []) if isinstance(d, dict) and "name" in d else (
-            d.get("values", []) if isinstance(d, dict) else [])
+        rows = (
+            datasets.get(d["name"], [])
+            if isinstance(d, dict) and "name" in d
+            else (d.get("values", []) if isinstance(d, dict) else [])
+        )
         mark = spec["mark"] if isinstance(spec["mark"], dict) else {"type": spec["mark"]}
         yield mark, spec.get("encoding", {}), rows
     for key in ("layer", "hconcat", "vconcat", "concat"):
@@ -155,8 +169,11 @@ def chart_problems(page: str) -> list[str]:
                             found.append(f"chart {i}: series {name} bridges a missing month")
             bound_fields = {k for r in rows for k, v in r.items() if v in ("over", "under")}
             if bound_fields:
-                used = {e.get("field") for ch, e in enc.items() if ch in ("shape", "opacity", "fillOpacity",
-                                                                          "strokeDash") and isinstance(e, dict)}
+                used = {
+                    e.get("field")
+                    for ch, e in enc.items()
+                    if ch in ("shape", "opacity", "fillOpacity", "strokeDash") and isinstance(e, dict)
+                }
                 if not bound_fields & used:
                     found.append(f"chart {i}: bounds in {sorted(bound_fields)} are not encoded")
     return found

@@ -60,9 +60,19 @@ PROBE = """<script>(function () {
 })();</script>"""
 
 FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--disable-extensions", "--no-first-run", "--no-default-browser-check",
-    "--host-resolver-rules=MAP * ~NOTFOUND", "--proxy-server=127.0.0.1:9", "--enable-logging=stderr", "--v=0",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-first-run",
+    "--no-default-browser-check",
+    "--host-resolver-rules=MAP * ~NOTFOUND",
+    "--proxy-server=127.0.0.1:9",
+    "--enable-logging=stderr",
+    "--v=0",
     "--virtual-time-budget=8000",
 )
 
@@ -94,8 +104,13 @@ def open_in_browser(chromium: str, page: str, folder: Path) -> tuple[str, dict, 
     target.write_text(page[:head] + PROBE + page[head:], encoding="utf-8")
     profile = tempfile.mkdtemp(prefix="hima-chromium-")
     try:
-        done = subprocess.run([chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", target.as_uri()],
-                              capture_output=True, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [chromium, *FLAGS, f"--user-data-dir={profile}", "--dump-dom", target.as_uri()],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     finally:
         shutil.rmtree(profile, ignore_errors=True)
     assert done.returncode == 0, f"chromium exited with {done.returncode}:\n{done.stderr[-2000:]}"
@@ -113,7 +128,7 @@ def chart_fragments(dom: str, ids: list[str]) -> dict[str, str]:
     for vis in ids:
         start = dom.find(f'id="{vis}"')
         assert start >= 0, f"chart div {vis} missing from the rendered DOM"
-        found[vis] = dom[start: dom.find("</script>", start)]
+        found[vis] = dom[start : dom.find("</script>", start)]
     return found
 
 
@@ -139,8 +154,9 @@ def test_no_errors_in_the_page(rendered) -> None:
     probe = rendered["probe"]
     assert probe.get("done") == 1, "the probe never finished: the page did not reach its load event"
     assert probe["errors"] == []
-    console = [line for line in rendered["stderr"].splitlines()
-               if "CONSOLE" in line and re.search(r"Uncaught|Error", line)]
+    console = [
+        line for line in rendered["stderr"].splitlines() if "CONSOLE" in line and re.search(r"Uncaught|Error", line)
+    ]
     assert console == []
 
 
@@ -151,9 +167,11 @@ def test_no_request_left_the_file(rendered) -> None:
 
 def test_probe_catches_network_use_and_errors(chromium: str, tmp_path: Path) -> None:
     """The probe is not blind: an external image, a fetch and a thrown error are all seen."""
-    page = ("<!DOCTYPE html><html><head></head><body><img src='http://example.com/x.png'>"
-            "<script>fetch('https://example.com/d.json').catch(function (e) { console.error('fetch', e); });"
-            "throw new Error('boom');</script></body></html>")
+    page = (
+        "<!DOCTYPE html><html><head></head><body><img src='http://example.com/x.png'>"
+        "<script>fetch('https://example.com/d.json').catch(function (e) { console.error('fetch', e); });"
+        "throw new Error('boom');</script></body></html>"
+    )
     _, probe, _ = open_in_browser(chromium, page, tmp_path)
     errors = "\n".join(probe["errors"])
     assert "failed to load http://example.com/x.png" in errors

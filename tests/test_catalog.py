@@ -7,9 +7,9 @@ import shutil
 
 import polars as pl
 import pytest
+from conftest import GOOD
 
 import hima_analytics as ha
-from conftest import GOOD
 
 
 def test_volumes_are_typed():
@@ -66,10 +66,13 @@ def test_overlay_rows_join_the_shipped_rows(tmp_path):
     (overlay / "sources" / "mine.csv").write_text(
         "source_id,url,seed_file,title,publisher,published,retrieved,language,note\n"
         "lic-1,https://example.org/licensed,,Licensed registrations,Vendor,2025-07-15,2025-07-16,en,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (overlay / "volumes" / "mine.csv").write_text(
         "month,entity,measure,value,qualifier,powertrain,source_id,preferred,note\n"
-        "2025-06,AITO,registrations,43000,exact,,lic-1,true,\n", encoding="utf-8")
+        "2025-06,AITO,registrations,43000,exact,,lic-1,true,\n",
+        encoding="utf-8",
+    )
     v = ha.load("volumes", entity="AITO", data_dir=GOOD, overlay=overlay)
     assert v.filter(pl.col("measure") == "registrations")["value"].to_list() == [43000]
 

@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
+from conftest import GOOD
 
 from hima_analytics.cli import main
-from conftest import GOOD
 
 run = CliRunner().invoke
 

@@ -20,19 +20,22 @@ volumes = st.lists(st.integers(min_value=0, max_value=200_000), min_size=2, max_
 
 @given(volumes)
 def test_shares_of_a_whole_sum_to_one(values):
-    df = pl.DataFrame({"month": [dt.date(2025, 1, 1)] * len(values), "entity": [f"B{i}" for i in range(len(values))],
-                       "value": values})
+    df = pl.DataFrame(
+        {"month": [dt.date(2025, 1, 1)] * len(values), "entity": [f"B{i}" for i in range(len(values))], "value": values}
+    )
     shares = share_of_total(df, period="month")["share"]
     if sum(values) == 0:
         assert shares.null_count() == len(values)
     else:
         assert shares.sum() == pytest.approx(1.0)
-        assert concentration(df)["hhi"][0] == pytest.approx(float((shares ** 2).sum()))
+        assert concentration(df)["hhi"][0] == pytest.approx(float((shares**2).sum()))
 
 
 @given(st.integers(min_value=1, max_value=10**7), st.integers(min_value=13, max_value=40))
 def test_a_constant_series_has_zero_growth(level, n):
-    months = pl.date_range(dt.date(2022, 1, 1), dt.date(2022, 1, 1) + dt.timedelta(days=31 * (n - 1)), "1mo", eager=True)
+    months = pl.date_range(
+        dt.date(2022, 1, 1), dt.date(2022, 1, 1) + dt.timedelta(days=31 * (n - 1)), "1mo", eager=True
+    )
     df = pl.DataFrame({"entity": "A", "month": months, "value": [level] * len(months)})
     out = yoy(df)["yoy"].drop_nulls()
     assert len(out) == len(months) - 12

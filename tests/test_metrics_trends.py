@@ -7,15 +7,23 @@ import datetime as dt
 import polars as pl
 import pytest
 
-from hima_analytics.metrics import (complete_months, cumulative, missing_months, months_since_launch,
-                                    peak_month, rolling_mean, rolling_sum, run_rate, ytd)
+from hima_analytics.metrics import (
+    complete_months,
+    cumulative,
+    missing_months,
+    months_since_launch,
+    peak_month,
+    rolling_mean,
+    rolling_sum,
+    run_rate,
+    ytd,
+)
 
 D = dt.date
 
 
 def frame(rows):
-    return pl.DataFrame(rows, schema=["entity", "month", "value"], orient="row",
-                        schema_overrides={"value": pl.Int64})
+    return pl.DataFrame(rows, schema=["entity", "month", "value"], orient="row", schema_overrides={"value": pl.Int64})
 
 
 def test_complete_months_makes_gaps_explicit_and_never_fills():
@@ -38,14 +46,28 @@ def test_rolling_windows_3_6_12():
 
 
 def test_ytd_resets_each_january_and_stops_at_a_gap():
-    df = frame([("A", D(2024, 11, 1), 5), ("A", D(2024, 12, 1), 5), ("A", D(2025, 1, 1), 1),
-                ("A", D(2025, 2, 1), 2), ("A", D(2025, 4, 1), 4)])
+    df = frame(
+        [
+            ("A", D(2024, 11, 1), 5),
+            ("A", D(2024, 12, 1), 5),
+            ("A", D(2025, 1, 1), 1),
+            ("A", D(2025, 2, 1), 2),
+            ("A", D(2025, 4, 1), 4),
+        ]
+    )
     assert ytd(df)["ytd"].to_list() == [None, None, 1, 3, None]  # 2024 lacks Jan-Oct
 
 
 def test_cumulative_since_launch_and_ramp_months():
-    df = frame([("M8", D(2025, 4, 1), 100), ("M8", D(2025, 5, 1), 200), ("M8", D(2025, 6, 1), 300),
-                ("M9", D(2024, 2, 1), 50), ("M9", D(2024, 4, 1), 70)])
+    df = frame(
+        [
+            ("M8", D(2025, 4, 1), 100),
+            ("M8", D(2025, 5, 1), 200),
+            ("M8", D(2025, 6, 1), 300),
+            ("M9", D(2024, 2, 1), 50),
+            ("M9", D(2024, 4, 1), 70),
+        ]
+    )
     out = months_since_launch(cumulative(df))
     m8 = out.filter(pl.col("entity") == "M8")
     assert m8["cumulative"].to_list() == [100, 300, 600]

@@ -9,8 +9,10 @@ import hima_analytics as ha
 
 
 def test_import_is_lazy():
-    code = ("import sys, hima_analytics; heavy = [m for m in ('altair', 'statsmodels', 'papermill', 'great_tables', "
-            "'hima_analytics.catalog', 'polars') if m in sys.modules]; print(heavy)")
+    code = (
+        "import sys, hima_analytics; heavy = [m for m in ('altair', 'statsmodels', 'papermill', 'great_tables', "
+        "'hima_analytics.catalog', 'polars') if m in sys.modules]; print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
 

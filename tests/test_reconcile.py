@@ -6,16 +6,17 @@ import datetime as dt
 import shutil
 
 import polars as pl
+from conftest import GOOD
 
 from hima_analytics.reconcile import reconciliation_report
-from conftest import GOOD
 
 D = dt.date
 
 
 def _row(report, check, entity, month):
-    return report.filter((pl.col("check") == check) & (pl.col("entity") == entity)
-                         & (pl.col("period_start") == month)).row(0, named=True)
+    return report.filter(
+        (pl.col("check") == check) & (pl.col("entity") == entity) & (pl.col("period_start") == month)
+    ).row(0, named=True)
 
 
 def test_statuses_on_the_fixture():
@@ -49,7 +50,8 @@ def test_a_gap_beyond_tolerance_is_flagged_then_excused_by_a_documented_exceptio
     (data / "exceptions" / "fixture.csv").write_text(
         "check,entity,period_start,period_end,reason,source_id\n"
         "brands_vs_alliance,HIMA,2025-06-01,2025-06-30,Luxeed figure counts retail only,fx-hima-2025-07\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     rep = reconciliation_report(data_dir=data)
     row = _row(rep, "brands_vs_alliance", "HIMA", D(2025, 6, 1))
     assert row["status"] == "exception" and row["reason"] == "Luxeed figure counts retail only"

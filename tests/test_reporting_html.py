@@ -20,14 +20,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from hima_analytics.reporting import html as report_html
 from hima_analytics.display import renderer
+from hima_analytics.reporting import html as report_html
 from hima_analytics.reporting.determinism import normalise_notebook, write_notebook
 from hima_analytics.reporting.html import footer_html, notebook_to_html
 
 KERNEL = "hima-analytics"
 PARAMS = {"brand": "AITO </script><b>bold</b>"}
-CHART_CODE = '''\
+CHART_CODE = """\
 import altair as alt
 import polars as pl
 from great_tables import GT
@@ -39,7 +39,7 @@ df = pl.DataFrame({"month": ["2025-01", "2025-02", "2025-03"], "deliveries": [31
 alt.Chart(df).mark_line(point=True).encode(x="month:O", y="deliveries:Q", tooltip=["brand", "deliveries"]).display()
 alt.Chart(df).mark_bar().encode(x="month:O", y="deliveries:Q", color="brand:N").display()
 GT(df).tab_header(title="Deliveries")  # no id=: the random id is normalised away
-'''
+"""
 
 
 def build_notebook() -> nbformat.NotebookNode:
@@ -71,9 +71,15 @@ def kernel() -> Iterator[str]:
     root = Path(tempfile.mkdtemp(prefix="hima-kernels-"))
     spec_dir = root / "kernels" / KERNEL
     spec_dir.mkdir(parents=True)
-    (spec_dir / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "Python (hima_analytics, test)", "language": "python"}))
+    (spec_dir / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+                "display_name": "Python (hima_analytics, test)",
+                "language": "python",
+            }
+        )
+    )
     old = os.environ.get("JUPYTER_PATH")
     os.environ["JUPYTER_PATH"] = os.pathsep.join([str(root), *([old] if old else [])])
     try:
@@ -86,7 +92,7 @@ def kernel() -> Iterator[str]:
         shutil.rmtree(root, ignore_errors=True)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def executed(mode: str, run: str, kernel: str) -> nbformat.NotebookNode:
     """``execute(mode, kernel)`` once per ``run`` label, shared with test_browser. Callers must
     not change the returned notebook (normalise_notebook returns a copy)."""
@@ -102,8 +108,14 @@ def execute(mode: str, kernel: str) -> nbformat.NotebookNode:
         source = work / "demo.ipynb"
         nbformat.write(build_notebook(), source)
         return pm.execute_notebook(
-            str(source), None, parameters={**PARAMS, "mode": mode}, kernel_name=kernel, progress_bar=False,
-            log_output=False, cwd=str(work), shutdown_kernel="immediate",
+            str(source),
+            None,
+            parameters={**PARAMS, "mode": mode},
+            kernel_name=kernel,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(work),
+            shutdown_kernel="immediate",
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -111,8 +123,11 @@ def execute(mode: str, kernel: str) -> nbformat.NotebookNode:
 
 @pytest.fixture(scope="module")
 def runs(kernel: str) -> dict[str, nbformat.NotebookNode]:
-    return {"a": executed("interactive", "a", kernel), "b": executed("interactive", "b", kernel),
-            "static": executed("static", "static", kernel)}
+    return {
+        "a": executed("interactive", "a", kernel),
+        "b": executed("interactive", "b", kernel),
+        "static": executed("static", "static", kernel),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -186,8 +201,14 @@ def test_runs_are_byte_identical_after_normalising(runs, tmp_path: Path) -> None
 
 
 def test_footer_is_escaped_and_before_body_end(runs) -> None:
-    footer = footer_html({"report": "demo", "parameters": {"brand": "<script>alert(1)</script>"},
-                          "git commit": "<script>alert(1)</script>", "data hash": None})
+    footer = footer_html(
+        {
+            "report": "demo",
+            "parameters": {"brand": "<script>alert(1)</script>"},
+            "git commit": "<script>alert(1)</script>",
+            "data hash": None,
+        }
+    )
     page = notebook_to_html(normalise_notebook(runs["a"]), footer=footer)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -197,7 +218,9 @@ def test_footer_is_escaped_and_before_body_end(runs) -> None:
 
 def test_static_mode_draws_svg_without_javascript(runs) -> None:
     page = notebook_to_html(normalise_notebook(runs["static"]), mode="static")
-    assert len(re.findall(r'<div id="vis-[0-9a-f]{12}" class="hima-chart-static"><svg\b[^>]*\bclass="marks"', page)) == 2
+    assert (
+        len(re.findall(r'<div id="vis-[0-9a-f]{12}" class="hima-chart-static"><svg\b[^>]*\bclass="marks"', page)) == 2
+    )
     assert "vegaEmbed" not in page and "hima-vega-bundle" not in page
     assert [t for t in _tags(page, "script") if "src" in t.lower()] == []
 
@@ -208,6 +231,7 @@ def test_static_export_refuses_interactive_outputs(runs) -> None:
 
 
 # -- units that need no kernel --------------------------------------------------------------------
+
 
 def test_identical_specs_get_distinct_stable_ids() -> None:
     renderer.reset_ids()
@@ -259,8 +283,11 @@ def test_bundle_script_cannot_close_its_element() -> None:
 
 
 def test_static_svg_is_deterministic() -> None:
-    spec = {"mark": "bar", "data": {"values": [{"x": "a", "y": 1}, {"x": "b", "y": 2}]},
-            "encoding": {"x": {"field": "x", "type": "nominal"}, "y": {"field": "y", "type": "quantitative"}}}
+    spec = {
+        "mark": "bar",
+        "data": {"values": [{"x": "a", "y": 1}, {"x": "b", "y": 2}]},
+        "encoding": {"x": {"field": "x", "type": "nominal"}, "y": {"field": "y", "type": "quantitative"}},
+    }
     renderer.reset_ids()
     first = renderer.render_static(spec)
     renderer.reset_ids()
@@ -270,8 +297,11 @@ def test_static_svg_is_deterministic() -> None:
 
 def test_outputs_that_load_from_the_network_are_refused() -> None:
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("")])
-    nb.cells[0].outputs = [nbformat.v4.new_output(
-        "display_data", data={"text/html": '<script src="https://cdn.jsdelivr.net/npm/vega@6"></script>'})]
+    nb.cells[0].outputs = [
+        nbformat.v4.new_output(
+            "display_data", data={"text/html": '<script src="https://cdn.jsdelivr.net/npm/vega@6"></script>'}
+        )
+    ]
     with pytest.raises(ValueError, match="from the network"):
         notebook_to_html(nb, mode="static")
     nb.cells[0].outputs[0].data["text/html"] = "<style>@import url('https://fonts.example.com/x.css');</style>"
@@ -293,21 +323,33 @@ def test_exporter_matches_nbconvert_without_its_soup_pass(show_code: bool) -> No
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_markdown_cell("# Deliveries\n\nAITO <b>led</b> the alliance."),
-        nbformat.v4.new_code_cell("print(1)", outputs=[
-            nbformat.v4.new_output("stream", name="stdout", text="1\n"),
-            nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<img>"}),
-            nbformat.v4.new_output("execute_result", data={"text/html": "<table><tr><td>x</td></tr></table>",
-                                                           "text/plain": "x"}, execution_count=1),
-        ]),
+        nbformat.v4.new_code_cell(
+            "print(1)",
+            outputs=[
+                nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+                nbformat.v4.new_output("display_data", data={"image/png": "iVBORw0KGgo=", "text/plain": "<img>"}),
+                nbformat.v4.new_output(
+                    "execute_result",
+                    data={"text/html": "<table><tr><td>x</td></tr></table>", "text/plain": "x"},
+                    execution_count=1,
+                ),
+            ],
+        ),
     ]
 
     def resources() -> dict:
-        return {"metadata": {"name": "t"}, "hima": {"show_code": show_code, "new_id": report_html._Ids(),
-                                                    "vega_bundle": False}}
+        return {
+            "metadata": {"name": "t"},
+            "hima": {"show_code": show_code, "new_id": report_html._Ids(), "vega_bundle": False},
+        }
 
     reference = HTMLExporter(
-        template_name=report_html.TEMPLATE_NAME, extra_template_basedirs=[str(report_html.TEMPLATES)],
-        exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True, sanitize_html=False,
+        template_name=report_html.TEMPLATE_NAME,
+        extra_template_basedirs=[str(report_html.TEMPLATES)],
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        sanitize_html=False,
     ).from_notebook_node(nb, resources=resources())[0]
     ours = report_html.exporter_for(show_code).from_notebook_node(nb, resources=resources())[0]
     assert str(BeautifulSoup(ours, features="html.parser")) == reference

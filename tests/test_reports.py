@@ -21,8 +21,12 @@ SMALL = [
     Run("alliance_overview", "alliance_overview", "HIMA alliance overview", {"start": "2025-01", "end": "2025-12"}),
     Run("brand_deep_dive-luxeed", "brand_deep_dive", "Luxeed", {"brand": "LUXEED"}),
     Run("partner_financials", "partner_financials", "Seres financials", {"company": "SERES"}),
-    Run("competitive_benchmark", "competitive_benchmark", "Rivals",
-        {"peers": ["LI_AUTO", "XPENG"], "start": "2025-01", "end": "2025-12"}),
+    Run(
+        "competitive_benchmark",
+        "competitive_benchmark",
+        "Rivals",
+        {"peers": ["LI_AUTO", "XPENG"], "start": "2025-01", "end": "2025-12"},
+    ),
     Run("outlook", "outlook", "Outlook", {"horizon": 3, "method": "auto"}),
     Run("claims_check", "claims_check", "Claims", {}),
     Run("data_appendix", "data_appendix", "Appendix", {"start": "2025-01", "end": "2025-12"}),
@@ -32,6 +36,7 @@ SMALL = [
 
 
 # -- shape ------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
 def test_notebook_shape(path: Path):
@@ -60,10 +65,16 @@ def test_grid_covers_every_report_notebook():
     assert {r.notebook for r in runs} == {p.stem for p in NOTEBOOKS} - {"getting_started"}
     assert len(runs) >= 11
     assert {r.params["brand"] for r in runs if r.notebook == "brand_deep_dive"} == {
-        "AITO", "LUXEED", "STELATO", "MAEXTRO", "SHANGJIE"}
+        "AITO",
+        "LUXEED",
+        "STELATO",
+        "MAEXTRO",
+        "SHANGJIE",
+    }
 
 
 # -- build ------------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
@@ -105,8 +116,9 @@ def test_every_cited_figure_matches_the_pages_own_download(built):
 def test_visible_text_has_no_raw_ids_code_names_or_iso_dates(built):
     import hima_analytics as ha
 
-    ids = [str(e) for e in ha.load("entities")["entity"].to_list()] + \
-        [str(c) for c in ha.load("companies")["company"].to_list()]
+    ids = [str(e) for e in ha.load("entities")["entity"].to_list()] + [
+        str(c) for c in ha.load("companies")["company"].to_list()
+    ]
     out, _ = built
     for run in SMALL:
         if run.notebook == "getting_started":  # shows frames as an analyst sees them in JupyterLab
@@ -152,5 +164,5 @@ def test_every_report_opens_offline_with_every_chart_drawn(built, chromium, tmp_
         assert not external, f"{run.name}: requests left the file: {external}"
         for vis in ids:
             start = dom.find(f'id="{vis}"')
-            fragment = dom[start: dom.find("</script>", start)]
+            fragment = dom[start : dom.find("</script>", start)]
             assert 'class="marks"' in fragment and "mark-" in fragment, f"{run.name}: chart {vis} drew no marks"

@@ -21,7 +21,11 @@ def write_notebook(folder: Path, name: str, body: str, params: str = 'label = "x
     cells = [v4.new_code_cell(params), v4.new_code_cell(body)]
     cells[0].metadata["tags"] = ["parameters"]
     nb = v4.new_notebook(cells=cells)
-    nb.metadata["kernelspec"] = {"name": "hima-analytics", "display_name": "Python (hima_analytics)", "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "hima-analytics",
+        "display_name": "Python (hima_analytics)",
+        "language": "python",
+    }
     for i, c in enumerate(nb.cells):
         c.id = f"c{i}"
     nbformat.write(nb, folder / f"{name}.ipynb")
@@ -36,7 +40,9 @@ def workspace(tmp_path):
     write_notebook(nbs, "slow", "import time\ntime.sleep(120)")
     (tmp_path / "grid.toml").write_text(
         '[[report]]\nnotebook = "good"\ntitle = "Good <b>report</b>"\n\n'
-        '[[report]]\nnotebook = "failing"\ntitle = "Failing"\n', encoding="utf-8")
+        '[[report]]\nnotebook = "failing"\ntitle = "Failing"\n',
+        encoding="utf-8",
+    )
     return tmp_path
 
 
@@ -54,8 +60,21 @@ def test_a_failing_report_does_not_stop_the_others(workspace):
 
 
 def test_cli_lists_the_failure_and_exits_non_zero(workspace):
-    result = CliRunner().invoke(main, ["reports", "build", "--grid", str(workspace / "grid.toml"), "--notebooks",
-                                       str(workspace / "notebooks"), "--out", str(workspace / "html"), "--jobs", "2"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "reports",
+            "build",
+            "--grid",
+            str(workspace / "grid.toml"),
+            "--notebooks",
+            str(workspace / "notebooks"),
+            "--out",
+            str(workspace / "html"),
+            "--jobs",
+            "2",
+        ],
+    )
     assert result.exit_code == 1
     assert "ok      good" in result.output and "failed  failing" in result.output
     assert "FAILED failing: ZeroDivisionError: division by zero in cell 2" in result.output
@@ -100,8 +119,9 @@ def test_unknown_parameters_are_rejected_before_running(workspace):
 def test_bad_parameter_values_fail_with_a_clear_error(tmp_path):
     nbs = tmp_path / "nb"
     nbs.mkdir()
-    write_notebook(nbs, "brand", "from hima_analytics import notebook as hn\np = hn.start(brand=brand)",
-                   params='brand = "AITO"')
+    write_notebook(
+        nbs, "brand", "from hima_analytics import notebook as hn\np = hn.start(brand=brand)", params='brand = "AITO"'
+    )
     [r] = build([Run("brand", "brand", "Brand", {"brand": "AITOO"})], out_dir=tmp_path / "out", notebooks=nbs)
     assert r.status == "failed" and "ParameterError" in r.error and "Did you mean 'AITO'" in r.error
 
@@ -110,15 +130,22 @@ def _kernel_processes() -> set[int]:
     """Ordinary kernels, warm-kernel servers and launchers, and kernels forked from a server
     (which keep the server's command line)."""
     marks = ("ipykernel_launcher", "hima_analytics.reporting.warm_kernels")
-    return {p.pid for p in psutil.process_iter(["cmdline"]) if any(m in " ".join(p.info["cmdline"] or []) for m in marks)}
+    return {
+        p.pid for p in psutil.process_iter(["cmdline"]) if any(m in " ".join(p.info["cmdline"] or []) for m in marks)
+    }
 
 
 @pytest.mark.parametrize("warm", [True, False], ids=["warm-kernels", "cold-kernels"])
 def test_time_limit_is_enforced_from_the_parent(workspace, warm):
     before = _kernel_processes()
     started = time.monotonic()
-    [r] = build([Run("slow", "slow", "Slow", {})], out_dir=workspace / "html", notebooks=workspace / "notebooks",
-                timeout=8, warm_kernels=warm)
+    [r] = build(
+        [Run("slow", "slow", "Slow", {})],
+        out_dir=workspace / "html",
+        notebooks=workspace / "notebooks",
+        timeout=8,
+        warm_kernels=warm,
+    )
     assert r.status == "failed" and "timed out after 8s" in r.error
     assert time.monotonic() - started < 60
     deadline = time.monotonic() + 5
@@ -129,7 +156,9 @@ def test_time_limit_is_enforced_from_the_parent(workspace, warm):
 
 def test_warm_and_cold_kernels_give_the_same_report(workspace):
     nbs = workspace / "notebooks"
-    write_notebook(nbs, "env", 'import os, sys\nprint(label, os.getcwd() == os.path.abspath("."), "polars" in sys.modules)')
+    write_notebook(
+        nbs, "env", 'import os, sys\nprint(label, os.getcwd() == os.path.abspath("."), "polars" in sys.modules)'
+    )
     runs = [Run("env", "env", "Env", {"label": "x"})]
     pages = {}
     for warm in (True, False):
@@ -150,8 +179,12 @@ def test_builds_fall_back_to_ordinary_kernels_when_the_server_fails(workspace, m
 
     monkeypatch.setattr(warm_kernels.KernelServer, "wait_ready", broken)
     warnings = []
-    [r] = build([Run("good", "good", "Good", {})], out_dir=workspace / "html", notebooks=workspace / "notebooks",
-                on_warning=warnings.append)
+    [r] = build(
+        [Run("good", "good", "Good", {})],
+        out_dir=workspace / "html",
+        notebooks=workspace / "notebooks",
+        on_warning=warnings.append,
+    )
     assert r.status == "ok"
     assert len(warnings) == 1 and "simulated" in warnings[0] and "ordinary kernels" in warnings[0]
 
@@ -199,10 +232,16 @@ def test_longest_reports_start_first_once_their_times_are_known(workspace):
 def test_parameters_are_read_from_the_parameters_cell_with_their_types(tmp_path):
     from hima_analytics.reporting.grid import notebook_parameters
 
-    write_notebook(tmp_path, "typed", "print(brand)", params='brand = "AITO"\nhorizon = 6\npeers = ["NIO"]\nnote: str = "x"')
+    write_notebook(
+        tmp_path, "typed", "print(brand)", params='brand = "AITO"\nhorizon = 6\npeers = ["NIO"]\nnote: str = "x"'
+    )
     declared = notebook_parameters(tmp_path / "typed.ipynb")
-    assert {k: v["inferred_type_name"] for k, v in declared.items()} == \
-        {"brand": "str", "horizon": "int", "peers": "list", "note": "str"}
+    assert {k: v["inferred_type_name"] for k, v in declared.items()} == {
+        "brand": "str",
+        "horizon": "int",
+        "peers": "list",
+        "note": "str",
+    }
     assert declared["brand"]["default"] == '"AITO"'
     runs = apply_overrides([Run("typed", "typed", "Typed", {})], ["horizon=3", "brand=LUXEED"], tmp_path)
     assert runs[0].params == {"horizon": 3, "brand": "LUXEED"}  # '3' stays a whole number, 'LUXEED' a string

@@ -56,7 +56,11 @@ def test_data_readme_generated_blocks_are_current():
     ("dataset", "filters", "expected"),
     [
         ("financials", dict(entity="SERES", start="2024-01-01", end="2024-01-01"), ("revenue", 145_176.0)),
-        ("financials", dict(entity="SERES", start="2024-01-01", end="2024-01-01"), ("net_profit_attributable", 5_946.0)),
+        (
+            "financials",
+            dict(entity="SERES", start="2024-01-01", end="2024-01-01"),
+            ("net_profit_attributable", 5_946.0),
+        ),
         ("financials", dict(entity="SERES", start="2025-01-01", end="2025-01-01"), ("gross_margin", 0.289)),
         ("financials", dict(entity="SERES", start="2025-01-01", end="2025-01-01"), ("payments_to_huawei", 20_000.0)),
     ],
@@ -68,9 +72,10 @@ def test_seed_financials_are_present(dataset, filters, expected):
     assert value in values
 
 
-@pytest.mark.parametrize(("entity", "month", "value"),
-                         [("HIMA", D(2025, 6, 1), 52_747), ("STELATO_S9", D(2025, 6, 1), 4_215),
-                          ("AITO_M9", D(2025, 5, 1), 15_481)])
+@pytest.mark.parametrize(
+    ("entity", "month", "value"),
+    [("HIMA", D(2025, 6, 1), 52_747), ("STELATO_S9", D(2025, 6, 1), 4_215), ("AITO_M9", D(2025, 5, 1), 15_481)],
+)
 def test_seed_volumes_are_present(entity, month, value):
     v = ha.load("volumes", entity=entity, start=month, end=month, all_values=True)
     assert value in v.filter(pl.col("measure") == "deliveries")["value"].to_list()
@@ -95,8 +100,7 @@ FLOORS = [
 ]
 
 
-@pytest.mark.parametrize(("entity", "measure", "first", "last", "minimum"), FLOORS,
-                         ids=[f[0] for f in FLOORS])
+@pytest.mark.parametrize(("entity", "measure", "first", "last", "minimum"), FLOORS, ids=[f[0] for f in FLOORS])
 def test_coverage_floor(entity, measure, first, last, minimum):
     v = ha.load("volumes", entity=entity, start=first, end=last).filter(pl.col("measure") == measure)
     assert v["month"].n_unique() >= minimum

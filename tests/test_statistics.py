@@ -20,14 +20,17 @@ START = dt.date(2020, 1, 1)
 
 def monthly(values, *, start: dt.date = START, drop: tuple[int, ...] = ()) -> pl.DataFrame:
     """A volumes-like frame: entity, month (first of month), value; positions in ``drop`` absent."""
-    months = [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1)
-              for i in range(len(values))]
+    months = [
+        dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(len(values))
+    ]
     keep = [i for i in range(len(values)) if i not in set(drop)]
-    return pl.DataFrame({
-        "entity": ["X"] * len(keep),
-        "month": [months[i] for i in keep],
-        "value": [float(values[i]) for i in keep],
-    })
+    return pl.DataFrame(
+        {
+            "entity": ["X"] * len(keep),
+            "month": [months[i] for i in keep],
+            "value": [float(values[i]) for i in keep],
+        }
+    )
 
 
 def seasonal_series(n: int = 60, *, seed: int = 1, slope: float = 20.0, amp: float = 300.0, sd: float = 30.0):
@@ -38,6 +41,7 @@ def seasonal_series(n: int = 60, *, seed: int = 1, slope: float = 20.0, amp: flo
 
 
 # ---------------------------------------------------------------- decomposition
+
 
 def test_decompose_recovers_known_trend_and_seasonality():
     y, season = seasonal_series(60)
@@ -69,8 +73,14 @@ def test_decompose_flags_the_chinese_new_year_month():
     comp = st.decompose(monthly(y, start=dt.date(2020, 1, 1))).components
     flagged = comp.filter(pl.col("cny_month"))["month"].to_list()
     # 2020-01-25, 2021-02-12, 2022-02-01, 2023-01-22, 2024-02-10, 2025-01-29
-    assert flagged == [dt.date(2020, 1, 1), dt.date(2021, 2, 1), dt.date(2022, 2, 1), dt.date(2023, 1, 1),
-                       dt.date(2024, 2, 1), dt.date(2025, 1, 1)]
+    assert flagged == [
+        dt.date(2020, 1, 1),
+        dt.date(2021, 2, 1),
+        dt.date(2022, 2, 1),
+        dt.date(2023, 1, 1),
+        dt.date(2024, 2, 1),
+        dt.date(2025, 1, 1),
+    ]
     assert st.cny_date(2026) == dt.date(2026, 2, 17)
 
 
@@ -98,6 +108,7 @@ def test_decompose_gappy_raises_naming_the_longest_run():
 
 
 # ---------------------------------------------------------------- backtest
+
 
 def test_backtest_matches_hand_computation_on_ar1():
     rng = np.random.default_rng(7)
@@ -131,6 +142,7 @@ def test_backtest_too_short_raises():
 
 
 # ---------------------------------------------------------------- forecast
+
 
 def test_forecast_on_seasonal_series_beats_naive_with_widening_intervals():
     y, _ = seasonal_series(60, seed=3)
@@ -207,9 +219,9 @@ def test_forecast_too_short_raises_with_minimum_and_longest_run():
 def test_forecast_is_deterministic_and_ignores_row_order():
     y, _ = seasonal_series(40, seed=5)
     frame = monthly(y)
-    a = st.forecast(frame, horizon=6)
-    b = st.forecast(frame, horizon=6)
-    c = st.forecast(frame.sample(fraction=1.0, shuffle=True, seed=11), horizon=6)
+    a = st.forecast(frame, horizon=6, origins=3)
+    b = st.forecast(frame, horizon=6, origins=3)
+    c = st.forecast(frame.sample(fraction=1.0, shuffle=True, seed=11), horizon=6, origins=3)
     for other in (b, c):
         assert a.forecast.equals(other.forecast)
         assert a.backtest.equals(other.backtest)
@@ -225,6 +237,7 @@ def test_forecast_rejects_options_outside_the_closed_sets():
 
 
 # ---------------------------------------------------------------- events
+
 
 def _events(*rows) -> pl.DataFrame:
     return pl.DataFrame(
@@ -252,8 +265,10 @@ def test_event_effects_detects_a_known_step():
 def test_event_effects_small_sample_caveats():
     rng = np.random.default_rng(12)
     y = 2000 + 30 * np.arange(18) + np.where(np.arange(18) >= 9, 300, 0) + rng.normal(0, 60, 18)
-    res = st.event_effects(monthly(y), _events((dt.date(2020, 10, 3), "price_cut", "cut"),
-                                               (dt.date(2019, 1, 1), "launch", "before the data")))
+    res = st.event_effects(
+        monthly(y),
+        _events((dt.date(2020, 10, 3), "price_cut", "cut"), (dt.date(2019, 1, 1), "launch", "before the data")),
+    )
     assert "only 18 observations" in res.summary and "month-of-year effects were not included" in res.summary
     early = res.effects.filter(pl.col("month") == dt.date(2019, 1, 1)).row(0, named=True)
     assert early["effect"] is None and "no observation before" in early["note"]
@@ -266,6 +281,7 @@ def test_event_effects_is_deterministic():
 
 
 # ---------------------------------------------------------------- share breaks
+
 
 def _share(n: int, *, seed: int, shift_at: int | None) -> pl.DataFrame:
     rng = np.random.default_rng(seed)
@@ -299,6 +315,7 @@ def test_share_breaks_skips_a_date_with_too_few_observations_on_a_side():
 
 # ---------------------------------------------------------------- margin vs volume
 
+
 def _financials(gm, vol, *, start_year: int = 2023) -> pl.DataFrame:
     rows = []
     for i, (g, v) in enumerate(zip(gm, vol, strict=True)):
@@ -309,8 +326,9 @@ def _financials(gm, vol, *, start_year: int = 2023) -> pl.DataFrame:
             rows.append(("SERES", "Q", start, end, "gross_margin", g, "fraction"))
         if v is not None:
             rows.append(("SERES", "Q", start, end, "vehicle_sales", float(v), "units"))
-    return pl.DataFrame(rows, orient="row", schema=["company", "period_type", "period_start", "period_end",
-                                                     "metric", "value", "unit"])
+    return pl.DataFrame(
+        rows, orient="row", schema=["company", "period_type", "period_start", "period_end", "metric", "value", "unit"]
+    )
 
 
 def test_margin_vs_volume_recovers_a_known_slope_and_prints_the_caveat():
@@ -332,6 +350,7 @@ def test_margin_vs_volume_uses_only_quarters_with_both_and_raises_when_too_few()
 
 # ---------------------------------------------------------------- package promises
 
+
 def test_importing_statistics_does_not_import_statsmodels():
     code = "import sys, hima_analytics.statistics; print('statsmodels' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -346,6 +365,7 @@ def test_statistics_public_api_is_explicit_and_documented():
 
 
 # ---------------------------------------------------------------- shipped data (smoke)
+
 
 def test_forecast_runs_on_the_shipped_hima_series():
     import hima_analytics as ha

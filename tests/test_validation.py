@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 from click.testing import CliRunner
+from conftest import BAD, GOOD
 
 import hima_analytics as ha
 from hima_analytics.cli import main
-from conftest import BAD, GOOD
 
 # case -> (line, column, text that must appear in the message)
 CASES = {
@@ -45,7 +45,11 @@ def test_every_bad_fixture_has_a_case():
 def test_bad_input_is_named_precisely(case):
     line, column, text = CASES[case]
     problems = ha.validate(data_dir=GOOD, overlay=BAD / case)
-    mine = [p for p in problems if p.file.endswith(f"bad/{case}/" + p.file.split(f"bad/{case}/")[-1]) and f"bad/{case}/" in p.file]
+    mine = [
+        p
+        for p in problems
+        if p.file.endswith(f"bad/{case}/" + p.file.split(f"bad/{case}/")[-1]) and f"bad/{case}/" in p.file
+    ]
     assert mine, f"no problem reported in the bad file for {case}: {problems}"
     p = mine[0]
     assert p.line == line

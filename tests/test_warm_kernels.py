@@ -46,8 +46,10 @@ def _start(server, tmp_path, **env):
 def test_kernel_runs_where_and_with_what_the_launcher_was_given(server, tmp_path):
     km, client = _start(server, tmp_path, HIMA_PROBE="deliveries-42")
     try:
-        out = _run(client, "import os, sys\n"
-                           "print(os.getcwd(), os.environ.get('HIMA_PROBE'), 'polars' in sys.modules, sys.path[0])")
+        out = _run(
+            client,
+            "import os, sys\nprint(os.getcwd(), os.environ.get('HIMA_PROBE'), 'polars' in sys.modules, sys.path[0])",
+        )
         cwd, probe, preloaded, path0 = out.split()
         assert os.path.samefile(cwd, tmp_path) and os.path.samefile(path0, tmp_path)
         assert probe == "deliveries-42"
@@ -67,8 +69,9 @@ def test_kernel_exits_when_its_launcher_is_killed(server, tmp_path):
         client.stop_channels()
         km.shutdown_kernel(now=True)  # SIGKILL to the launcher: nothing can be relayed
     deadline = time.monotonic() + 5
-    while psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE \
-            and time.monotonic() < deadline:
+    while (
+        psutil.pid_exists(pid) and psutil.Process(pid).status() != psutil.STATUS_ZOMBIE and time.monotonic() < deadline
+    ):
         time.sleep(0.05)
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
 

@@ -15,16 +15,41 @@ from __future__ import annotations
 
 from .charts import band_forecast, bars, monthly_bars, monthly_lines, ramp_curves, theme
 from .figures import show, sources_html
-from .formatting import (fmt_date, fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period, fmt_pp, fmt_q,
-                         fmt_value)
+from .formatting import fmt_date, fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period, fmt_pp, fmt_q, fmt_value
 from .names import name_of
 from .tables import Col, table
 from .text import Text, bullets, cite, count, key_points, md, text
 
 __all__ = [
-    "Col", "Text", "band_forecast", "bars", "bullets", "cite", "count", "fmt_date", "fmt_int", "fmt_money", "fmt_month",
-    "fmt_pct", "fmt_period", "fmt_pp", "fmt_q", "fmt_value", "key_points", "md", "monthly_bars", "monthly_lines",
-    "label_of", "name_of", "ramp_curves", "setup", "show", "sources_html", "table", "text", "theme",
+    "Col",
+    "Text",
+    "band_forecast",
+    "bars",
+    "bullets",
+    "cite",
+    "count",
+    "fmt_date",
+    "fmt_int",
+    "fmt_money",
+    "fmt_month",
+    "fmt_pct",
+    "fmt_period",
+    "fmt_pp",
+    "fmt_q",
+    "fmt_value",
+    "key_points",
+    "md",
+    "monthly_bars",
+    "monthly_lines",
+    "label_of",
+    "name_of",
+    "ramp_curves",
+    "setup",
+    "show",
+    "sources_html",
+    "table",
+    "text",
+    "theme",
 ]
 
 

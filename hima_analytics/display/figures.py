@@ -19,8 +19,16 @@ import polars as pl
 
 from . import formatting as fmt
 
-__all__ = ["SOURCES_SHOWN", "csv_bytes", "csv_link", "downloads", "neutralise_formulas", "safe_url", "show",
-           "sources_html"]
+__all__ = [
+    "SOURCES_SHOWN",
+    "csv_bytes",
+    "csv_link",
+    "downloads",
+    "neutralise_formulas",
+    "safe_url",
+    "show",
+    "sources_html",
+]
 
 SOURCES_SHOWN = 6
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,15 +59,18 @@ def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
     pattern = "^[" + re.escape("".join(_FORMULA_START)) + "]"
     return df.with_columns(
         pl.when(pl.col(c).cast(pl.String).str.contains(pattern))
-        .then(pl.lit("'") + pl.col(c).cast(pl.String)).otherwise(pl.col(c).cast(pl.String)).alias(c)
+        .then(pl.lit("'") + pl.col(c).cast(pl.String))
+        .otherwise(pl.col(c).cast(pl.String))
+        .alias(c)
         for c in text_cols
     )
 
 
 def csv_bytes(df: pl.DataFrame) -> bytes:
     """The frame as the CSV a reader downloads: UTF-8, formula cells neutralised, lists joined."""
-    flat = df.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join(";")
-                           for c, t in df.schema.items() if isinstance(t, pl.List))
+    flat = df.with_columns(
+        pl.col(c).cast(pl.List(pl.String)).list.join(";") for c, t in df.schema.items() if isinstance(t, pl.List)
+    )
     return neutralise_formulas(flat).write_csv().encode("utf-8")
 
 
@@ -71,9 +82,11 @@ def csv_link(df: pl.DataFrame, name: str) -> str:
     """A link that downloads ``df`` as CSV from inside the page (a data: URI; no request)."""
     safe = _safe_name(name)
     payload = base64.b64encode(csv_bytes(df)).decode("ascii")
-    return (f'<p class="hima-download"><a download="{safe}.csv" data-download="{safe}" '
-            f'href="data:text/csv;base64,{payload}">Download the data behind this figure '
-            f"(CSV, {df.height:,} row{'s' if df.height != 1 else ''})</a></p>")
+    return (
+        f'<p class="hima-download"><a download="{safe}.csv" data-download="{safe}" '
+        f'href="data:text/csv;base64,{payload}">Download the data behind this figure '
+        f"(CSV, {df.height:,} row{'s' if df.height != 1 else ''})</a></p>"
+    )
 
 
 #: Set by the report build: the folder where the report's workbook is kept current, and the
@@ -131,8 +144,10 @@ def sources_html(*frames: pl.DataFrame, note: str | None = None) -> str:
         label = html.escape(f"{r['publisher']}, {fmt.fmt_date(r['published']) if r['published'] else 'undated'}{tag}")
         url = safe_url(r["url"])
         if url:
-            parts.append(f'<a href="{html.escape(url, quote=True)}" title="{html.escape(r["title"], quote=True)}" '
-                         f'rel="noopener noreferrer">{label}</a>')
+            parts.append(
+                f'<a href="{html.escape(url, quote=True)}" title="{html.escape(r["title"], quote=True)}" '
+                f'rel="noopener noreferrer">{label}</a>'
+            )
         elif r["seed_file"]:
             parts.append(f"{label} (seed {html.escape(r['seed_file'])})")
         else:
@@ -143,17 +158,27 @@ def sources_html(*frames: pl.DataFrame, note: str | None = None) -> str:
     if len(parts) <= SOURCES_SHOWN:
         return f'<p class="hima-sources"><strong>Sources</strong> ({len(parts)}): {"; ".join(parts)}.{more}</p>'
     head, rest = parts[:SOURCES_SHOWN], parts[SOURCES_SHOWN:]
-    return (f'<div class="hima-sources"><p><strong>Sources</strong> ({len(parts)}): {"; ".join(head)}; …{more}</p>'
-            f'<details><summary>All {len(parts)} sources</summary><p>{"; ".join(rest)}.</p></details></div>')
+    return (
+        f'<div class="hima-sources"><p><strong>Sources</strong> ({len(parts)}): {"; ".join(head)}; …{more}</p>'
+        f"<details><summary>All {len(parts)} sources</summary><p>{'; '.join(rest)}.</p></details></div>"
+    )
 
 
 def _is_chart(figure: Any) -> bool:
     return type(figure).__module__.startswith("altair")
 
 
-def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.DataFrame] | None = None,
-         note: str | None = None, empty: str = "No published figures for this view.",
-         value: str | None = None, collapsed: str | None = None) -> None:
+def show(
+    figure: Any,
+    *,
+    data: pl.DataFrame,
+    name: str,
+    sources: Sequence[pl.DataFrame] | None = None,
+    note: str | None = None,
+    empty: str = "No published figures for this view.",
+    value: str | None = None,
+    collapsed: str | None = None,
+) -> None:
     """Display a chart or table, then its sources line and a CSV download of ``data``.
 
     The sources line lists the sources of ``sources`` (default: of ``data`` itself); an empty
@@ -167,20 +192,28 @@ def show(figure: Any, *, data: pl.DataFrame, name: str, sources: Sequence[pl.Dat
     from IPython.display import HTML, display
 
     col = value or ("value" if "value" in data.columns else None)
-    blank = data.height == 0 or figure is None or (
-        _is_chart(figure) and col is not None and col in data.columns and data[col].drop_nulls().len() == 0)
+    blank = (
+        data.height == 0
+        or figure is None
+        or (_is_chart(figure) and col is not None and col in data.columns and data[col].drop_nulls().len() == 0)
+    )
     if blank:
         display(HTML(f'<p class="hima-empty"><em>{html.escape(empty)}</em></p>'))
         return
     safe = _safe_name(name)
     if safe in _DOWNLOADS and not _DOWNLOADS[safe].equals(data):
-        raise ValueError(f"show(): a different download named {safe!r} is already on this page; "
-                         "give each figure its own name.")
+        raise ValueError(
+            f"show(): a different download named {safe!r} is already on this page; give each figure its own name."
+        )
     _DOWNLOADS[safe] = data
     _save_for_workbook(data, safe)
     if collapsed and hasattr(figure, "as_raw_html"):
-        display(HTML(f'<details class="hima-collapsed"><summary>{html.escape(collapsed)}</summary>'
-                     f"{figure.as_raw_html()}</details>"))
+        display(
+            HTML(
+                f'<details class="hima-collapsed"><summary>{html.escape(collapsed)}</summary>'
+                f"{figure.as_raw_html()}</details>"
+            )
+        )
     else:
         display(figure)
     if sources is not None and len(sources) == 0:

@@ -19,8 +19,20 @@ import math
 from typing import Literal
 
 __all__ = [
-    "BOUND_MARK", "MISSING", "Kind", "fmt_bound", "fmt_date", "fmt_int", "fmt_money", "fmt_month", "fmt_pct",
-    "fmt_period", "fmt_pp", "fmt_q", "fmt_value", "is_missing",
+    "BOUND_MARK",
+    "MISSING",
+    "Kind",
+    "fmt_bound",
+    "fmt_date",
+    "fmt_int",
+    "fmt_money",
+    "fmt_month",
+    "fmt_pct",
+    "fmt_period",
+    "fmt_pp",
+    "fmt_q",
+    "fmt_value",
+    "is_missing",
 ]
 
 MISSING = "n/a"
@@ -44,7 +56,7 @@ def fmt_int(x: float | int | None, unit: str = "", missing: str = MISSING) -> st
     >>> fmt_int(52747, "vehicles"), fmt_int(None), fmt_int(float("inf"))
     ('52,747 vehicles', 'n/a', 'n/a')
     """
-    if is_missing(x):
+    if x is None or is_missing(x):
         return missing
     return f"{x:,.0f}" + (f" {unit}" if unit else "")
 
@@ -55,7 +67,7 @@ def fmt_pct(x: float | None, decimals: int = 1, signed: bool = False, missing: s
     >>> fmt_pct(0.6329), fmt_pct(0.25, 0, signed=True), fmt_pct(None), fmt_pct(float("nan"))
     ('63.3%', '+25%', 'n/a', 'n/a')
     """
-    if is_missing(x):
+    if x is None or is_missing(x):
         return missing
     return f"{x * 100:{'+' if signed else ''}.{decimals}f}%"
 
@@ -66,7 +78,7 @@ def fmt_pp(x: float | None, decimals: int = 1, missing: str = MISSING) -> str:
     >>> fmt_pp(-0.071), fmt_pp(0.02)
     ('-7.1 pp', '+2.0 pp')
     """
-    if is_missing(x):
+    if x is None or is_missing(x):
         return missing
     return f"{x * 100:+.{decimals}f} pp"
 
@@ -77,7 +89,7 @@ def fmt_money(x: float | None, unit: str = "CNY_mn", missing: str = MISSING) -> 
     >>> fmt_money(145176), fmt_money(-2450), fmt_money(140000, "CNY"), fmt_money(float("inf"))
     ('145.2 bn yuan', '-2.5 bn yuan', '140,000 yuan', 'n/a')
     """
-    if is_missing(x):
+    if x is None or is_missing(x):
         return missing
     if unit == "CNY_mn":
         return f"{x / 1000:,.1f} bn yuan" if abs(x) >= 1000 else f"{x:,.0f} mn yuan"
@@ -94,7 +106,7 @@ def fmt_value(x: float | None, unit: str | None, missing: str = MISSING) -> str:
     >>> fmt_value(43, "months"), fmt_value(74.8, "score"), fmt_value(None, "units"), fmt_value(1e6, "units")
     ('43 months', '74.8', 'n/a', '1,000,000')
     """
-    if is_missing(x):
+    if x is None or is_missing(x):
         return missing
     if unit == "fraction":
         # As many decimals as the published fraction has (87% stays 87%, 82.4% stays 82.4%).
@@ -124,8 +136,16 @@ def fmt_bound(text: str, qualifier: str | None) -> str:
     return BOUND_MARK.get(str(qualifier), "") + text
 
 
-def fmt_q(x: float | None, qualifier: str | None, *, kind: Kind = "int", unit: str | None = None,
-          decimals: int = 1, signed: bool = False, missing: str = MISSING) -> str:
+def fmt_q(
+    x: float | None,
+    qualifier: str | None,
+    *,
+    kind: Kind = "int",
+    unit: str | None = None,
+    decimals: int = 1,
+    signed: bool = False,
+    missing: str = MISSING,
+) -> str:
     """A figure with its qualifier's mark: ``kind`` is ``int`` (vehicles), ``pct`` (a fraction
     as a percentage), ``pp`` (percentage points), ``money`` (in ``unit``), ``unit`` (by the
     ``unit`` given) or ``decimal``. A derived figure whose qualifier is missing is not shown.
@@ -133,7 +153,7 @@ def fmt_q(x: float | None, qualifier: str | None, *, kind: Kind = "int", unit: s
     >>> fmt_q(0.5, "under", kind="pct", signed=True), fmt_q(145176.0, "exact", kind="money", unit="CNY_mn")
     ('< +50.0%', '145.2 bn yuan')
     """
-    if is_missing(x):
+    if x is None or is_missing(x):
         return missing
     if kind == "pct":
         text = fmt_pct(x, decimals, signed, missing)

@@ -16,10 +16,23 @@ ID_COLUMNS = ("entity", "subject", "company", "parent", "top1_entity", "brand", 
 #: Columns holding several ids separated by commas or semicolons.
 ID_LIST_COLUMNS = ("missing_parts", "parts_list", "members")
 #: Columns whose values come from a closed or open vocabulary, and which one.
-VOCABULARY_COLUMNS = {"measure": "measure", "qualifier": "qualifier", "perimeter": "perimeter", "tier": "tier",
-                      "powertrain": "powertrain", "level": "level", "period_type": "period_type",
-                      "segment": "segment", "event_type": "event_type", "metric": "metric", "check": "check",
-                      "status": "status", "kind": "kind", "group": "group", "family": "family"}
+VOCABULARY_COLUMNS = {
+    "measure": "measure",
+    "qualifier": "qualifier",
+    "perimeter": "perimeter",
+    "tier": "tier",
+    "powertrain": "powertrain",
+    "level": "level",
+    "period_type": "period_type",
+    "segment": "segment",
+    "event_type": "event_type",
+    "metric": "metric",
+    "check": "check",
+    "status": "status",
+    "kind": "kind",
+    "group": "group",
+    "family": "family",
+}
 
 
 def names() -> dict[str, str]:
@@ -92,8 +105,17 @@ def describe_params(params: dict) -> str:
 
     from .formatting import fmt_month
 
-    words = {"start": "from", "end": "to", "month": "month", "brand": "brand", "company": "company",
-             "peers": "rivals", "horizon": "horizon", "method": "method", "verdicts": "verdicts shown"}
+    words = {
+        "start": "from",
+        "end": "to",
+        "month": "month",
+        "brand": "brand",
+        "company": "company",
+        "peers": "rivals",
+        "horizon": "horizon",
+        "method": "method",
+        "verdicts": "verdicts shown",
+    }
 
     def one(value: object) -> str:
         if isinstance(value, (list, tuple)):
@@ -109,6 +131,8 @@ def describe_params(params: dict) -> str:
             return f"{value} months" if value > 0 else str(value)
         return str(value).replace("_", " ")
 
-    parts = [f"{words.get(k, vocabulary.humanize(k).lower())} {one(v)}" for k, v in sorted(
-        params.items(), key=lambda kv: list(words).index(kv[0]) if kv[0] in words else 99)]
+    parts = [
+        f"{words.get(k, vocabulary.humanize(k).lower())} {one(v)}"
+        for k, v in sorted(params.items(), key=lambda kv: list(words).index(kv[0]) if kv[0] in words else 99)
+    ]
     return "; ".join(parts) or "defaults"

@@ -21,21 +21,19 @@ False
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
 import os
 import re
-from pathlib import Path
 from collections import Counter
+from pathlib import Path
 from typing import Any, Literal, cast, get_args
 
 Mode = Literal["interactive", "static", "offline"]
 MODES: tuple[str, ...] = get_args(Mode)
 MODE_ENV = "HIMA_REPORT_MODE"
-RENDERER_NAMES: dict[str, str] = {"interactive": "hima-interactive", "static": "hima-static",
-                                   "offline": "hima-offline"}
+RENDERER_NAMES: dict[str, str] = {"interactive": "hima-interactive", "static": "hima-static", "offline": "hima-offline"}
 EMBED_OPTIONS = '{actions:false,renderer:"svg"}'
 #: The marker html.py looks for to know that a page has interactive charts.
 EMBED_MARKER = '<script>vegaEmbed("#vis-'
@@ -47,8 +45,19 @@ _seen: Counter[str] = Counter()
 # Characters that could end a <script> element or confuse an HTML parser, as JSON escapes.
 _SCRIPT_SAFE = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 
-__all__ = ["MODES", "MODE_ENV", "Mode", "chart_id", "enable", "render_interactive", "render_static",
-           "reset_ids", "resolve_mode", "spec_json", "vegalite_version"]
+__all__ = [
+    "MODES",
+    "MODE_ENV",
+    "Mode",
+    "chart_id",
+    "enable",
+    "render_interactive",
+    "render_static",
+    "reset_ids",
+    "resolve_mode",
+    "spec_json",
+    "vegalite_version",
+]
 
 
 def resolve_mode(mode: str | None = None) -> Mode:
@@ -143,8 +152,6 @@ def vegalite_version() -> str | None:
     import altair as alt
     import vl_convert as vlc
 
-    from ..files import write_atomic
-
     wanted = ".".join(alt.VEGALITE_VERSION.lstrip("v").split(".")[:2])
     return wanted if wanted in vlc.get_vegalite_versions() else None
 
@@ -163,11 +170,12 @@ def render_static(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
     vis = _next_id(spec)
     svg = vlc.vegalite_to_svg(spec, vl_version=vegalite_version())
     if svg.startswith("<?xml"):
-        svg = svg[svg.index("?>") + 2:].lstrip()
+        svg = svg[svg.index("?>") + 2 :].lstrip()
     return {"text/html": f'<div id="{vis}" class="hima-chart-static">{svg}</div>'}
 
 
 # -- the vega bundle -----------------------------------------------------------------------------
+
 
 def cache_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """Where generated assets are cached: ``override``, else ``$HIMA_CACHE_DIR``, else
@@ -193,18 +201,27 @@ def vega_bundle(cache: str | os.PathLike[str] | None = None) -> str:
     from ..display.renderer import vegalite_version
 
     vl = vegalite_version()
-    path = cache_dir(cache) / f"vega-bundle-vlconvert{vlc.__version__}-vl{vl or 'latest'}.js"
+    from importlib.metadata import version
+
+    path = cache_dir(cache) / f"vega-bundle-vlconvert{version('vl-convert-python')}-vl{vl or 'latest'}.js"
     if path in _BUNDLES:
         return _BUNDLES[path]
+    from ..files import write_atomic
+
+    digest_path = path.with_name(path.name + ".sha256")
     try:
-        bundle = path.read_text(encoding="utf-8")
-    except (FileNotFoundError, UnicodeDecodeError):
-        bundle = ""
+        raw = path.read_bytes()
+        recorded = digest_path.read_text(encoding="ascii").strip()
+        bundle = raw.decode("utf-8") if hashlib.sha256(raw).hexdigest() == recorded else ""
+    except (OSError, UnicodeDecodeError):
+        bundle = ""  # missing, unreadable or not matching its recorded hash: generated again
     if "window.vegaEmbed" not in bundle:
-        bundle = vlc.javascript_bundle(vl_version=vl)
+        bundle = vlc.javascript_bundle(vl_version=vl)  # type: ignore[call-arg]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(path, bundle.encode("utf-8"))
+            data = bundle.encode("utf-8")
+            write_atomic(path, data)
+            write_atomic(digest_path, hashlib.sha256(data).hexdigest().encode("ascii"))
         except OSError as exc:
             log.warning("could not cache the vega bundle at %s (%s); it will be generated again next time", path, exc)
     _BUNDLES[path] = bundle

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, cast
 
 import polars as pl
 
@@ -31,11 +31,31 @@ __all__ = ["FRACTION_COLUMNS", "Col", "MISSING", "table"]
 
 MISSING = "—"
 #: Metric outputs that are fractions by definition (the metric's own unit, not a guess).
-FRACTION_COLUMNS = frozenset({
-    "yoy", "mom", "qoq", "hoh", "growth", "ytd_yoy", "cagr", "share", "share_of_market", "share_of_hima",
-    "gross_margin", "net_margin", "rd_intensity", "vehicle_margin", "hhi", "top1_share", "mape", "progress",
-    "share_change", "contribution", "rel_diff",
-})
+FRACTION_COLUMNS = frozenset(
+    {
+        "yoy",
+        "mom",
+        "qoq",
+        "hoh",
+        "growth",
+        "ytd_yoy",
+        "cagr",
+        "share",
+        "share_of_market",
+        "share_of_hima",
+        "gross_margin",
+        "net_margin",
+        "rd_intensity",
+        "vehicle_margin",
+        "hhi",
+        "top1_share",
+        "mape",
+        "progress",
+        "share_change",
+        "contribution",
+        "rel_diff",
+    }
+)
 #: Integer-valued money or volume columns printed with thousands separators and no decimals.
 _WHOLE = frozenset({"per_vehicle_yuan", "vehicles", "ytd", "value", "mean_3m", "run_rate", "needed_per_month"})
 Kind = Literal["int", "pct", "pp", "money", "decimal", "text", "month", "date", "period", "unit", "yesno"]
@@ -83,7 +103,8 @@ def _infer(df: pl.DataFrame, column: str, spec: Col) -> Kind:
         return "int"
     if dtype.is_float():
         values = df[column].drop_nulls()
-        if column in _WHOLE or (values.len() and (values == values.round(0)).all() and values.abs().max() >= 100):
+        largest = float(values.abs().max() or 0) if values.len() else 0.0  # type: ignore[arg-type]
+        if column in _WHOLE or (values.len() and (values == values.round(0)).all() and largest >= 100):
             return "int"
         return "decimal"
     return "text"
@@ -107,13 +128,17 @@ def _format_column(df: pl.DataFrame, column: str, spec: Col) -> tuple[pl.Series,
         return pl.Series(column, [fmt.fmt_date(v) if v else MISSING for v in values]), False
     if kind == "unit":
         units = df["unit"].cast(pl.String).to_list()
-        out = [fmt.fmt_bound(fmt.fmt_value(v, u, MISSING), qq) if not fmt.is_missing(v) else MISSING
-               for v, u, qq in zip(values, units, quals)]
+        out = [
+            fmt.fmt_bound(fmt.fmt_value(v, u, MISSING), qq) if not fmt.is_missing(v) else MISSING
+            for v, u, qq in zip(values, units, quals)
+        ]
         return pl.Series(column, out), True
     decimals = spec.decimals if spec.decimals is not None else (1 if kind in ("pct", "pp") else 2)
-    fkind = {"int": "int", "pct": "pct", "pp": "pp", "money": "money", "decimal": "decimal"}[kind]
-    out = [fmt.fmt_q(v, qq, kind=fkind, unit=spec.unit, decimals=decimals, signed=spec.signed, missing=MISSING)
-           for v, qq in zip(values, quals)]
+    fkind = cast(fmt.Kind, kind)
+    out = [
+        fmt.fmt_q(v, qq, kind=fkind, unit=spec.unit, decimals=decimals, signed=spec.signed, missing=MISSING)
+        for v, qq in zip(values, quals)
+    ]
     return pl.Series(column, out), True
 
 
@@ -121,8 +146,10 @@ def _dates(df: pl.DataFrame) -> pl.DataFrame:
     """A ``date`` with a ``date_precision`` prints as a day or a month, as precise as known."""
     if not {"date", "date_precision"} <= set(df.columns):
         return df
-    text = [MISSING if d is None else fmt.fmt_month(d) if p == "month" else fmt.fmt_date(d)
-            for d, p in zip(df["date"].to_list(), df["date_precision"].cast(pl.String).to_list())]
+    text = [
+        MISSING if d is None else fmt.fmt_month(d) if p == "month" else fmt.fmt_date(d)
+        for d, p in zip(df["date"].to_list(), df["date_precision"].cast(pl.String).to_list())
+    ]
     return df.with_columns(pl.Series("date", text, dtype=pl.String)).drop("date_precision")
 
 
@@ -138,9 +165,16 @@ def _periods(df: pl.DataFrame) -> pl.DataFrame:
     return out.insert_column(min(at, out.width), pl.Series("period", text, dtype=pl.String))
 
 
-def table(df: pl.DataFrame, *, title: str, subtitle: str | None = None,
-          columns: Mapping[str, Col | str] | None = None, hide: Sequence[str] = (), source: str | None = None,
-          id: str | None = None) -> GT:
+def table(
+    df: pl.DataFrame,
+    *,
+    title: str,
+    subtitle: str | None = None,
+    columns: Mapping[str, Col | str] | None = None,
+    hide: Sequence[str] = (),
+    source: str | None = None,
+    id: str | None = None,
+) -> GT:
     """A formatted table of ``df``.
 
     ``columns`` maps column names to a :class:`Col` or just a header; columns not named are
@@ -154,8 +188,15 @@ def table(df: pl.DataFrame, *, title: str, subtitle: str | None = None,
     specs = {k: (v if isinstance(v, Col) else Col(label=v)) for k, v in (columns or {}).items()}
     data = _periods(df)
     qual_cols = {c for c in data.columns if c == "qualifier" or c.endswith("_qualifier")}
-    shown = [c for c in data.columns if c not in qual_cols and c not in hide and c != "source_id"
-             and not c.startswith("_") and not (c == "unit" and "value" in data.columns and "unit" not in specs)]
+    shown = [
+        c
+        for c in data.columns
+        if c not in qual_cols
+        and c not in hide
+        and c != "source_id"
+        and not c.startswith("_")
+        and not (c == "unit" and "value" in data.columns and "unit" not in specs)
+    ]
     cells: dict[str, pl.Series] = {}
     numeric: list[str] = []
     for col in shown:
@@ -164,16 +205,21 @@ def table(df: pl.DataFrame, *, title: str, subtitle: str | None = None,
         if is_num:
             numeric.append(col)
     frame = pl.DataFrame(cells) if cells else pl.DataFrame()
-    headers = {c: specs[c].label if c in specs and specs[c].label else vocabulary.label("column", c) for c in shown}
+    headers: dict[str, str] = {
+        c: (specs[c].label if c in specs and specs[c].label else None) or vocabulary.label("column", c) for c in shown
+    }
     g = GT(frame, id=id or _stable_id(title, df.columns)).tab_header(title=title, subtitle=subtitle)
-    g = g.cols_label(**headers)
+    g = g.cols_label(**headers)  # type: ignore[arg-type]
     if numeric:
         g = g.cols_align(align="right", columns=numeric)
     marks = sorted({m for c in numeric for v in frame[c].to_list() for m in ("> ", "< ", "≈ ") if v.startswith(m)})
     notes = []
     if marks:
-        meaning = {"> ": "> more than (published as a lower bound)", "< ": "< less than (an upper bound)",
-                   "≈ ": "≈ about"}
+        meaning = {
+            "> ": "> more than (published as a lower bound)",
+            "< ": "< less than (an upper bound)",
+            "≈ ": "≈ about",
+        }
         notes.append("; ".join(meaning[m] for m in marks) + ". Derived figures keep the mark of their inputs.")
     if any("(implied)" in v for c in numeric for v in frame[c].to_list()):
         notes.append("(implied): computed from published totals, not itself published; see the data appendix.")
@@ -181,5 +227,10 @@ def table(df: pl.DataFrame, *, title: str, subtitle: str | None = None,
         notes.append(source)
     for note in notes:
         g = g.tab_source_note(source_note=note)
-    return g.tab_options(table_font_size="13px", heading_title_font_size="15px", heading_align="left",
-                         column_labels_font_weight="bold", table_width="100%")
+    return g.tab_options(
+        table_font_size="13px",
+        heading_title_font_size="15px",
+        heading_align="left",
+        column_labels_font_weight="bold",
+        table_width="100%",
+    )

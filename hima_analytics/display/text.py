@@ -70,9 +70,11 @@ class Cite:
     def markdown(self) -> str:
         key = html.escape(json.dumps(dict(self.key), ensure_ascii=False, sort_keys=True), quote=True)
         style = html.escape(json.dumps(dict(self.style), ensure_ascii=False, sort_keys=True), quote=True)
-        return (f'<span class="hima-fig" data-download="{html.escape(self.download, quote=True)}" '
-                f'data-column="{html.escape(self.column, quote=True)}" data-key="{key}" data-style="{style}">'
-                f"{escape_markdown(self.shown)}</span>")
+        return (
+            f'<span class="hima-fig" data-download="{html.escape(self.download, quote=True)}" '
+            f'data-column="{html.escape(self.column, quote=True)}" data-key="{key}" data-style="{style}">'
+            f"{escape_markdown(self.shown)}</span>"
+        )
 
 
 def _key_text(v: Any) -> str:
@@ -81,8 +83,17 @@ def _key_text(v: Any) -> str:
     return str(v)
 
 
-def cite(frame: pl.DataFrame, column: str, *, download: str, kind: str = "int", signed: bool = False,
-         decimals: int = 1, unit: str | None = None, **where: Any) -> Cite:
+def cite(
+    frame: pl.DataFrame,
+    column: str,
+    *,
+    download: str,
+    kind: str = "int",
+    signed: bool = False,
+    decimals: int = 1,
+    unit: str | None = None,
+    **where: Any,
+) -> Cite:
     """The value of ``column`` in the one row of ``frame`` matching ``where`` (column=value),
     formatted with its qualifier (``<column>_qualifier``, or ``qualifier`` for ``value``), as a
     :class:`Cite` of the download ``download`` (which must be ``frame`` or contain that row).
@@ -92,16 +103,23 @@ def cite(frame: pl.DataFrame, column: str, *, download: str, kind: str = "int", 
     """
     rows = frame
     for k, v in where.items():
-        rows = rows.filter(pl.col(k).cast(pl.String) == _key_text(v)) if isinstance(frame.schema[k], (pl.Enum,
-                                                                                                      pl.Categorical)) \
+        rows = (
+            rows.filter(pl.col(k).cast(pl.String) == _key_text(v))
+            if isinstance(frame.schema[k], (pl.Enum, pl.Categorical))
             else rows.filter(pl.col(k) == v)
+        )
     if rows.height != 1:
-        raise ValueError(f"cite({column!r}, download={download!r}): expected one row where {where}; got {rows.height}. "
-                         "Hint: add key columns to where=.")
+        raise ValueError(
+            f"cite({column!r}, download={download!r}): expected one row where {where}; got {rows.height}. "
+            "Hint: add key columns to where=."
+        )
     row = rows.row(0, named=True)
     value = row[column]
-    qcol = f"{column}_qualifier" if f"{column}_qualifier" in row else ("qualifier" if column == "value"
-                                                                      and "qualifier" in row else None)
+    qcol = (
+        f"{column}_qualifier"
+        if f"{column}_qualifier" in row
+        else ("qualifier" if column == "value" and "qualifier" in row else None)
+    )
     q = row.get(qcol) if qcol else None
     q = str(q) if q is not None else None
     if kind == "month":
@@ -155,11 +173,12 @@ def text(template: str, /, **fields: Any) -> Text:
         raise TypeError(
             "text()/md(): the template must be a string literal written in the code that calls it, with data "
             "passed as fields; got a computed string (an f-string or a string built from data?). "
-            f"Template starts {template[:60]!r}. Hint: md(\"**{{name}}** rose {{pct}}\", name=..., pct=...)."
+            f'Template starts {template[:60]!r}. Hint: md("**{{name}}** rose {{pct}}", name=..., pct=...).'
         )
     if "<" in template:
-        raise TypeError("text()/md(): templates are Markdown; raw HTML is not allowed in a template. "
-                        f"Got {template[:60]!r}.")
+        raise TypeError(
+            f"text()/md(): templates are Markdown; raw HTML is not allowed in a template. Got {template[:60]!r}."
+        )
     return Text(template.format_map({k: _field(v) for k, v in fields.items()}))
 
 
@@ -189,7 +208,8 @@ def md(template: str | Text, /, **fields: Any) -> None:
             raise TypeError(
                 "md(): the template must be a string literal written in the code that calls it, with data passed "
                 "as fields; got a computed string (an f-string or a string built from data?). "
-                "Hint: md(\"**{name}** rose {pct}\", name=..., pct=...).")
+                'Hint: md("**{name}** rose {pct}", name=..., pct=...).'
+            )
         if "<" in template:
             raise TypeError("md(): templates are Markdown; raw HTML is not allowed in a template.")
         t = Text(template.format_map({k: _field(v) for k, v in fields.items()}))

@@ -1,7 +1,8 @@
 """Metric library: pure, Polars-native functions over tidy frames.
 
 Families: :mod:`~.growth`, :mod:`~.margins`, :mod:`~.deliveries`, :mod:`~.competition`,
-:mod:`~.ranking`, :mod:`~.targets`, :mod:`~.mix` and :mod:`~.missing`, with two shared rules: :mod:`~.series` (what makes a series) and
+:mod:`~.ranking`, :mod:`~.targets`, :mod:`~.mix` and :mod:`~.missing`, with two shared rules:
+:mod:`~.series` (what makes a series) and
 :mod:`~.qualifiers` (how bounds and precision carry into derived figures).
 
 Policy, the same everywhere:
@@ -38,21 +39,69 @@ Parameter vocabulary (every function uses these names, keyword-only):
 """
 
 from .competition import concentration, share_change_contributions, share_of_denominator, share_of_total
-from .deliveries import (cumulative, monthly_totals, months_since_launch, peak_month, rolling_mean, rolling_sum,
-                         run_rate, ytd)
+from .deliveries import (
+    cumulative,
+    monthly_totals,
+    months_since_launch,
+    peak_month,
+    rolling_mean,
+    rolling_sum,
+    run_rate,
+    ytd,
+)
 from .growth import cagr, growth, growth_rate, hoh, mom, qoq, trailing_sum, ttm, yoy
-from .margins import (gross_margin, margins, net_margin, per_vehicle, per_vehicle_economics, ratio, rd_intensity,
-                      wide_financials)
+from .margins import (
+    gross_margin,
+    margins,
+    net_margin,
+    per_vehicle,
+    per_vehicle_economics,
+    ratio,
+    rd_intensity,
+    wide_financials,
+)
 from .missing import complete_months, missing_months
 from .mix import powertrain_mix
 from .ranking import like_periods, period_total, rank, rank_change
 from .targets import guidance_implied, target_progress
 
 __all__ = [
-    "cagr", "complete_months", "concentration", "cumulative", "gross_margin", "growth", "growth_rate",
-    "guidance_implied", "hoh", "like_periods", "margins", "missing_months", "mom", "monthly_totals",
-    "months_since_launch", "net_margin", "peak_month", "per_vehicle", "per_vehicle_economics", "period_total",
-    "powertrain_mix", "qoq", "rank", "rank_change", "ratio", "rd_intensity", "rolling_mean", "rolling_sum",
-    "run_rate", "share_change_contributions", "share_of_denominator", "share_of_total", "target_progress",
-    "trailing_sum", "ttm", "wide_financials", "yoy", "ytd",
+    "cagr",
+    "complete_months",
+    "concentration",
+    "cumulative",
+    "gross_margin",
+    "growth",
+    "growth_rate",
+    "guidance_implied",
+    "hoh",
+    "like_periods",
+    "margins",
+    "missing_months",
+    "mom",
+    "monthly_totals",
+    "months_since_launch",
+    "net_margin",
+    "peak_month",
+    "per_vehicle",
+    "per_vehicle_economics",
+    "period_total",
+    "powertrain_mix",
+    "qoq",
+    "rank",
+    "rank_change",
+    "ratio",
+    "rd_intensity",
+    "rolling_mean",
+    "rolling_sum",
+    "run_rate",
+    "share_change_contributions",
+    "share_of_denominator",
+    "share_of_total",
+    "target_progress",
+    "trailing_sum",
+    "ttm",
+    "wide_financials",
+    "yoy",
+    "ytd",
 ]

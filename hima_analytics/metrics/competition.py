@@ -63,13 +63,19 @@ def share_of_total(
     up_others = ((d == 1) & known).sum().over(groups) - ((d == 1) & known).cast(pl.UInt32)
     down_others = ((d == -1) & known).sum().over(groups) - ((d == -1) & known).cast(pl.UInt32)
     points = qualifier_of_sum(pl.col(qualifier).filter(known & (d == 0))).over(groups).fill_null("exact")
-    others = (pl.when(up_others > 0).then(pl.when(down_others > 0).then(None).otherwise(pl.lit("over")))
-              .when(down_others > 0).then(pl.lit("under"))
-              .otherwise(points))
+    others = (
+        pl.when(up_others > 0)
+        .then(pl.when(down_others > 0).then(None).otherwise(pl.lit("over")))
+        .when(down_others > 0)
+        .then(pl.lit("under"))
+        .otherwise(points)
+    )
     q = pl.when(share.is_not_null()).then(qualifier_of_share(qualifier, others.cast(pl.String)))
-    return (out.with_columns(q.alias(f"{name}_qualifier"))
-            .with_columns(bounded_value(share, f"{name}_qualifier").alias(name))
-            .select(*out.columns, name, f"{name}_qualifier"))
+    return (
+        out.with_columns(q.alias(f"{name}_qualifier"))
+        .with_columns(bounded_value(share, f"{name}_qualifier").alias(name))
+        .select(*out.columns, name, f"{name}_qualifier")
+    )
 
 
 def share_of_denominator(
@@ -101,22 +107,33 @@ def share_of_denominator(
     require_one(df, [], name)
     require_unique(denominator, [period], f"{name} (denominator)")
     den_q = has_qualifier(denominator, "qualifier")
-    den = denominator.select(period, pl.col("value").alias("_den"),
-                             *([pl.col("qualifier").cast(pl.String).alias("_den_q")] if den_q else []))
+    den = denominator.select(
+        period, pl.col("value").alias("_den"), *([pl.col("qualifier").cast(pl.String).alias("_den_q")] if den_q else [])
+    )
     out = df.join(den, on=period, how="left")
     share = pl.when(valid_base(pl.col("_den"))).then(pl.col(value) / pl.col("_den"))
     if has_qualifier(df, qualifier):
         den_qual = pl.col("_den_q") if den_q else pl.lit("exact")
-        out = out.with_columns(pl.when(share.is_not_null()).then(qualifier_of_ratio(qualifier, den_qual))
-                               .alias(f"{name}_qualifier"))
-        share = bounded_value(share, f"{name}_qualifier")
-    return out.with_columns(share.alias(name), pl.lit(label).alias("denominator")).drop(
-        [c for c in ("_den", "_den_q") if c in out.columns])
+        out = out.with_columns(
+            pl.when(share.is_not_null()).then(qualifier_of_ratio(qualifier, den_qual)).alias(f"{name}_qualifier")
+        )
+        share_value: pl.Expr = bounded_value(share, f"{name}_qualifier")
+    else:
+        share_value = share
+    return out.with_columns(share_value.alias(name), pl.lit(label).alias("denominator")).drop(
+        [c for c in ("_den", "_den_q") if c in out.columns]
+    )
 
 
-def concentration(df: pl.DataFrame, *, value: str = "value", period: str = "month",
-                  entity: str = "entity", parts: Sequence[str] | None = None,
-                  qualifier: str = "qualifier") -> pl.DataFrame:
+def concentration(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "month",
+    entity: str = "entity",
+    parts: Sequence[str] | None = None,
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Concentration per period: Herfindahl–Hirschman index and top-1 share.
 
     Formula: ``hhi = sum(share_i ** 2)`` with shares as fractions (1.0 = one firm holds all;
@@ -132,8 +149,7 @@ def concentration(df: pl.DataFrame, *, value: str = "value", period: str = "mont
     """
     groups = series_keys(df, period)
     require_columns(df, [*groups, entity, value], "concentration")
-    shares = share_of_total(df, period=period, entity=entity, value=value, parts=parts, name="_s",
-                            qualifier=qualifier)
+    shares = share_of_total(df, period=period, entity=entity, value=value, parts=parts, name="_s", qualifier=qualifier)
     shares = shares.filter(pl.col(value).is_not_null())
     bounded = (direction(qualifier) != 0) if has_qualifier(df, qualifier) else pl.lit(False)
     ordered = shares.sort([*groups, "_s", entity], descending=[False] * len(groups) + [True, False], nulls_last=True)
@@ -188,16 +204,20 @@ def share_change_contributions(
     two = df.filter(pl.col(period).is_in([start, end])).with_columns(pl.col(entity).cast(pl.String))
     if has_qualifier(two, "qualifier") and two.filter(direction("qualifier") != 0).height:
         bounds = two.filter(direction("qualifier") != 0).select(entity, period).rows()
-        raise MixedSeriesError(f"share_change_contributions: {bounds} are bounds ('over'/'under'); a "
-                               "decomposition needs point figures. Hint: compare periods where every part is exact.")
+        raise MixedSeriesError(
+            f"share_change_contributions: {bounds} are bounds ('over'/'under'); a "
+            "decomposition needs point figures. Hint: compare periods where every part is exact."
+        )
     wide = two.pivot(on=period, index=entity, values=value).rename({str(start): "value_start", str(end): "value_end"})
     for c in ("value_start", "value_end"):
         if c not in wide.columns:
             raise ValueError(f"share_change_contributions: no rows for {start if c == 'value_start' else end}")
     gaps = wide.filter(pl.col("value_start").is_null() | pl.col("value_end").is_null())[entity].to_list()
     if gaps:
-        raise ValueError(f"share_change_contributions: {gaps} lack a value in {start} or {end}; "
-                         "a missing month is unknown, not zero. Pass 0 explicitly if the entity had no sales.")
+        raise ValueError(
+            f"share_change_contributions: {gaps} lack a value in {start} or {end}; "
+            "a missing month is unknown, not zero. Pass 0 explicitly if the entity had no sales."
+        )
     if target not in wide[entity].to_list():
         raise ValueError(f"share_change_contributions: target {target!r} not in {wide[entity].to_list()}")
     t0, t1 = wide["value_start"].sum(), wide["value_end"].sum()

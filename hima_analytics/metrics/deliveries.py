@@ -16,12 +16,20 @@ from collections.abc import Sequence
 import polars as pl
 
 from .growth import trailing_sum
-from .qualifiers import POINTS, bounded_value, direction, qualifier_of_sum
-from .series import as_list, has_qualifier, require_columns, require_unique, series_keys
+from .qualifiers import POINTS, bounded_value, direction
+from .series import has_qualifier, require_columns, require_unique, series_keys
 
-def rolling_sum(df: pl.DataFrame, *, window: int, value: str = "value", period: str = "month",
-                by: str | Sequence[str] | None = ("entity",), name: str | None = None,
-                qualifier: str = "qualifier") -> pl.DataFrame:
+
+def rolling_sum(
+    df: pl.DataFrame,
+    *,
+    window: int,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    name: str | None = None,
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Sum of the last ``window`` months (e.g. 3, 6 or 12), null unless all are present; named
     ``sum_<window>m``.
 
@@ -31,13 +39,21 @@ def rolling_sum(df: pl.DataFrame, *, window: int, value: str = "value", period: 
     >>> rolling_sum(df, window=3)["sum_3m"].to_list()
     [None, None, 60]
     """
-    return trailing_sum(df, window=window, value=value, period=period, by=by,
-                        name=name or f"sum_{window}m", qualifier=qualifier)
+    return trailing_sum(
+        df, window=window, value=value, period=period, by=by, name=name or f"sum_{window}m", qualifier=qualifier
+    )
 
 
-def rolling_mean(df: pl.DataFrame, *, window: int, value: str = "value", period: str = "month",
-                 by: str | Sequence[str] | None = ("entity",), name: str | None = None,
-                 qualifier: str = "qualifier") -> pl.DataFrame:
+def rolling_mean(
+    df: pl.DataFrame,
+    *,
+    window: int,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    name: str | None = None,
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Mean of the last ``window`` months: ``sum_{window}m / window``, null unless all present;
     named ``mean_<window>m``. A mean over bounds is a bound (its qualifier says so).
 
@@ -53,9 +69,16 @@ def rolling_mean(df: pl.DataFrame, *, window: int, value: str = "value", period:
     return out.rename({"_rsum_qualifier": f"{out_name}_qualifier"}) if "_rsum_qualifier" in out.columns else out
 
 
-def run_rate(df: pl.DataFrame, *, window: int = 3, value: str = "value", period: str = "month",
-             by: str | Sequence[str] | None = ("entity",), name: str = "run_rate",
-             qualifier: str = "qualifier") -> pl.DataFrame:
+def run_rate(
+    df: pl.DataFrame,
+    *,
+    window: int = 3,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    name: str = "run_rate",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Annualised run-rate: ``12 * mean(last window months)`` in vehicles per year.
 
     >>> import datetime as dt, polars as pl
@@ -72,19 +95,36 @@ def run_rate(df: pl.DataFrame, *, window: int = 3, value: str = "value", period:
 def _running_qualifier(q: str) -> pl.Expr:
     """The sum rule over a running total (use with ``.over(keys, order_by=...)``)."""
     d = direction(q)
-    rank = pl.col(q).cast(pl.String).replace_strict({p: i for i, p in enumerate(POINTS)}, default=None,
-                                                    return_dtype=pl.Int8)
+    rank = (
+        pl.col(q)
+        .cast(pl.String)
+        .replace_strict({p: i for i, p in enumerate(POINTS)}, default=None, return_dtype=pl.Int8)
+    )
     up, down = (d == 1).cast(pl.Int32).cum_sum() > 0, (d == -1).cast(pl.Int32).cum_sum() > 0
     worst = rank.cum_max()
     out = pl.lit(None, dtype=pl.String)
     for i, p in enumerate(POINTS):
         out = pl.when(worst == i).then(pl.lit(p)).otherwise(out)
-    return (pl.when(up & down).then(pl.lit(None, dtype=pl.String)).when(up).then(pl.lit("over"))
-            .when(down).then(pl.lit("under")).otherwise(out))
+    return (
+        pl.when(up & down)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(up)
+        .then(pl.lit("over"))
+        .when(down)
+        .then(pl.lit("under"))
+        .otherwise(out)
+    )
 
 
-def ytd(df: pl.DataFrame, *, value: str = "value", period: str = "month",
-        by: str | Sequence[str] | None = ("entity",), name: str = "ytd", qualifier: str = "qualifier") -> pl.DataFrame:
+def ytd(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    name: str = "ytd",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Year-to-date total: ``sum(value[Jan .. t])``, null from the first missing month of the
     year onward (a month absent or null makes the YTD unknown, not smaller).
 
@@ -111,14 +151,23 @@ def ytd(df: pl.DataFrame, *, value: str = "value", period: str = "month",
     if not has_qualifier(df, qualifier):
         return df.with_columns(pl.when(complete).then(total).alias(name)).sort([*keys, period])
     q = pl.when(complete).then(_running_qualifier(qualifier).over(window, order_by=period))
-    return (df.with_columns(q.alias(f"{name}_qualifier"))
-            .with_columns(bounded_value(pl.when(complete).then(total), f"{name}_qualifier").alias(name))
-            .select(*[c for c in df.columns], name, f"{name}_qualifier").sort([*keys, period]))
+    return (
+        df.with_columns(q.alias(f"{name}_qualifier"))
+        .with_columns(bounded_value(pl.when(complete).then(total), f"{name}_qualifier").alias(name))
+        .select(*[c for c in df.columns], name, f"{name}_qualifier")
+        .sort([*keys, period])
+    )
 
 
-def cumulative(df: pl.DataFrame, *, value: str = "value", period: str = "month",
-               by: str | Sequence[str] | None = ("entity",), name: str = "cumulative",
-               qualifier: str = "qualifier") -> pl.DataFrame:
+def cumulative(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    name: str = "cumulative",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Cumulative total since each series' first month, null from the first gap onward.
 
     Formula: ``sum(value[first .. t])`` while every month from the first to ``t`` is present.
@@ -134,8 +183,12 @@ def cumulative(df: pl.DataFrame, *, value: str = "value", period: str = "month",
     require_unique(df, [*keys, period], name)
     over = keys or None
     first = pl.col(period).min().over(over) if over else pl.col(period).min()
-    elapsed = (pl.col(period).dt.year() - first.dt.year()) * 12 + pl.col(period).dt.month().cast(pl.Int32) \
-        - first.dt.month().cast(pl.Int32) + 1
+    elapsed = (
+        (pl.col(period).dt.year() - first.dt.year()) * 12
+        + pl.col(period).dt.month().cast(pl.Int32)
+        - first.dt.month().cast(pl.Int32)
+        + 1
+    )
     seen = pl.col(value).is_not_null().cum_sum()
     total = pl.col(value).cum_sum()
     running_q = _running_qualifier(qualifier) if has_qualifier(df, qualifier) else None
@@ -147,13 +200,21 @@ def cumulative(df: pl.DataFrame, *, value: str = "value", period: str = "month",
     ordered = df.sort([*keys, period])
     if running_q is None:
         return ordered.with_columns(pl.when(complete).then(total).alias(name))
-    return (ordered.with_columns(pl.when(complete).then(running_q).alias(f"{name}_qualifier"))
-            .with_columns(bounded_value(pl.when(complete).then(total), f"{name}_qualifier").alias(name))
-            .select(*df.columns, name, f"{name}_qualifier"))
+    return (
+        ordered.with_columns(pl.when(complete).then(running_q).alias(f"{name}_qualifier"))
+        .with_columns(bounded_value(pl.when(complete).then(total), f"{name}_qualifier").alias(name))
+        .select(*df.columns, name, f"{name}_qualifier")
+    )
 
 
-def months_since_launch(df: pl.DataFrame, *, period: str = "month", by: str | Sequence[str] | None = ("entity",),
-                        launch: str | None = None, name: str = "months_since_launch") -> pl.DataFrame:
+def months_since_launch(
+    df: pl.DataFrame,
+    *,
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    launch: str | None = None,
+    name: str = "months_since_launch",
+) -> pl.DataFrame:
     """Months elapsed since launch, for ramp curves: 0 in the launch month, 1 the month after.
 
     ``launch`` names a Date column (e.g. ``first_delivery_date`` joined from the entities table);
@@ -168,12 +229,19 @@ def months_since_launch(df: pl.DataFrame, *, period: str = "month", by: str | Se
     require_columns(df, [*keys, period, *([launch] if launch else [])], name)
     start = pl.col(launch) if launch else (pl.col(period).min().over(keys) if keys else pl.col(period).min())
     diff = (pl.col(period).dt.year().cast(pl.Int32) - start.dt.year().cast(pl.Int32)) * 12 + (
-        pl.col(period).dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32))
+        pl.col(period).dt.month().cast(pl.Int32) - start.dt.month().cast(pl.Int32)
+    )
     return df.with_columns(diff.alias(name)).sort([*keys, period])
 
 
-def peak_month(df: pl.DataFrame, *, value: str = "value", period: str = "month",
-               by: str | Sequence[str] | None = ("entity",), qualifier: str = "qualifier") -> pl.DataFrame:
+def peak_month(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """One row per series: the month with the highest value (earliest on ties) and that value.
 
     With a qualifier column, adds ``peak_qualifier`` (the peak figure's own) and
@@ -194,24 +262,48 @@ def peak_month(df: pl.DataFrame, *, value: str = "value", period: str = "month",
     known = df.filter(pl.col(value).is_not_null())
     ranked = known.sort([*keys, value, period], descending=[False] * len(keys) + [True, False])
     qualified = has_qualifier(df, qualifier)
-    out = ranked.group_by(keys, maintain_order=True).first().select(
-        *keys, pl.col(period).alias("peak_month"), pl.col(value).alias("peak_value"),
-        *([pl.col(qualifier).cast(pl.String).alias("peak_qualifier")] if qualified else []))
+    out = (
+        ranked.group_by(keys, maintain_order=True)
+        .first()
+        .select(
+            *keys,
+            pl.col(period).alias("peak_month"),
+            pl.col(value).alias("peak_value"),
+            *([pl.col(qualifier).cast(pl.String).alias("peak_qualifier")] if qualified else []),
+        )
+    )
     if not qualified:
         return out.sort(keys)
     rivals = known.join(out.select(*keys, "peak_month"), on=keys).filter(
-        (pl.col(period) != pl.col("peak_month")) & (pl.col(qualifier).cast(pl.String) == "over"))
-    doubtful = rivals.group_by(keys).len().select(*keys, pl.lit(True).alias("_doubt")) if keys else \
-        pl.DataFrame({"_doubt": [True] * min(1, rivals.height)})
-    joined = out.join(doubtful, on=keys, how="left") if keys else out.with_columns(
-        pl.lit(bool(doubtful.height)).alias("_doubt"))
-    return joined.with_columns(
-        (~pl.col("_doubt").fill_null(False) & (pl.col("peak_qualifier") != "under")).alias("peak_certain")
-    ).drop("_doubt").sort(keys)
+        (pl.col(period) != pl.col("peak_month")) & (pl.col(qualifier).cast(pl.String) == "over")
+    )
+    doubtful = (
+        rivals.group_by(keys).len().select(*keys, pl.lit(True).alias("_doubt"))
+        if keys
+        else pl.DataFrame({"_doubt": [True] * min(1, rivals.height)})
+    )
+    joined = (
+        out.join(doubtful, on=keys, how="left")
+        if keys
+        else out.with_columns(pl.lit(bool(doubtful.height)).alias("_doubt"))
+    )
+    return (
+        joined.with_columns(
+            (~pl.col("_doubt").fill_null(False) & (pl.col("peak_qualifier") != "under")).alias("peak_certain")
+        )
+        .drop("_doubt")
+        .sort(keys)
+    )
 
 
-def monthly_totals(source: pl.DataFrame | pl.LazyFrame, *, date: str = "date", by: str = "brand",
-                   value: str = "units", entity: str = "entity") -> pl.DataFrame:
+def monthly_totals(
+    source: pl.DataFrame | pl.LazyFrame,
+    *,
+    date: str = "date",
+    by: str = "brand",
+    value: str = "units",
+    entity: str = "entity",
+) -> pl.DataFrame:
     """Monthly totals per entity from row-level data (e.g. insurance registrations by city and
     model): ``sum(value)`` per calendar month and ``by``, as a tidy ``entity, month, value``
     frame that every other metric accepts.
@@ -225,7 +317,10 @@ def monthly_totals(source: pl.DataFrame | pl.LazyFrame, *, date: str = "date", b
     >>> monthly_totals(rows.lazy()).rows()
     [('AITO', datetime.date(2025, 6, 1), 15), ('AITO', datetime.date(2025, 7, 1), 7)]
     """
-    query = (source.lazy().group_by(pl.col(by).cast(pl.String).alias(entity),
-                                    pl.col(date).dt.truncate("1mo").alias("month"))
-             .agg(pl.col(value).sum().alias("value")).sort(entity, "month"))
+    query = (
+        source.lazy()
+        .group_by(pl.col(by).cast(pl.String).alias(entity), pl.col(date).dt.truncate("1mo").alias("month"))
+        .agg(pl.col(value).sum().alias("value"))
+        .sort(entity, "month")
+    )
     return query.collect(engine="streaming")

@@ -24,8 +24,14 @@ from collections.abc import Sequence
 import polars as pl
 
 from .qualifiers import bounded_value, qualifier_of_ratio, qualifier_of_sum
-from .series import (as_list, has_qualifier, require_columns, require_single_period_type, require_unique,
-                     series_keys, valid_base)
+from .series import (
+    has_qualifier,
+    require_columns,
+    require_single_period_type,
+    require_unique,
+    series_keys,
+    valid_base,
+)
 
 
 def growth_rate(current: str | pl.Expr, base: str | pl.Expr) -> pl.Expr:
@@ -88,16 +94,26 @@ def growth(
     rate = growth_rate(value, f"{name}_base")
     if qualified:
         q = pl.when(rate.is_not_null()).then(qualifier_of_ratio(qualifier, "_base_q"))
-        out = out.with_columns(q.alias(f"{name}_qualifier")).with_columns(
-            bounded_value(rate, f"{name}_qualifier").alias(name)).drop("_base_q")
+        out = (
+            out.with_columns(q.alias(f"{name}_qualifier"))
+            .with_columns(bounded_value(rate, f"{name}_qualifier").alias(name))
+            .drop("_base_q")
+        )
         out = out.select([c for c in out.columns if c != f"{name}_qualifier"] + [f"{name}_qualifier"])
     else:
         out = out.with_columns(rate.alias(name))
     return out.sort([*keys, period])
 
 
-def mom(df: pl.DataFrame, *, value: str = "value", period: str = "month",
-        by: str | Sequence[str] | None = ("entity",), name: str = "mom", qualifier: str = "qualifier") -> pl.DataFrame:
+def mom(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    name: str = "mom",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Month-on-month growth: ``value[t] / value[t - 1 month] - 1``. See :func:`growth`.
 
     >>> import datetime as dt, polars as pl
@@ -109,9 +125,15 @@ def mom(df: pl.DataFrame, *, value: str = "value", period: str = "month",
     return growth(df, months=1, value=value, period=period, by=by, name=name, qualifier=qualifier)
 
 
-def qoq(df: pl.DataFrame, *, value: str = "value", period: str = "period_start",
-        by: str | Sequence[str] | None = ("company", "metric"), name: str = "qoq",
-        qualifier: str = "qualifier") -> pl.DataFrame:
+def qoq(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "period_start",
+    by: str | Sequence[str] | None = ("company", "metric"),
+    name: str = "qoq",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Quarter-on-quarter growth of quarterly figures, keyed on the quarter's first day.
 
     Formula: ``value[q] / value[q - 3 months] - 1``.
@@ -125,9 +147,15 @@ def qoq(df: pl.DataFrame, *, value: str = "value", period: str = "period_start",
     return growth(df, months=3, value=value, period=period, by=by, name=name, qualifier=qualifier)
 
 
-def hoh(df: pl.DataFrame, *, value: str = "value", period: str = "period_start",
-        by: str | Sequence[str] | None = ("company", "metric"), name: str = "hoh",
-        qualifier: str = "qualifier") -> pl.DataFrame:
+def hoh(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "period_start",
+    by: str | Sequence[str] | None = ("company", "metric"),
+    name: str = "hoh",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Half-on-half growth: ``value[h] / value[h - 6 months] - 1``.
 
     >>> import datetime as dt, polars as pl
@@ -139,8 +167,15 @@ def hoh(df: pl.DataFrame, *, value: str = "value", period: str = "period_start",
     return growth(df, months=6, value=value, period=period, by=by, name=name, qualifier=qualifier)
 
 
-def yoy(df: pl.DataFrame, *, value: str = "value", period: str = "month",
-        by: str | Sequence[str] | None = ("entity",), name: str = "yoy", qualifier: str = "qualifier") -> pl.DataFrame:
+def yoy(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "month",
+    by: str | Sequence[str] | None = ("entity",),
+    name: str = "yoy",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Year-on-year growth: ``value[t] / value[t - 12 months] - 1``, for months, quarters,
     halves or years alike (one period type per series).
 
@@ -190,22 +225,35 @@ def trailing_sum(
     qualified = has_qualifier(df, qualifier)
     ordered = df.sort([*keys, period])
     agg = ordered.rolling(index_column=period, period=f"{window}mo", group_by=keys or None).agg(
-        pl.col(value).sum().alias("_sum"), pl.col(value).count().alias("_n"),
+        pl.col(value).sum().alias("_sum"),
+        pl.col(value).count().alias("_n"),
         *([qualifier_of_sum(qualifier).alias("_q")] if qualified else []),
     )
     complete = pl.col("_n") == needed
-    agg = agg.select(
-        *keys, period,
-        *([pl.when(complete).then(pl.col("_q")).alias(f"{out_name}_qualifier")] if qualified else []),
-        (bounded_value("_sum", "_q") if qualified else pl.col("_sum")).alias("_sum"), complete.alias("_ok"),
-    ).with_columns(pl.when(pl.col("_ok")).then(pl.col("_sum")).alias(out_name)).drop("_sum", "_ok")
+    agg = (
+        agg.select(
+            *keys,
+            period,
+            *([pl.when(complete).then(pl.col("_q")).alias(f"{out_name}_qualifier")] if qualified else []),
+            (bounded_value("_sum", "_q") if qualified else pl.col("_sum")).alias("_sum"),
+            complete.alias("_ok"),
+        )
+        .with_columns(pl.when(pl.col("_ok")).then(pl.col("_sum")).alias(out_name))
+        .drop("_sum", "_ok")
+    )
     agg = agg.select(*keys, period, out_name, *([f"{out_name}_qualifier"] if qualified else []))
     return ordered.join(agg, on=[*keys, period], how="left").sort([*keys, period])
 
 
-def ttm(df: pl.DataFrame, *, value: str = "value", period: str = "period_start",
-        by: str | Sequence[str] | None = ("company", "metric"), name: str = "ttm",
-        qualifier: str = "qualifier") -> pl.DataFrame:
+def ttm(
+    df: pl.DataFrame,
+    *,
+    value: str = "value",
+    period: str = "period_start",
+    by: str | Sequence[str] | None = ("company", "metric"),
+    name: str = "ttm",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Trailing twelve months of quarterly figures: the sum of the quarter and the three before
     it, null unless all four quarters are present.
 
@@ -233,5 +281,8 @@ def cagr(first: str | pl.Expr, last: str | pl.Expr, years: float | pl.Expr) -> p
     f = pl.col(first) if isinstance(first, str) else first
     last_ = pl.col(last) if isinstance(last, str) else last
     y = years if isinstance(years, pl.Expr) else pl.lit(float(years))
-    return pl.when(valid_base(f) & last_.cast(pl.Float64).is_finite() & (last_ >= 0) & (y > 0)).then(
-        (last_ / f).pow(1.0 / y) - 1).alias("cagr")
+    return (
+        pl.when(valid_base(f) & last_.cast(pl.Float64).is_finite() & (last_ >= 0) & (y > 0))
+        .then((last_ / f).pow(1.0 / y) - 1)
+        .alias("cagr")
+    )

@@ -39,8 +39,12 @@ def ratio(numerator: str | pl.Expr, denominator: str | pl.Expr) -> pl.Expr:
     return pl.when(valid_base(d) & n.cast(pl.Float64).is_finite()).then(n / d).alias("ratio")
 
 
-def gross_margin(*, revenue: str | pl.Expr = "revenue", gross_profit: str | pl.Expr | None = "gross_profit",
-                 cost_of_sales: str | pl.Expr | None = None) -> pl.Expr:
+def gross_margin(
+    *,
+    revenue: str | pl.Expr = "revenue",
+    gross_profit: str | pl.Expr | None = "gross_profit",
+    cost_of_sales: str | pl.Expr | None = None,
+) -> pl.Expr:
     """Gross margin: ``gross_profit / revenue``, or ``(revenue - cost_of_sales) / revenue`` when
     ``cost_of_sales`` is given instead. Fraction of revenue.
 
@@ -60,8 +64,7 @@ def gross_margin(*, revenue: str | pl.Expr = "revenue", gross_profit: str | pl.E
     return ratio(gross_profit, revenue).alias("gross_margin")
 
 
-def net_margin(*, revenue: str | pl.Expr = "revenue",
-               net_profit: str | pl.Expr = "net_profit_attributable") -> pl.Expr:
+def net_margin(*, revenue: str | pl.Expr = "revenue", net_profit: str | pl.Expr = "net_profit_attributable") -> pl.Expr:
     """Net margin: ``net_profit / revenue`` (fraction; negative for a loss), named ``net_margin``.
 
     >>> import polars as pl
@@ -130,10 +133,15 @@ def wide_financials(df: pl.DataFrame, *, metrics: Sequence[str] | None = None) -
     wide = frame.pivot(on="_series", index=list(_KEYS), values="value", sort_columns=True)
     value_cols = [c for c in wide.columns if c not in _KEYS]
     if "qualifier" in frame.columns:
-        quals = frame.with_columns(pl.format("{}_qualifier", "_series").alias("_qseries"),
-                                   pl.col("qualifier").cast(pl.String))
-        wide = wide.join(quals.pivot(on="_qseries", index=list(_KEYS), values="qualifier"), on=list(_KEYS),
-                         how="left", nulls_equal=True)
+        quals = frame.with_columns(
+            pl.format("{}_qualifier", "_series").alias("_qseries"), pl.col("qualifier").cast(pl.String)
+        )
+        wide = wide.join(
+            quals.pivot(on="_qseries", index=list(_KEYS), values="qualifier"),
+            on=list(_KEYS),
+            how="left",
+            nulls_equal=True,
+        )
     absent = [m for m in (metrics or []) if m not in wide.columns]
     wide = wide.with_columns(pl.lit(None, dtype=pl.Float64).alias(m) for m in absent)
     if "qualifier" in frame.columns:
@@ -165,19 +173,25 @@ def margins(wide: pl.DataFrame) -> pl.DataFrame:
     computed = gross_margin()
     out = wide.with_columns(
         pl.when(reported.is_not_null()).then(reported).otherwise(computed).alias("gross_margin"),
-        net_margin(), rd_intensity(),
+        net_margin(),
+        rd_intensity(),
     )
     if qualified:
         out = out.with_columns(
-            pl.when(reported.is_not_null()).then(pl.col("gross_margin_qualifier"))
-            .when(computed.is_not_null()).then(qualifier_of_ratio("gross_profit_qualifier", "revenue_qualifier"))
+            pl.when(reported.is_not_null())
+            .then(pl.col("gross_margin_qualifier"))
+            .when(computed.is_not_null())
+            .then(qualifier_of_ratio("gross_profit_qualifier", "revenue_qualifier"))
             .alias("gross_margin_qualifier"),
-            pl.when(net_margin().is_not_null()).then(
-                qualifier_of_ratio("net_profit_attributable_qualifier", "revenue_qualifier")).alias("net_margin_qualifier"),
-            pl.when(rd_intensity().is_not_null()).then(
-                qualifier_of_ratio("rd_expense_qualifier", "revenue_qualifier")).alias("rd_intensity_qualifier"),
-        ).with_columns(bounded_value(c, f"{c}_qualifier").alias(c)
-                       for c in ("gross_margin", "net_margin", "rd_intensity"))
+            pl.when(net_margin().is_not_null())
+            .then(qualifier_of_ratio("net_profit_attributable_qualifier", "revenue_qualifier"))
+            .alias("net_margin_qualifier"),
+            pl.when(rd_intensity().is_not_null())
+            .then(qualifier_of_ratio("rd_expense_qualifier", "revenue_qualifier"))
+            .alias("rd_intensity_qualifier"),
+        ).with_columns(
+            bounded_value(c, f"{c}_qualifier").alias(c) for c in ("gross_margin", "net_margin", "rd_intensity")
+        )
     return out
 
 
@@ -219,11 +233,14 @@ def per_vehicle_economics(
     units = money["unit"].cast(pl.String).unique().to_list()
     unknown = [u for u in units if u not in YUAN_PER_UNIT]
     if unknown:
-        raise ValueError(f"per_vehicle_economics: money unit(s) {unknown} are not money; expected {list(YUAN_PER_UNIT)}")
+        raise ValueError(
+            f"per_vehicle_economics: money unit(s) {unknown} are not money; expected {list(YUAN_PER_UNIT)}"
+        )
 
     def perimeter_of(frame: pl.DataFrame) -> pl.Expr:
-        return (pl.col("perimeter").cast(pl.String) if "perimeter" in frame.columns
-                else pl.lit(DEFAULT_PERIMETER)).alias("_perim")
+        return (
+            pl.col("perimeter").cast(pl.String) if "perimeter" in frame.columns else pl.lit(DEFAULT_PERIMETER)
+        ).alias("_perim")
 
     qualified = "qualifier" in money.columns and "qualifier" in volume.columns
     m = money.with_columns(
@@ -231,33 +248,52 @@ def per_vehicle_economics(
         pl.col("unit").cast(pl.String).replace_strict(YUAN_PER_UNIT, return_dtype=pl.Float64).alias("_yuan"),
     )
     v = volume.select(
-        *keys, "period_start", "period_end", perimeter_of(volume),
+        *keys,
+        "period_start",
+        "period_end",
+        perimeter_of(volume),
         pl.col("value").alias("vehicles"),
         *([pl.col("qualifier").cast(pl.String).alias("_v_q")] if qualified else []),
     )
     require_unique(v, [*keys, "period_start", "period_end", "_perim"], "per_vehicle_economics (volume)")
     other_ends = v.group_by(*keys, "period_start", "_perim").agg(
-        pl.col("period_end").sort().cast(pl.String).str.join(" or ").alias("_v_end"))
+        pl.col("period_end").sort().cast(pl.String).str.join(" or ").alias("_v_end")
+    )
     other_perims = v.group_by(*keys, "period_start", "period_end").agg(
-        pl.col("_perim").sort().str.join(" or ").alias("_v_perims"))
-    out = (m.join(v, on=[*keys, "period_start", "period_end", "_perim"], how="left")
-           .join(other_ends, on=[*keys, "period_start", "_perim"], how="left")
-           .join(other_perims, on=[*keys, "period_start", "period_end"], how="left"))
+        pl.col("_perim").sort().str.join(" or ").alias("_v_perims")
+    )
+    out = (
+        m.join(v, on=[*keys, "period_start", "period_end", "_perim"], how="left")
+        .join(other_ends, on=[*keys, "period_start", "_perim"], how="left")
+        .join(other_perims, on=[*keys, "period_start", "period_end"], how="left")
+    )
     who = pl.concat_str([pl.col(k).cast(pl.String) for k in keys], separator="/")
     flag = (
         pl.when(pl.col("vehicles").is_null() & pl.col("_v_perims").is_not_null())
-        .then(pl.format("perimeter mismatch: money covers {} of {}, vehicles cover {} only", "_perim", who,
-                        "_v_perims"))
+        .then(
+            pl.format("perimeter mismatch: money covers {} of {}, vehicles cover {} only", "_perim", who, "_v_perims")
+        )
         .when(pl.col("vehicles").is_null() & pl.col("_v_end").is_not_null())
         .then(pl.format("period mismatch: money ends {}, volume ends {}", "period_end", "_v_end"))
-        .when(pl.col("vehicles").is_null()).then(pl.lit("no volume for this period"))
+        .when(pl.col("vehicles").is_null())
+        .then(pl.lit("no volume for this period"))
     )
     value = per_vehicle(amount="value", units="vehicles", yuan_per_unit=1.0) * pl.col("_yuan")
     out = out.with_columns(pl.col("_perim").alias("vehicles_perimeter"), value.alias(name), flag.alias("flag"))
     if qualified:
-        out = out.with_columns(pl.when(pl.col(name).is_not_null()).then(qualifier_of_ratio("qualifier", "_v_q"))
-                               .alias(f"{name}_qualifier")).with_columns(
-            bounded_value(name, f"{name}_qualifier").alias(name)).drop("_v_q")
-    out = out.with_columns(pl.when(pl.col("vehicles").is_null()).then(None).otherwise(pl.col("vehicles_perimeter"))
-                           .alias("vehicles_perimeter"))
+        out = (
+            out.with_columns(
+                pl.when(pl.col(name).is_not_null())
+                .then(qualifier_of_ratio("qualifier", "_v_q"))
+                .alias(f"{name}_qualifier")
+            )
+            .with_columns(bounded_value(name, f"{name}_qualifier").alias(name))
+            .drop("_v_q")
+        )
+    out = out.with_columns(
+        pl.when(pl.col("vehicles").is_null())
+        .then(None)
+        .otherwise(pl.col("vehicles_perimeter"))
+        .alias("vehicles_perimeter")
+    )
     return out.drop("_perim", "_v_end", "_v_perims", "_yuan")

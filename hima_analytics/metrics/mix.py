@@ -18,9 +18,16 @@ from .series import require_columns
 __all__ = ["powertrain_mix"]
 
 
-def powertrain_mix(models: pl.DataFrame, powertrains: pl.DataFrame, *, totals: pl.DataFrame | None = None,
-                   period: str = "month", entity: str = "entity", parent: str = "parent",
-                   value: str = "value") -> pl.DataFrame:
+def powertrain_mix(
+    models: pl.DataFrame,
+    powertrains: pl.DataFrame,
+    *,
+    totals: pl.DataFrame | None = None,
+    period: str = "month",
+    entity: str = "entity",
+    parent: str = "parent",
+    value: str = "value",
+) -> pl.DataFrame:
     """Deliveries by powertrain per parent (brand or maker) and period, from model figures.
 
     ``models`` holds model-level figures (``entity``, ``parent``, ``period``, ``value``,
@@ -41,24 +48,31 @@ def powertrain_mix(models: pl.DataFrame, powertrains: pl.DataFrame, *, totals: p
     """
     require_columns(models, [entity, parent, period, value], "powertrain_mix")
     require_columns(powertrains, [entity, "powertrain"], "powertrain_mix (powertrains)")
-    pt = powertrains.select(pl.col(entity).cast(pl.String), pl.col("powertrain").cast(pl.String)
-                            .fill_null("unknown"))
-    m = models.filter(pl.col(value).is_not_null()).with_columns(pl.col(entity).cast(pl.String),
-                                                                 pl.col(parent).cast(pl.String))
+    pt = powertrains.select(pl.col(entity).cast(pl.String), pl.col("powertrain").cast(pl.String).fill_null("unknown"))
+    m = models.filter(pl.col(value).is_not_null()).with_columns(
+        pl.col(entity).cast(pl.String), pl.col(parent).cast(pl.String)
+    )
     if "qualifier" not in m.columns:
         m = m.with_columns(pl.lit("exact").alias("qualifier"))
     m = m.join(pt, on=entity, how="left").with_columns(pl.col("powertrain").fill_null("unknown"))
     by = [parent, period, "powertrain"]
-    mix = m.group_by(by).agg(pl.col(value).sum().alias(value), qualifier_of_sum("qualifier").alias(f"{value}_qualifier"),
-                             pl.col(entity).n_unique().cast(pl.Int64).alias("models"))
+    mix = m.group_by(by).agg(
+        pl.col(value).sum().alias(value),
+        qualifier_of_sum("qualifier").alias(f"{value}_qualifier"),
+        pl.col(entity).n_unique().cast(pl.Int64).alias("models"),
+    )
     mix = mix.with_columns(bounded_value(value, f"{value}_qualifier").alias(value))
     group_total = pl.col(value).sum().over([parent, period])
     mix = mix.with_columns((pl.col(value) / group_total).alias("share"))
     if totals is not None:
         t = totals.filter(pl.col(value).is_not_null()).select(
-            pl.col(entity).cast(pl.String).alias(parent), period, pl.col(value).alias("_total"))
-        mix = mix.join(t, on=[parent, period], how="left").with_columns(
-            pl.when(pl.col("_total") > 0).then(group_total / pl.col("_total")).alias("covered")).drop("_total")
+            pl.col(entity).cast(pl.String).alias(parent), period, pl.col(value).alias("_total")
+        )
+        mix = (
+            mix.join(t, on=[parent, period], how="left")
+            .with_columns(pl.when(pl.col("_total") > 0).then(group_total / pl.col("_total")).alias("covered"))
+            .drop("_total")
+        )
     else:
         mix = mix.with_columns(pl.lit(None, dtype=pl.Float64).alias("covered"))
     return mix.sort(parent, period, "powertrain")

@@ -32,8 +32,16 @@ from __future__ import annotations
 import polars as pl
 
 __all__ = [
-    "BOUNDS", "POINTS", "QUALIFIERS", "bounded_value", "direction", "is_bound", "qualifier_of_difference",
-    "qualifier_of_ratio", "qualifier_of_share", "qualifier_of_sum",
+    "BOUNDS",
+    "POINTS",
+    "QUALIFIERS",
+    "bounded_value",
+    "direction",
+    "is_bound",
+    "qualifier_of_difference",
+    "qualifier_of_ratio",
+    "qualifier_of_share",
+    "qualifier_of_sum",
 ]
 
 #: Point qualifiers from most to least precise.
@@ -80,10 +88,14 @@ def _from_parts(up: pl.Expr, down: pl.Expr, rank: pl.Expr, missing: pl.Expr) -> 
     for q, r in _RANK.items():
         worst = pl.when(rank == r).then(pl.lit(q)).otherwise(worst)
     return (
-        pl.when(missing).then(pl.lit(None, dtype=pl.String))
-        .when(up & down).then(pl.lit(None, dtype=pl.String))
-        .when(up).then(pl.lit("over"))
-        .when(down).then(pl.lit("under"))
+        pl.when(missing)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(up & down)
+        .then(pl.lit(None, dtype=pl.String))
+        .when(up)
+        .then(pl.lit("over"))
+        .when(down)
+        .then(pl.lit("under"))
         .otherwise(worst)
         .alias("qualifier")
     )

@@ -28,8 +28,15 @@ def _bounds(value: str, qualifier: str | None) -> tuple[pl.Expr, pl.Expr]:
     return lo, hi
 
 
-def rank(df: pl.DataFrame, *, period: str = "month", entity: str = "entity", value: str = "value",
-         name: str = "rank", qualifier: str = "qualifier") -> pl.DataFrame:
+def rank(
+    df: pl.DataFrame,
+    *,
+    period: str = "month",
+    entity: str = "entity",
+    value: str = "value",
+    name: str = "rank",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Rank of each entity within its period (1 = largest; ties share the better rank).
 
     Adds ``name`` and ``<name>_certain``: False when another entity's figure in the same
@@ -50,16 +57,21 @@ def rank(df: pl.DataFrame, *, period: str = "month", entity: str = "entity", val
     lo, hi = _bounds(value, q)
     spans = ranked.select(*groups, entity, lo.alias("_lo"), hi.alias("_hi"))
     pairs = spans.join(spans, on=groups, suffix="_o").filter(pl.col(entity) != pl.col(f"{entity}_o"))
-    overlap = pairs.filter((pl.col("_lo") < pl.col("_hi_o")) & (pl.col("_lo_o") < pl.col("_hi"))
-                           & ((pl.col("_lo") != pl.col("_hi")) | (pl.col("_lo_o") != pl.col("_hi_o"))))
+    overlap = pairs.filter(
+        (pl.col("_lo") < pl.col("_hi_o"))
+        & (pl.col("_lo_o") < pl.col("_hi"))
+        & ((pl.col("_lo") != pl.col("_hi")) | (pl.col("_lo_o") != pl.col("_hi_o")))
+    )
     doubtful = overlap.select(*groups, entity).unique().with_columns(pl.lit(False).alias(f"{name}_certain"))
     out = ranked.join(doubtful, on=[*groups, entity], how="left", nulls_equal=True).with_columns(
-        pl.col(f"{name}_certain").fill_null(True))
+        pl.col(f"{name}_certain").fill_null(True)
+    )
     return out.sort([*groups, name, entity])
 
 
-def rank_change(df: pl.DataFrame, *, months: int = 1, period: str = "month", entity: str = "entity",
-                name: str = "rank") -> pl.DataFrame:
+def rank_change(
+    df: pl.DataFrame, *, months: int = 1, period: str = "month", entity: str = "entity", name: str = "rank"
+) -> pl.DataFrame:
     """``rank[t - months] - rank[t]`` per entity (positive: moved up), from a frame that
     already has ``name`` (see :func:`rank`); null when the entity was not ranked then.
 
@@ -72,12 +84,22 @@ def rank_change(df: pl.DataFrame, *, months: int = 1, period: str = "month", ent
     keys = series_keys(df, entity)
     require_columns(df, [*keys, period, name], f"{name}_change")
     prev = df.select(*keys, pl.col(period).dt.offset_by(f"{months}mo").alias(period), pl.col(name).alias("_prev"))
-    return df.join(prev, on=[*keys, period], how="left").with_columns(
-        (pl.col("_prev") - pl.col(name)).alias(f"{name}_change")).drop("_prev").sort([period, *keys])
+    return (
+        df.join(prev, on=[*keys, period], how="left")
+        .with_columns((pl.col("_prev") - pl.col(name)).alias(f"{name}_change"))
+        .drop("_prev")
+        .sort([period, *keys])
+    )
 
 
-def like_periods(df: pl.DataFrame, *, period: str = "month", entity: str = "entity", value: str = "value",
-                 entities: Sequence[str] | None = None) -> pl.DataFrame:
+def like_periods(
+    df: pl.DataFrame,
+    *,
+    period: str = "month",
+    entity: str = "entity",
+    value: str = "value",
+    entities: Sequence[str] | None = None,
+) -> pl.DataFrame:
     """Only the periods in which every entity (default: every entity in the frame) has a
     value: the common ground on which makers can be compared.
 
@@ -94,8 +116,16 @@ def like_periods(df: pl.DataFrame, *, period: str = "month", entity: str = "enti
     return df.filter(pl.col(entity).cast(pl.String).is_in(wanted)).join(full.select(period), on=period)
 
 
-def period_total(df: pl.DataFrame, *, periods: Sequence, period: str = "month", entity: str = "entity",
-                 value: str = "value", name: str = "total", qualifier: str = "qualifier") -> pl.DataFrame:
+def period_total(
+    df: pl.DataFrame,
+    *,
+    periods: Sequence,
+    period: str = "month",
+    entity: str = "entity",
+    value: str = "value",
+    name: str = "total",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
     """Each entity's total over exactly ``periods`` (e.g. the like months of a window): null
     for an entity missing any of them. ``<name>_qualifier`` follows the sum rule; ``<name>_n``
     counts the periods summed.
@@ -112,12 +142,18 @@ def period_total(df: pl.DataFrame, *, periods: Sequence, period: str = "month", 
     rows = df.filter(pl.col(period).is_in(wanted) & pl.col(value).is_not_null())
     q = has_qualifier(df, qualifier)
     agg = rows.group_by(keys).agg(
-        pl.col(value).sum().alias("_sum"), pl.len().cast(pl.Int64).alias(f"{name}_n"),
-        *([qualifier_of_sum(qualifier).alias(f"{name}_qualifier")] if q else []))
+        pl.col(value).sum().alias("_sum"),
+        pl.len().cast(pl.Int64).alias(f"{name}_n"),
+        *([qualifier_of_sum(qualifier).alias(f"{name}_qualifier")] if q else []),
+    )
     complete = pl.col(f"{name}_n") == len(wanted)
     out = agg.with_columns(
-        (bounded_value(pl.when(complete).then(pl.col("_sum")), f"{name}_qualifier") if q
-         else pl.when(complete).then(pl.col("_sum"))).alias(name))
+        (
+            bounded_value(pl.when(complete).then(pl.col("_sum")), f"{name}_qualifier")
+            if q
+            else pl.when(complete).then(pl.col("_sum"))
+        ).alias(name)
+    )
     if q:
         out = out.with_columns(pl.when(complete).then(pl.col(f"{name}_qualifier")).alias(f"{name}_qualifier"))
     cols = [*keys, name, *([f"{name}_qualifier"] if q else []), f"{name}_n"]

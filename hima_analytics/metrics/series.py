@@ -18,8 +18,15 @@ import polars as pl
 from ..errors import DuplicateKeyError, MissingColumnsError, MixedPeriodsError, MixedSeriesError
 
 __all__ = [
-    "SERIES_DIMENSIONS", "as_list", "has_qualifier", "require_columns", "require_one", "require_single_period_type",
-    "require_unique", "series_keys", "valid_base",
+    "SERIES_DIMENSIONS",
+    "as_list",
+    "has_qualifier",
+    "require_columns",
+    "require_one",
+    "require_single_period_type",
+    "require_unique",
+    "series_keys",
+    "valid_base",
 ]
 
 #: Columns that tell series apart whenever a frame has them.
@@ -83,8 +90,9 @@ def require_unique(df: pl.DataFrame, key: Sequence[str], func: str) -> None:
         )
 
 
-def require_one(df: pl.DataFrame, within: Sequence[str], func: str,
-                dimensions: Sequence[str] = SERIES_DIMENSIONS) -> None:
+def require_one(
+    df: pl.DataFrame, within: Sequence[str], func: str, dimensions: Sequence[str] = SERIES_DIMENSIONS
+) -> None:
     """Raise :class:`~hima_analytics.errors.MixedSeriesError` when a group of ``within`` holds
     more than one measure, perimeter or unit (a pooled figure would mix them).
 

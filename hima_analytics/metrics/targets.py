@@ -31,7 +31,8 @@ def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "
       fraction of the target).
 
     >>> import datetime as dt, polars as pl
-    >>> y = pl.DataFrame({"entity": ["LI"], "month": [dt.date(2025, 9, 1)], "ytd": [300_000], "ytd_qualifier": ["exact"]})
+    >>> y = pl.DataFrame({"entity": ["LI"], "month": [dt.date(2025, 9, 1)], "ytd": [300_000],
+    ...                   "ytd_qualifier": ["exact"]})
     >>> t = pl.DataFrame({"entity": ["LI"], "year": [2025], "target": [640_000.0], "target_qualifier": ["exact"]})
     >>> r = target_progress(y, t).row(0, named=True)
     >>> round(r["progress"], 4), r["remaining"], r["months_left"], round(r["needed_per_month"])
@@ -56,19 +57,37 @@ def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "
     out = out.with_columns(
         bounded_value(pl.when(ok).then(pl.col("ytd") / pl.col("target")), "progress_qualifier").alias("progress"),
         bounded_value(pl.when(ok).then(pl.col("target") - pl.col("ytd")), "remaining_qualifier").alias("remaining"),
-        bounded_value(pl.when(ok).then(pl.col("ytd") / month * 12 / pl.col("target")), "progress_qualifier")
-        .alias("pace"),
+        bounded_value(pl.when(ok).then(pl.col("ytd") / month * 12 / pl.col("target")), "progress_qualifier").alias(
+            "pace"
+        ),
     )
     out = out.with_columns(
         pl.when((pl.col("months_left") > 0) & (pl.col("remaining") > 0))
-        .then(pl.col("remaining") / pl.col("months_left")).alias("needed_per_month"),
-        pl.when((pl.col("months_left") > 0) & (pl.col("remaining") > 0)).then(pl.col("remaining_qualifier"))
+        .then(pl.col("remaining") / pl.col("months_left"))
+        .alias("needed_per_month"),
+        pl.when((pl.col("months_left") > 0) & (pl.col("remaining") > 0))
+        .then(pl.col("remaining_qualifier"))
         .alias("needed_per_month_qualifier"),
         pl.col("progress_qualifier").alias("pace_qualifier"),
     )
-    return out.select(entity, "year", "month", "ytd", "ytd_qualifier", "target", "target_qualifier", "progress",
-                      "progress_qualifier", "pace", "pace_qualifier", "remaining", "remaining_qualifier",
-                      "months_left", "needed_per_month", "needed_per_month_qualifier").sort(entity, "month")
+    return out.select(
+        entity,
+        "year",
+        "month",
+        "ytd",
+        "ytd_qualifier",
+        "target",
+        "target_qualifier",
+        "progress",
+        "progress_qualifier",
+        "pace",
+        "pace_qualifier",
+        "remaining",
+        "remaining_qualifier",
+        "months_left",
+        "needed_per_month",
+        "needed_per_month_qualifier",
+    ).sort(entity, "month")
 
 
 def guidance_implied(guidance: pl.DataFrame, months: pl.DataFrame, *, entity: str = "entity") -> pl.DataFrame:
@@ -94,14 +113,21 @@ def guidance_implied(guidance: pl.DataFrame, months: pl.DataFrame, *, entity: st
     require_columns(months, [entity, "month", "value"], "guidance_implied (months)")
     g = guidance.with_columns(pl.col(entity).cast(pl.String))
     m = months.with_columns(pl.col(entity).cast(pl.String), pl.col("month").dt.truncate("3mo").alias("period_start"))
-    published = m.filter(pl.col("value").is_not_null()).group_by(entity, "period_start").agg(
-        pl.col("value").sum().cast(pl.Float64).alias("published"), pl.len().cast(pl.Int64).alias("months_published"))
+    published = (
+        m.filter(pl.col("value").is_not_null())
+        .group_by(entity, "period_start")
+        .agg(
+            pl.col("value").sum().cast(pl.Float64).alias("published"), pl.len().cast(pl.Int64).alias("months_published")
+        )
+    )
     out = g.join(published, on=[entity, "period_start"], how="left").with_columns(
-        pl.col("published").fill_null(0.0), pl.col("months_published").fill_null(0))
+        pl.col("published").fill_null(0.0), pl.col("months_published").fill_null(0)
+    )
     return out.with_columns(
         (3 - pl.col("months_published")).alias("months_open"),
         (pl.col("low") - pl.col("published")).alias("implied_low"),
         (pl.col("high") - pl.col("published")).alias("implied_high"),
         pl.when(pl.col("months_published") == 3)
-        .then((pl.col("published") >= pl.col("low")) & (pl.col("published") <= pl.col("high"))).alias("within"),
+        .then((pl.col("published") >= pl.col("low")) & (pl.col("published") <= pl.col("high")))
+        .alias("within"),
     ).sort(entity, "period_start")

@@ -57,28 +57,39 @@ def notebook_parameters(path: Path) -> dict[str, dict]:
         cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise GridError(f"notebook {path} is not valid notebook JSON ({exc}).") from None
-    cell = next((c for c in cells if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])),
-                None)
+    cell = next(
+        (c for c in cells if c.get("cell_type") == "code" and "parameters" in c.get("metadata", {}).get("tags", [])),
+        None,
+    )
     if cell is None:
         return {}
     source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
     try:
         tree = ast.parse(source)
     except SyntaxError as exc:
-        raise GridError(f"notebook {path}: its parameters cell is not valid Python (line {exc.lineno}: {exc.msg}).") \
-            from None
+        raise GridError(
+            f"notebook {path}: its parameters cell is not valid Python (line {exc.lineno}: {exc.msg})."
+        ) from None
     declared: dict[str, dict] = {}
     for node in tree.body:
-        target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else \
-            node.target if isinstance(node, ast.AnnAssign) else None
+        target = (
+            node.targets[0]
+            if isinstance(node, ast.Assign) and len(node.targets) == 1
+            else node.target
+            if isinstance(node, ast.AnnAssign)
+            else None
+        )
         if not isinstance(target, ast.Name) or node.value is None:
             continue
         try:
             kind = type(ast.literal_eval(node.value)).__name__
         except ValueError:
             kind = "None"
-        declared[target.id] = {"name": target.id, "inferred_type_name": kind,
-                               "default": ast.get_source_segment(source, node.value)}
+        declared[target.id] = {
+            "name": target.id,
+            "inferred_type_name": kind,
+            "default": ast.get_source_segment(source, node.value),
+        }
     return declared
 
 
@@ -97,8 +108,10 @@ def coerce(value: str, declared: dict) -> Any:
 def check_params(run: Run, declared: dict[str, dict]) -> None:
     unknown = sorted(set(run.params) - set(declared))
     if unknown:
-        raise GridError(f"report {run.name!r}: unknown parameter(s) {unknown} for notebook {run.notebook!r}; "
-                        f"its parameters cell declares {sorted(declared)}.")
+        raise GridError(
+            f"report {run.name!r}: unknown parameter(s) {unknown} for notebook {run.notebook!r}; "
+            f"its parameters cell declares {sorted(declared)}."
+        )
 
 
 def load_grid(path: Path, notebooks: Path) -> tuple[list[Run], dict[str, Any]]:
@@ -124,8 +137,9 @@ def load_grid(path: Path, notebooks: Path) -> tuple[list[Run], dict[str, Any]]:
             suffix = "-".join(_slug(v) for v in combo)
             name = entry.get("name", nb) + (f"-{suffix}" if suffix else "")
             title = entry.get("title", nb).format(**params)
-            runs.append(Run(name=name, notebook=nb, title=title, params=params,
-                            description=entry.get("description", "")))
+            runs.append(
+                Run(name=name, notebook=nb, title=title, params=params, description=entry.get("description", ""))
+            )
     names = [r.name for r in runs]
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
@@ -154,14 +168,18 @@ def apply_overrides(runs: list[Run], overrides: list[str], notebooks: Path) -> l
         params = dict(run.params)
         for k, v in pairs:
             if k not in declared:
-                raise GridError(f"-p {k}=...: notebook {run.notebook!r} has no parameter {k!r}; "
-                                f"it declares {sorted(declared)}.")
+                raise GridError(
+                    f"-p {k}=...: notebook {run.notebook!r} has no parameter {k!r}; it declares {sorted(declared)}."
+                )
             params[k] = coerce(v, {**declared[k], "name": k})
         # An ad-hoc run is named by its notebook and full parameter set, so it never overwrites a
         # grid report and the same override applied to several grid entries runs once.
         suffix = "-".join(_slug(params[k]) for k in sorted(params))
         name = f"{run.notebook}-{suffix}" if suffix else run.notebook
-        title = f"{run.notebook.replace('_', ' ').capitalize()} (ad hoc: " + \
-            ", ".join(f"{k}={v}" for k, v in sorted(params.items())) + ")"
+        title = (
+            f"{run.notebook.replace('_', ' ').capitalize()} (ad hoc: "
+            + ", ".join(f"{k}={v}" for k, v in sorted(params.items()))
+            + ")"
+        )
         out.setdefault(name, Run(name=name, notebook=run.notebook, title=title, params=params))
     return list(out.values())

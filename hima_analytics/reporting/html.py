@@ -31,8 +31,15 @@ from ..display.renderer import CACHE_ENV, EMBED_MARKER, Mode, bundle_script, cac
 if TYPE_CHECKING:  # pragma: no cover
     from nbformat import NotebookNode
 
-__all__ = ["CACHE_ENV", "cache_dir", "count_interactive_charts", "footer_html", "notebook_to_html", "prepare",
-           "vega_bundle"]
+__all__ = [
+    "CACHE_ENV",
+    "cache_dir",
+    "count_interactive_charts",
+    "footer_html",
+    "notebook_to_html",
+    "prepare",
+    "vega_bundle",
+]
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +58,7 @@ _REMOTE_CSS = re.compile(r"""(?:url\(|@import)\s*["']?\s*(?:https?:)?//[^)"';]*"
 
 
 # -- the page ------------------------------------------------------------------------------------
+
 
 def _html_outputs(nb: NotebookNode) -> list[str]:
     return [
@@ -113,11 +121,14 @@ def _exporter_class():
         def from_notebook_node(self, nb, resources=None, **kw):
             langinfo = nb.metadata.get("language_info", {})
             lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
-            self.register_filter("highlight_code", self.filters.get(
-                "highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            self.register_filter(
+                "highlight_code", self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            )
             resources = self._init_resources(resources)
-            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
-                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            self.register_filter(
+                "filter_data_type",
+                WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata, parent=self, resources=resources),
+            )
             page, resources = TemplateExporter.from_notebook_node(self, nb, resources, **kw)
             page = _FOCUSABLE.sub(lambda m: f'{m.group(0)} tabindex="0"', page)
             page = _IMG_NO_ALT.sub('<img alt="No description has been provided for this image"', page)
@@ -131,13 +142,16 @@ def exporter_for(show_code: bool):
     """The HTML exporter, built once per process (building it imports nbconvert, about a
     second; :func:`prepare` builds it and compiles its templates before the runner forks)."""
     return _exporter_class()(
-        template_name=TEMPLATE_NAME, extra_template_basedirs=[str(TEMPLATES)], exclude_input=not show_code,
-        exclude_input_prompt=True, exclude_output_prompt=True, sanitize_html=False,
+        template_name=TEMPLATE_NAME,
+        extra_template_basedirs=[str(TEMPLATES)],
+        exclude_input=not show_code,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        sanitize_html=False,
     )
 
 
-def prepare(mode: Mode = "interactive", show_code: bool = False,
-            cache: str | os.PathLike[str] | None = None) -> None:
+def prepare(mode: Mode = "interactive", show_code: bool = False, cache: str | os.PathLike[str] | None = None) -> None:
     """Do the once-per-process work of :func:`notebook_to_html` now: import nbconvert, build
     the exporter, compile its Jinja templates (about 0.25 s, done lazily on the first page) and,
     in interactive mode, read or build the vega bundle. The report runner calls this before
@@ -145,21 +159,35 @@ def prepare(mode: Mode = "interactive", show_code: bool = False,
     import nbformat
 
     v4 = nbformat.v4
-    sample = v4.new_notebook(cells=[
-        v4.new_markdown_cell("# warm-up\n\ntext"),
-        v4.new_code_cell("x", outputs=[
-            v4.new_output("stream", name="stdout", text="x\n"),
-            v4.new_output("execute_result", data={"text/html": "<p>x</p>", "text/plain": "x"}, execution_count=1),
-        ]),
-    ])
+    sample = v4.new_notebook(
+        cells=[
+            v4.new_markdown_cell("# warm-up\n\ntext"),
+            v4.new_code_cell(
+                "x",
+                outputs=[
+                    v4.new_output("stream", name="stdout", text="x\n"),
+                    v4.new_output(
+                        "execute_result", data={"text/html": "<p>x</p>", "text/plain": "x"}, execution_count=1
+                    ),
+                ],
+            ),
+        ]
+    )
     notebook_to_html(sample, mode="static", show_code=show_code)
     if resolve_mode(mode) == "interactive":
         vega_bundle(cache)
 
 
-def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code: bool = False,
-                     title: str | None = None, footer: str | None = None,
-                     cache: str | os.PathLike[str] | None = None, workbook: str | None = None) -> str:
+def notebook_to_html(
+    nb: NotebookNode,
+    *,
+    mode: Mode = "interactive",
+    show_code: bool = False,
+    title: str | None = None,
+    footer: str | None = None,
+    cache: str | os.PathLike[str] | None = None,
+    workbook: str | None = None,
+) -> str:
     """One self-contained HTML page for an executed (and normalised) notebook.
 
     - ``mode``: ``"interactive"`` inlines the vega bundle once in ``<head>`` if the page has
@@ -193,8 +221,10 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
     nb = copy.copy(nb)
     nb["metadata"] = NotebookNode({**nb.get("metadata", {}), "title": page_title})
     exporter = exporter_for(show_code)
-    resources = {"metadata": {"name": page_title}, "hima": {"show_code": show_code, "new_id": _Ids(),
-                                                            "vega_bundle": bool(charts and mode == "interactive")}}
+    resources = {
+        "metadata": {"name": page_title},
+        "hima": {"show_code": show_code, "new_id": _Ids(), "vega_bundle": bool(charts and mode == "interactive")},
+    }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
     remote = _remote_loads(body)
     if remote:
@@ -212,10 +242,12 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
                 f"the {TEMPLATE_NAME!r} template did not leave the vega bundle placeholder in <head>; expected "
                 f"{BUNDLE_PLACEHOLDER!r} before </head>. Hint: check templates/hima/index.html.j2."
             )
-        body = body[:at] + bundle_script(vega_bundle(cache)) + body[at + len(BUNDLE_PLACEHOLDER):]
+        body = body[:at] + bundle_script(vega_bundle(cache)) + body[at + len(BUNDLE_PLACEHOLDER) :]
     if workbook:
-        footer = (f'<p class="hima-workbook"><a href="{html.escape(workbook, quote=True)}">Every figure and table of '
-                  "this report, with its data, qualifiers and sources, as an Excel workbook</a></p>\n" + (footer or ""))
+        footer = (
+            f'<p class="hima-workbook"><a href="{html.escape(workbook, quote=True)}">Every figure and table of '
+            "this report, with its data, qualifiers and sources, as an Excel workbook</a></p>\n" + (footer or "")
+        )
     if footer:
         end = body.rfind("</body>")
         if end < 0:
@@ -226,14 +258,17 @@ def notebook_to_html(nb: NotebookNode, *, mode: Mode = "interactive", show_code:
 
 # -- the provenance footer -----------------------------------------------------------------------
 
+
 def _value_html(value: Any) -> str:
     if value is None or (isinstance(value, str) and not value):
         return '<span class="hima-na">n/a</span>'
     if isinstance(value, Mapping):
         if not value:
             return '<span class="hima-na">defaults</span>'
-        items = (f"<code>{html.escape(str(k))}={html.escape(json.dumps(v, ensure_ascii=False, default=str))}</code>"
-                 for k, v in value.items())
+        items = (
+            f"<code>{html.escape(str(k))}={html.escape(json.dumps(v, ensure_ascii=False, default=str))}</code>"
+            for k, v in value.items()
+        )
         return ", ".join(items)
     if isinstance(value, (list, tuple)):
         return html.escape(", ".join(str(v) for v in value))
@@ -252,8 +287,9 @@ def footer_html(provenance: Mapping[str, Any]) -> str:
     </dl></footer>
     """
     if not isinstance(provenance, Mapping):
-        raise TypeError(f"footer_html expects a mapping of label -> value, got {type(provenance).__name__}. "
-                        "Hint: pass e.g. {'parameters': {...}, 'git commit': '...'}.")
+        raise TypeError(
+            f"footer_html expects a mapping of label -> value, got {type(provenance).__name__}. "
+            "Hint: pass e.g. {'parameters': {...}, 'git commit': '...'}."
+        )
     rows = "".join(f"<dt>{html.escape(str(k))}</dt><dd>{_value_html(v)}</dd>\n" for k, v in provenance.items())
     return f'<footer class="hima-provenance"><h2>Provenance</h2><dl>\n{rows}</dl></footer>'
-

@@ -43,9 +43,8 @@ def index_html(manifest: dict[str, Any], order: list[str]) -> str:
         status = m.get("status", "unknown")
         link = f'<a href="{html.escape(name, quote=True)}.html">{html.escape(m.get("title") or name)}</a>'
         desc = f'<br><span class="desc">{html.escape(m["description"])}</span>' if m.get("description") else ""
-        err = f'<br><code>{html.escape(m["error"])}</code>' if status == "failed" and m.get("error") else ""
-        files = (f' · <a href="{html.escape(name, quote=True)}.xlsx">Excel</a>'
-                 if m.get("workbook") else "")
+        err = f"<br><code>{html.escape(m['error'])}</code>" if status == "failed" and m.get("error") else ""
+        files = f' · <a href="{html.escape(name, quote=True)}.xlsx">Excel</a>' if m.get("workbook") else ""
         rows.append(
             f"<tr><td>{link}{files}{desc}</td><td>{html.escape(describe_params(m.get('params') or {}))}</td>"
             f'<td class="{html.escape(status)}">{html.escape(_STATUS.get(status, status))}{err}</td>'
@@ -54,11 +53,11 @@ def index_html(manifest: dict[str, Any], order: list[str]) -> str:
     body = "\n".join(rows)
     lede_asof = f" Data as of {_month(asof[-1])} (the latest month with a published HIMA total)." if asof else ""
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>HIMA analytics reports</title><style>{_CSS}</style></head><body>"
         "<h1>HIMA analytics reports</h1>"
-        "<p class=\"lede\">Huawei's Harmony Intelligent Mobility Alliance (鸿蒙智行 HIMA) and its rivals. Each report "
+        '<p class="lede">Huawei\'s Harmony Intelligent Mobility Alliance (鸿蒙智行 HIMA) and its rivals. Each report '
         "states its sources under every figure, offers the data behind it as a download, and ends with its "
         f"provenance. A failed report keeps its last good version.{html.escape(lede_asof)}</p>"
         "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Data as of</th>"

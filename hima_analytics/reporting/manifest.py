@@ -22,8 +22,19 @@ from .. import paths
 from ..files import write_text_if_changed
 from ..schemas import TABLES
 
-__all__ = ["DATASETS_LOG_ENV", "REFERENCE_TABLES", "Entry", "code_hash", "data_files", "datasets_read",
-           "hash_files", "read_manifest", "recorded_datasets", "run_key", "write_manifest"]
+__all__ = [
+    "DATASETS_LOG_ENV",
+    "REFERENCE_TABLES",
+    "Entry",
+    "code_hash",
+    "data_files",
+    "datasets_read",
+    "hash_files",
+    "read_manifest",
+    "recorded_datasets",
+    "run_key",
+    "write_manifest",
+]
 
 #: Tables every report reads (validation and sources lines).
 REFERENCE_TABLES = ("sources", "entities", "companies")
@@ -52,10 +63,17 @@ class Entry:
         if not isinstance(value, dict) or not isinstance(value.get("status"), str):
             return None
         try:
-            return cls(key=value.get("key"), status=value["status"], title=str(value.get("title", "")),
-                       params=dict(value.get("params") or {}), description=str(value.get("description") or ""),
-                       datasets=[str(d) for d in value.get("datasets") or []], data_asof=value.get("data_asof"),
-                       error=value.get("error"), workbook=bool(value.get("workbook", False)))
+            return cls(
+                key=value.get("key"),
+                status=value["status"],
+                title=str(value.get("title", "")),
+                params=dict(value.get("params") or {}),
+                description=str(value.get("description") or ""),
+                datasets=[str(d) for d in value.get("datasets") or []],
+                data_asof=value.get("data_asof"),
+                error=value.get("error"),
+                workbook=bool(value.get("workbook", False)),
+            )
         except (TypeError, ValueError):
             return None
 
@@ -80,8 +98,10 @@ def read_manifest(path: Path, warn: Callable[[str], None] | None = None) -> dict
 
 def write_manifest(path: Path, entries: dict[str, Entry]) -> bool:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return write_text_if_changed(path, json.dumps({k: asdict(v) for k, v in sorted(entries.items())}, indent=1,
-                                                  sort_keys=True, default=str) + "\n")
+    return write_text_if_changed(
+        path,
+        json.dumps({k: asdict(v) for k, v in sorted(entries.items())}, indent=1, sort_keys=True, default=str) + "\n",
+    )
 
 
 def hash_files(files: list[Path], root: Path | None = None) -> str:
@@ -96,8 +116,11 @@ def hash_files(files: list[Path], root: Path | None = None) -> str:
 def code_hash() -> str:
     """Hash of the package's code and templates: a change anywhere rebuilds every report."""
     pkg = Path(__file__).resolve().parent.parent
-    files = [p for p in pkg.rglob("*") if p.is_file() and p.suffix in {".py", ".j2", ".css", ".json", ".tpl"}
-             and "__pycache__" not in p.parts]
+    files = [
+        p
+        for p in pkg.rglob("*")
+        if p.is_file() and p.suffix in {".py", ".j2", ".css", ".json", ".tpl"} and "__pycache__" not in p.parts
+    ]
     return hash_files(files, pkg)
 
 

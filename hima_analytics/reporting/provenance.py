@@ -22,8 +22,13 @@ def library_versions() -> dict[str, str]:
 
 def git_commit() -> str:
     try:
-        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=paths.PROJECT_ROOT,
-                             capture_output=True, text=True, timeout=5)
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"],
+            cwd=paths.PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        )
         return out.stdout.strip() or "unknown"
     except (OSError, subprocess.SubprocessError):
         return "unknown"
@@ -40,8 +45,16 @@ def data_asof() -> str | None:
     return None if v.is_empty() else v["month"].max().strftime("%Y-%m")
 
 
-def provenance(*, title: str, params_text: str, datasets: tuple[str, ...], data_hash: str,
-               asof: str | None, commit: str, libraries: dict[str, str]) -> dict[str, Any]:
+def provenance(
+    *,
+    title: str,
+    params_text: str,
+    datasets: tuple[str, ...],
+    data_hash: str,
+    asof: str | None,
+    commit: str,
+    libraries: dict[str, str],
+) -> dict[str, Any]:
     """The footer's items, in order, each true to the data the report was built from. (Pure:
     it runs in the forked worker, which must not start Polars' thread pool.)"""
     from .. import __version__

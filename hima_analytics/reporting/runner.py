@@ -85,9 +85,11 @@ class _Lock:
             self.fh.seek(0)
             holder = self.fh.read().strip() or "unknown"
             self.fh.close()
-            raise BuildLocked(f"another build of {self.path.parent} is running (process {holder}); wait for it to "
-                              "finish or stop it. A lock left by a build that was killed is released "
-                              "automatically.") from None
+            raise BuildLocked(
+                f"another build of {self.path.parent} is running (process {holder}); wait for it to "
+                "finish or stop it. A lock left by a build that was killed is released "
+                "automatically."
+            ) from None
         self.fh.seek(0)
         self.fh.truncate()
         self.fh.write(str(os.getpid()))
@@ -113,7 +115,7 @@ def _alive(pid: int) -> bool:
 def _remove_leftovers(state: Path) -> None:
     """Temporary folders of builds that are no longer running (killed outright)."""
     for folder in state.glob(RUNTIME_PREFIX + "*"):
-        pid = folder.name[len(RUNTIME_PREFIX):]
+        pid = folder.name[len(RUNTIME_PREFIX) :]
         if pid.isdigit() and not _alive(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
     for folder in Path(tempfile.gettempdir()).glob("hima-kernels-*"):
@@ -139,10 +141,20 @@ def _previous_seconds(state: Path) -> dict[str, float]:
         return {}
 
 
-def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = None, force: bool = False,
-          timeout: float = 600.0, mode: Mode = "interactive", show_code: bool = False,
-          notebooks: Path | None = None, on_result: Callable[[Result], None] | None = None,
-          warm_kernels: bool = True, on_warning: Callable[[str], None] | None = None) -> list[Result]:
+def build(
+    runs: list[Run],
+    *,
+    out_dir: Path | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    timeout: float = 600.0,
+    mode: Mode = "interactive",
+    show_code: bool = False,
+    notebooks: Path | None = None,
+    on_result: Callable[[Result], None] | None = None,
+    warm_kernels: bool = True,
+    on_warning: Callable[[str], None] | None = None,
+) -> list[Result]:
     """Build ``runs``; returns one Result per run (ok, failed or skipped) in completion order.
 
     ``notebooks`` is the folder holding the notebooks (default: the project's ``notebooks/``).
@@ -156,14 +168,37 @@ def build(runs: list[Run], *, out_dir: Path | None = None, jobs: int | None = No
     state = state_dir(out_dir)
     with _Lock(state / "lock"):
         _remove_leftovers(state)
-        return _build_locked(runs, out_dir, state, jobs=jobs, force=force, timeout=timeout, mode=mode,
-                             show_code=show_code, notebooks=notebooks or paths.notebooks_dir(), on_result=on_result,
-                             warm_kernels=warm_kernels, on_warning=on_warning)
+        return _build_locked(
+            runs,
+            out_dir,
+            state,
+            jobs=jobs,
+            force=force,
+            timeout=timeout,
+            mode=mode,
+            show_code=show_code,
+            notebooks=notebooks or paths.notebooks_dir(),
+            on_result=on_result,
+            warm_kernels=warm_kernels,
+            on_warning=on_warning,
+        )
 
 
-def _build_locked(runs: list[Run], out_dir: Path, state: Path, *, jobs: int | None, force: bool, timeout: float,
-                  mode: Mode, show_code: bool, notebooks: Path, on_result: Callable[[Result], None] | None,
-                  warm_kernels: bool, on_warning: Callable[[str], None] | None) -> list[Result]:
+def _build_locked(
+    runs: list[Run],
+    out_dir: Path,
+    state: Path,
+    *,
+    jobs: int | None,
+    force: bool,
+    timeout: float,
+    mode: Mode,
+    show_code: bool,
+    notebooks: Path,
+    on_result: Callable[[Result], None] | None,
+    warm_kernels: bool,
+    on_warning: Callable[[str], None] | None,
+) -> list[Result]:
     from ..catalog import load_catalog
     from ..display.names import describe_params
     from .provenance import data_asof, git_commit, library_versions
@@ -179,8 +214,14 @@ def _build_locked(runs: list[Run], out_dir: Path, state: Path, *, jobs: int | No
         nb_path = notebooks / f"{run.notebook}.ipynb"
         prev = manifest.get(run.name)
         deps = tuple(prev.datasets) if prev and prev.datasets else datasets_read(nb_path)
-        base = {"notebook": hashlib.sha256(nb_path.read_bytes()).hexdigest(), "params": run.params, "mode": mode,
-                "show_code": show_code, "code": code, "libs": libs}
+        base = {
+            "notebook": hashlib.sha256(nb_path.read_bytes()).hexdigest(),
+            "params": run.params,
+            "mode": mode,
+            "show_code": show_code,
+            "code": code,
+            "libs": libs,
+        }
         whole = _whole(out_dir / f"{run.name}.html", out_dir / "notebooks" / f"{run.name}.ipynb")
         if prev and prev.status == "ok" and prev.key == run_key(base, deps) and whole:
             r = Result(run.name, run.title, run.params, "skipped", data_asof=prev.data_asof)
@@ -188,8 +229,17 @@ def _build_locked(runs: list[Run], out_dir: Path, state: Path, *, jobs: int | No
             if on_result:
                 on_result(r)
             continue
-        job = Job(run.name, run.title, run.params, nb_path, out_dir, state, mode, show_code,
-                  {"asof": asof, "commit": commit, "libraries": libs, "params_text": describe_params(run.params)})
+        job = Job(
+            run.name,
+            run.title,
+            run.params,
+            nb_path,
+            out_dir,
+            state,
+            mode,
+            show_code,
+            {"asof": asof, "commit": commit, "libraries": libs, "params_text": describe_params(run.params)},
+        )
         todo.append((job, base))
     seconds = _previous_seconds(state)
     # Longest first (by last recorded time; unknown ones first), so a slow report does not run
@@ -200,25 +250,60 @@ def _build_locked(runs: list[Run], out_dir: Path, state: Path, *, jobs: int | No
 
     def done(f: Finished) -> None:
         run = by_name[f.job.name]
-        r = Result(run.name, run.title, run.params, f.report.status, f.seconds, f.report.error, f.report.cell,
-                   str(state / "logs" / f"{run.name}.log"), asof)
+        r = Result(
+            run.name,
+            run.title,
+            run.params,
+            f.report.status,
+            f.seconds,
+            f.report.error,
+            f.report.cell,
+            str(state / "logs" / f"{run.name}.log"),
+            asof,
+        )
         results.append(r)
         if f.report.status == "ok":
             deps = tuple(f.report.datasets)
-            manifest[run.name] = Entry(run_key(bases[run.name], deps), "ok", run.title, run.params, run.description,
-                                       list(deps), asof, None, f.report.workbook)
+            manifest[run.name] = Entry(
+                run_key(bases[run.name], deps),
+                "ok",
+                run.title,
+                run.params,
+                run.description,
+                list(deps),
+                asof,
+                None,
+                f.report.workbook,
+            )
         else:
             old = manifest.get(run.name)
-            manifest[run.name] = Entry(None, "failed", run.title, run.params, run.description,
-                                       old.datasets if old else [], old.data_asof if old else None, r.error,
-                                       old.workbook if old else False)
+            manifest[run.name] = Entry(
+                None,
+                "failed",
+                run.title,
+                run.params,
+                run.description,
+                old.datasets if old else [],
+                old.data_asof if old else None,
+                r.error,
+                old.workbook if old else False,
+            )
         if on_result:
             on_result(r)
 
     if todo:
         require_kernel()
-        _run(todo, state, jobs=jobs, timeout=timeout, mode=mode, show_code=show_code, warm_kernels=warm_kernels,
-             on_warning=on_warning, on_done=done)
+        _run(
+            todo,
+            state,
+            jobs=jobs,
+            timeout=timeout,
+            mode=mode,
+            show_code=show_code,
+            warm_kernels=warm_kernels,
+            on_warning=on_warning,
+            on_done=done,
+        )
     from .index import write_index
 
     for r in results:  # a skipped report keeps its entry as it was
@@ -230,9 +315,18 @@ def _build_locked(runs: list[Run], out_dir: Path, state: Path, *, jobs: int | No
     return results
 
 
-def _run(todo: list[tuple[Job, dict[str, Any]]], state: Path, *, jobs: int | None, timeout: float, mode: Mode,
-         show_code: bool, warm_kernels: bool, on_warning: Callable[[str], None] | None,
-         on_done: Callable[[Finished], None]) -> None:
+def _run(
+    todo: list[tuple[Job, dict[str, Any]]],
+    state: Path,
+    *,
+    jobs: int | None,
+    timeout: float,
+    mode: Mode,
+    show_code: bool,
+    warm_kernels: bool,
+    on_warning: Callable[[str], None] | None,
+    on_done: Callable[[Finished], None],
+) -> None:
     runtime = state / f"{RUNTIME_PREFIX}{os.getpid()}"
     runtime.mkdir(parents=True, exist_ok=True)
     saved = os.environ.get("JUPYTER_RUNTIME_DIR")
@@ -269,8 +363,10 @@ def _run(todo: list[tuple[Job, dict[str, Any]]], state: Path, *, jobs: int | Non
 
 def _write_summary(state: Path, results: list[Result]) -> None:
     """Timings and outcomes of this build, for schedulers and benchmarks (not in any page)."""
-    payload = {"finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-               "reports": [dataclasses.asdict(r) for r in results]}
+    payload = {
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "reports": [dataclasses.asdict(r) for r in results],
+    }
     write_text_if_changed(state / "summary.json", json.dumps(payload, indent=1, default=str) + "\n")
 
 

@@ -52,8 +52,14 @@ def kill_tree(pid: int) -> None:
     psutil.wait_procs(procs, timeout=5)
 
 
-def run_jobs(jobs_todo: list[Job], *, jobs: int | None, timeout: float, kernel_socket: str | None,
-             on_done: Callable[[Finished], None]) -> None:
+def run_jobs(
+    jobs_todo: list[Job],
+    *,
+    jobs: int | None,
+    timeout: float,
+    kernel_socket: str | None,
+    on_done: Callable[[Finished], None],
+) -> None:
     """Run ``jobs_todo`` in forked workers; call ``on_done`` as each ends. Raises BuildStopped
     on SIGINT/SIGTERM after killing every running worker."""
     ctx = mp.get_context("fork")
@@ -71,8 +77,10 @@ def run_jobs(jobs_todo: list[Job], *, jobs: int | None, timeout: float, kernel_s
             if stop:
                 for _job, proc, _recv, _t in running.values():
                     kill_tree(proc.pid)
-                raise BuildStopped(f"the build was stopped by {signal.Signals(stop[0]).name}; "
-                                   f"{len(running)} running report(s) were stopped, {len(queue)} not started.")
+                raise BuildStopped(
+                    f"the build was stopped by {signal.Signals(stop[0]).name}; "
+                    f"{len(running)} running report(s) were stopped, {len(queue)} not started."
+                )
             while queue and len(running) < n_jobs:
                 job = queue.popleft()
                 recv, send = ctx.Pipe(duplex=False)

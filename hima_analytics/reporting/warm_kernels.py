@@ -40,16 +40,25 @@ __all__ = ["PRELOAD", "KernelServer", "kernel_manager_class"]
 
 # What a report's setup cell imports, and what starting a kernel imports.
 PRELOAD = (
-    "ipykernel.kernelapp", "ipykernel.ipkernel", "IPython",
-    "polars", "altair", "great_tables",
-    "hima_analytics.catalog", "hima_analytics.display", "hima_analytics.display.renderer", "hima_analytics.metrics",
-    "hima_analytics.narrative", "hima_analytics.notebook",
+    "ipykernel.kernelapp",
+    "ipykernel.ipkernel",
+    "IPython",
+    "polars",
+    "altair",
+    "great_tables",
+    "hima_analytics.catalog",
+    "hima_analytics.display",
+    "hima_analytics.display.renderer",
+    "hima_analytics.metrics",
+    "hima_analytics.narrative",
+    "hima_analytics.notebook",
 )
 READY = b"ready\n"
 _MAX_MESSAGE = 1 << 20
 
 
 # -- the runner's side ----------------------------------------------------------------------------
+
 
 class KernelServer:
     """The kernel server of one build: ``with KernelServer() as server: ...``.
@@ -63,8 +72,10 @@ class KernelServer:
         self._dir = tempfile.mkdtemp(prefix=f"hima-kernels-{os.getpid()}-")
         self.socket = os.path.join(self._dir, "server.sock")
         self._proc = subprocess.Popen(
-            [sys.executable, "-m", __name__, "serve", self.socket, *preload], stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            [sys.executable, "-m", __name__, "serve", self.socket, *preload],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
         )
         self._ready = False
 
@@ -82,8 +93,10 @@ class KernelServer:
                 self._proc.wait(timeout=5)
                 lines = self._proc.stderr.read().decode(errors="replace").strip().splitlines()
                 last = lines[-1] if lines else "no error output"
-                raise RuntimeError(f"the kernel server did not start: expected {READY!r} on its output, got "
-                                   f"{line!r}; exit code {self._proc.returncode}: {last}")
+                raise RuntimeError(
+                    f"the kernel server did not start: expected {READY!r} on its output, got "
+                    f"{line!r}; exit code {self._proc.returncode}: {last}"
+                )
             self._ready = True
         return self.socket
 
@@ -130,6 +143,7 @@ def kernel_manager_class(server_socket: str):
 
 # -- the launcher (a child of the worker, seen by jupyter_client as the kernel) -------------------
 
+
 def launch(server_socket: str, kernel_args: list[str]) -> int:
     """Ask the server for a kernel; relay signals to it; return its exit status."""
     from .worker import die_with_parent
@@ -155,6 +169,7 @@ def launch(server_socket: str, kernel_args: list[str]) -> int:
 
 
 # -- the server ------------------------------------------------------------------------------------
+
 
 def _watch_launcher(launcher: int) -> None:
     """In the kernel: exit as soon as the launcher is gone."""
@@ -270,9 +285,11 @@ def main(argv: list[str]) -> int:
         return 0
     if len(argv) >= 2 and argv[0] == "launch":
         return launch(argv[1], argv[2:])
-    print("usage: python -m hima_analytics.reporting.warm_kernels serve SOCKET [MODULE ...] | "
-          "launch SOCKET -f CONNECTION_FILE",
-          file=sys.stderr)
+    print(
+        "usage: python -m hima_analytics.reporting.warm_kernels serve SOCKET [MODULE ...] | "
+        "launch SOCKET -f CONNECTION_FILE",
+        file=sys.stderr,
+    )
     return 2
 
 

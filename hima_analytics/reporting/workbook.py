@@ -38,10 +38,12 @@ def _sheet_name(name: str, used: set[str]) -> str:
 def _excel_ready(df: pl.DataFrame) -> pl.DataFrame:
     from ..display.figures import neutralise_formulas
 
-    flat = df.with_columns(pl.col(c).cast(pl.List(pl.String)).list.join(";")
-                           for c, t in df.schema.items() if isinstance(t, pl.List))
-    flat = flat.with_columns(pl.col(c).cast(pl.String) for c, t in flat.schema.items()
-                             if isinstance(t, (pl.Enum, pl.Categorical)))
+    flat = df.with_columns(
+        pl.col(c).cast(pl.List(pl.String)).list.join(";") for c, t in df.schema.items() if isinstance(t, pl.List)
+    )
+    flat = flat.with_columns(
+        pl.col(c).cast(pl.String) for c, t in flat.schema.items() if isinstance(t, (pl.Enum, pl.Categorical))
+    )
     return neutralise_formulas(flat)
 
 
@@ -64,15 +66,28 @@ def write_workbook(frames: list[tuple[str, pl.DataFrame]], path: Path, *, title:
     if not frames:
         return False
     buffer = io.BytesIO()
-    wb = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                      "default_date_format": "yyyy-mm-dd"})
+    wb = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "default_date_format": "yyyy-mm-dd",
+        },
+    )
     wb.set_properties({"title": title, "author": "hima_analytics", "created": FIXED_DATE})
     used: set[str] = set()
     for name, frame in frames:
-        _excel_ready(frame).write_excel(workbook=wb, worksheet=_sheet_name(name, used), autofit=False,
-                                        float_precision=6, table_style="Table Style Light 1")
-    _excel_ready(_sources([f for _, f in frames])).write_excel(workbook=wb, worksheet=_sheet_name("sources", used),
-                                                               autofit=False, table_style="Table Style Light 1")
+        _excel_ready(frame).write_excel(
+            workbook=wb,
+            worksheet=_sheet_name(name, used),
+            autofit=False,
+            float_precision=6,
+            table_style="Table Style Light 1",
+        )
+    _excel_ready(_sources([f for _, f in frames])).write_excel(
+        workbook=wb, worksheet=_sheet_name("sources", used), autofit=False, table_style="Table Style Light 1"
+    )
     wb.close()
     write_atomic(path, buffer.getvalue())
     return True

@@ -61,9 +61,9 @@ def die_with_parent() -> None:
 
 
 def require_kernel() -> None:
-    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
-
     import sys
+
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 
     try:
         KernelSpecManager().get_kernel_spec(KERNEL)
@@ -94,9 +94,17 @@ def _run_papermill(job: Job, logger: logging.Logger, engine: dict[str, Any]):
     for attempt in (1, 2):
         try:
             return pm.execute_notebook(
-                str(job.notebook), None, parameters=job.params, kernel_name=KERNEL, progress_bar=False,
-                log_output=True, cwd=str(job.notebook.parent), request_save_on_cell_execute=False,
-                shutdown_kernel="immediate", record_timing=False, **engine,
+                str(job.notebook),
+                None,
+                parameters=job.params,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=True,
+                cwd=str(job.notebook.parent),
+                request_save_on_cell_execute=False,
+                shutdown_kernel="immediate",
+                record_timing=False,
+                **engine,
             )
         except RuntimeError as exc:
             # A kernel that never answered ran no cell: start it once more (kernels started in
@@ -125,8 +133,14 @@ def _export(job: Job, nb, report: WorkerReport, logger: logging.Logger, download
     report.workbook = built.exists()
     if report.workbook:
         os.replace(built, job.pages / f"{job.name}.xlsx")
-    page = notebook_to_html(nb, mode=job.mode, show_code=job.show_code, title=job.title,
-                            footer=footer_html(footer), workbook=f"{job.name}.xlsx" if report.workbook else None)
+    page = notebook_to_html(
+        nb,
+        mode=job.mode,
+        show_code=job.show_code,
+        title=job.title,
+        footer=footer_html(footer),
+        workbook=f"{job.name}.xlsx" if report.workbook else None,
+    )
     write_atomic(job.pages / f"{job.name}.html", page.encode("utf-8"))
     logger.info("wrote %s.html (%d bytes)", job.name, len(page.encode()))
 

@@ -21,7 +21,23 @@ from .financial import MarginVolumeResult, margin_vs_volume
 from .forecasting import ForecastResult, against_record, forecast, try_forecast
 
 __all__ = [
-    "CNY_DATES", "BacktestResult", "DecompositionResult", "EventEffectsResult", "ForecastResult",
-    "InsufficientData", "MarginVolumeResult", "ModelSpec", "ShareBreaksResult", "against_record", "backtest", "cny_date",
-    "decompose", "event_effects", "forecast", "is_cny_month", "margin_vs_volume", "share_breaks", "try_forecast",
+    "CNY_DATES",
+    "BacktestResult",
+    "DecompositionResult",
+    "EventEffectsResult",
+    "ForecastResult",
+    "InsufficientData",
+    "MarginVolumeResult",
+    "ModelSpec",
+    "ShareBreaksResult",
+    "against_record",
+    "backtest",
+    "cny_date",
+    "decompose",
+    "event_effects",
+    "forecast",
+    "is_cny_month",
+    "margin_vs_volume",
+    "share_breaks",
+    "try_forecast",
 ]

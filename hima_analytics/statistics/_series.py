@@ -53,10 +53,15 @@ def clean_series(series: pl.DataFrame, *, value: str, month: str, where: str) ->
     require_columns(series, [month, value], where)
     require_unique(series, [month], where)
     if series.schema[month] != pl.Date:
-        raise ValueError(f"{where}: expected column {month!r} of type Date (first of month); "
-                         f"got {series.schema[month]}. Hint: load frames through hima_analytics.load.")
-    out = (series.select(pl.col(month).alias("month"), pl.col(value).cast(pl.Float64).alias("y"))
-           .drop_nulls().sort("month"))
+        raise ValueError(
+            f"{where}: expected column {month!r} of type Date (first of month); "
+            f"got {series.schema[month]}. Hint: load frames through hima_analytics.load."
+        )
+    out = (
+        series.select(pl.col(month).alias("month"), pl.col(value).cast(pl.Float64).alias("y"))
+        .drop_nulls()
+        .sort("month")
+    )
     bad = out.filter(pl.col("month").dt.day() != 1)
     if not bad.is_empty():
         raise ValueError(f"{where}: expected first-of-month dates in {month!r}; got {bad['month'][0]}.")
@@ -96,5 +101,7 @@ def gap_note(frame: pl.DataFrame, used: Run) -> str:
     if used.n == total:
         return f"The series is gap-free: {used.describe()}."
     n_runs = len(runs(frame))
-    return (f"The series has gaps ({total} months observed in {n_runs} runs); only {used.describe()} "
-            f"was used and {total - used.n} earlier or separate month(s) were left out (gaps are never filled).")
+    return (
+        f"The series has gaps ({total} months observed in {n_runs} runs); only {used.describe()} "
+        f"was used and {total - used.n} earlier or separate month(s) were left out (gaps are never filled)."
+    )

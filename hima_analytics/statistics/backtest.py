@@ -38,8 +38,9 @@ def _scale(train: Sequence[float], lag: int) -> float | None:
     return s if s > 0 else None
 
 
-def evaluate(run: Run, specs: Sequence[ModelSpec], *, horizon: int, first_train: int,
-             scale: Scale, period: int = 12) -> tuple[pl.DataFrame, pl.DataFrame]:
+def evaluate(
+    run: Run, specs: Sequence[ModelSpec], *, horizon: int, first_train: int, scale: Scale, period: int = 12
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Forecast from every origin ``first_train .. n - horizon`` (training lengths) with each spec.
 
     Returns (predictions, scores) as described in :class:`BacktestResult`.
@@ -54,12 +55,28 @@ def evaluate(run: Run, specs: Sequence[ModelSpec], *, horizon: int, first_train:
             s = _scale(train, lag)
             for h in range(horizon):
                 actual = y[t + h]
-                rows.append({
-                    "model": spec.label, "origin": months[t - 1], "month": months[t + h], "step": h + 1,
-                    "actual": actual, "forecast": fit.mean[h], "abs_error": abs(actual - fit.mean[h]), "scale": s,
-                })
-    schema = {"model": pl.String, "origin": pl.Date, "month": pl.Date, "step": pl.Int64, "actual": pl.Float64,
-              "forecast": pl.Float64, "abs_error": pl.Float64, "scale": pl.Float64}
+                rows.append(
+                    {
+                        "model": spec.label,
+                        "origin": months[t - 1],
+                        "month": months[t + h],
+                        "step": h + 1,
+                        "actual": actual,
+                        "forecast": fit.mean[h],
+                        "abs_error": abs(actual - fit.mean[h]),
+                        "scale": s,
+                    }
+                )
+    schema = {
+        "model": pl.String,
+        "origin": pl.Date,
+        "month": pl.Date,
+        "step": pl.Int64,
+        "actual": pl.Float64,
+        "forecast": pl.Float64,
+        "abs_error": pl.Float64,
+        "scale": pl.Float64,
+    }
     predictions = pl.DataFrame(rows, schema=schema)
     order = {spec.label: i for i, spec in enumerate(specs)}
     scores = (
@@ -127,10 +144,13 @@ def backtest(
     minimum = need_train + horizon + origins - 1
     if run.n < minimum:
         raise InsufficientData(
-            where="backtest", minimum=minimum,
+            where="backtest",
+            minimum=minimum,
             got=f"{run.describe()} ending at the latest observation",
-            hint=(f"{model.label} needs {need_train} training months, plus horizon={horizon} and "
-                  f"origins={origins}; reduce origins or horizon."),
+            hint=(
+                f"{model.label} needs {need_train} training months, plus horizon={horizon} and "
+                f"origins={origins}; reduce origins or horizon."
+            ),
         )
     first_train = run.n - horizon - origins + 1
     specs = [model]
@@ -138,10 +158,13 @@ def backtest(
         for b in (ModelSpec.naive(), ModelSpec.seasonal_naive(period=model.period)):
             if b != model and first_train >= b.min_train:
                 specs.append(b)
-    predictions, scores = evaluate(run, specs, horizon=horizon, first_train=first_train, scale=scale,
-                                   period=model.period)
-    lines = [f"Rolling-origin backtest: {origins} origin(s), horizon {horizon}, MASE scaled by the in-sample "
-             f"{scale.replace('_', '-')} MAE. {gap_note(frame, run)}"]
+    predictions, scores = evaluate(
+        run, specs, horizon=horizon, first_train=first_train, scale=scale, period=model.period
+    )
+    lines = [
+        f"Rolling-origin backtest: {origins} origin(s), horizon {horizon}, MASE scaled by the in-sample "
+        f"{scale.replace('_', '-')} MAE. {gap_note(frame, run)}"
+    ]
     for r in scores.iter_rows(named=True):
         lines.append(f"{r['model']}: MAPE {_pct(r['mape'])}, MASE {_num(r['mase'])}.")
     return BacktestResult(predictions=predictions, scores=scores, summary=" ".join(lines))

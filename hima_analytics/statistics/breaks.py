@@ -6,6 +6,7 @@ import datetime as dt
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 import polars as pl
 
@@ -82,20 +83,35 @@ def share_breaks(
 
         full = _ols(t, y)
         ci = np.asarray(full.conf_int(alpha=1 - level))
-        trend = pl.DataFrame({"term": ["const", "trend"], "coef": [float(v) for v in full.params],
-                              "ci_low": [float(v) for v in ci[:, 0]], "ci_high": [float(v) for v in ci[:, 1]],
-                              "p_value": [float(v) for v in full.pvalues]})
+        trend = pl.DataFrame(
+            {
+                "term": ["const", "trend"],
+                "coef": [float(v) for v in full.params],
+                "ci_low": [float(v) for v in ci[:, 0]],
+                "ci_high": [float(v) for v in ci[:, 1]],
+                "p_value": [float(v) for v in full.pvalues],
+            }
+        )
         rows = []
         k = 2
         for b in sorted(break_dates):
             b_month = dt.date(b.year, b.month, 1)
             before = t < month_index(b_month) - month_index(months[0])
             n1, n2 = int(before.sum()), int((~before).sum())
-            row = {"test": "chow", "break_date": b, "statistic": None, "p_value": None, "n_before": n1,
-                   "n_after": n2, "note": None}
+            row = {
+                "test": "chow",
+                "break_date": b,
+                "statistic": None,
+                "p_value": None,
+                "n_before": n1,
+                "n_after": n2,
+                "note": None,
+            }
             if min(n1, n2) < _MIN_SIDE:
-                row["note"] = (f"skipped: {min(n1, n2)} observation(s) {'before' if n1 < n2 else 'after'} "
-                               f"{_ym(b_month)}; the test needs at least {_MIN_SIDE} on each side")
+                row["note"] = (
+                    f"skipped: {min(n1, n2)} observation(s) {'before' if n1 < n2 else 'after'} "
+                    f"{_ym(b_month)}; the test needs at least {_MIN_SIDE} on each side"
+                )
             else:
                 ssr_split = _ols(t[before], y[before]).ssr + _ols(t[~before], y[~before]).ssr
                 f = ((full.ssr - ssr_split) / k) / (ssr_split / (n - 2 * k)) if ssr_split > 0 else float("inf")
@@ -103,25 +119,48 @@ def share_breaks(
                 row["p_value"] = float(stats.f.sf(f, k, n - 2 * k))
             rows.append(row)
         stat, pval, _ = breaks_cusumolsresid(np.asarray(full.resid), ddof=k)
-        rows.append({"test": "cusum", "break_date": None, "statistic": float(stat), "p_value": float(pval),
-                     "n_before": None, "n_after": None, "note": "OLS-residual CUSUM, break at an unknown date"})
-    tests = pl.DataFrame(rows, schema={"test": pl.String, "break_date": pl.Date, "statistic": pl.Float64,
-                                       "p_value": pl.Float64, "n_before": pl.Int64, "n_after": pl.Int64,
-                                       "note": pl.String})
+        rows.append(
+            {
+                "test": "cusum",
+                "break_date": None,
+                "statistic": float(stat),
+                "p_value": float(pval),
+                "n_before": None,
+                "n_after": None,
+                "note": "OLS-residual CUSUM, break at an unknown date",
+            }
+        )
+    tests = pl.DataFrame(
+        rows,
+        schema={
+            "test": pl.String,
+            "break_date": pl.Date,
+            "statistic": pl.Float64,
+            "p_value": pl.Float64,
+            "n_before": pl.Int64,
+            "n_after": pl.Int64,
+            "note": pl.String,
+        },
+    )
     slope = trend.row(1, named=True)
     gaps = (month_index(months[-1]) - month_index(months[0]) + 1) - n
-    lines = [f"Share {value!r}: {n} observed months ({_ym(months[0])} – {_ym(months[-1])})"
-             + (f", {gaps} absent month(s) left out" if gaps else "") + ".",
-             f"Linear trend {slope['coef'] * 100:+.2f} share points per month "
-             f"({level:.0%} CI {slope['ci_low'] * 100:+.2f} to {slope['ci_high'] * 100:+.2f})."]
-    for r in rows:
+    lines = [
+        f"Share {value!r}: {n} observed months ({_ym(months[0])} – {_ym(months[-1])})"
+        + (f", {gaps} absent month(s) left out" if gaps else "")
+        + ".",
+        f"Linear trend {slope['coef'] * 100:+.2f} share points per month "
+        f"({level:.0%} CI {slope['ci_low'] * 100:+.2f} to {slope['ci_high'] * 100:+.2f}).",
+    ]
+    for r in cast(list[dict[str, Any]], rows):
         if r["test"] == "chow":
             if r["note"]:
                 lines.append(f"Chow at {_ym(r['break_date'])}: {r['note']}.")
             else:
                 verdict = "a break" if r["p_value"] < 0.05 else "no evidence of a break"
-                lines.append(f"Chow at {_ym(r['break_date'])}: F={r['statistic']:.2f}, p={r['p_value']:.3f} "
-                             f"({r['n_before']} before, {r['n_after']} after): {verdict} at the 5% level.")
+                lines.append(
+                    f"Chow at {_ym(r['break_date'])}: F={r['statistic']:.2f}, p={r['p_value']:.3f} "
+                    f"({r['n_before']} before, {r['n_after']} after): {verdict} at the 5% level."
+                )
         else:
             verdict = "parameter instability" if r["p_value"] < 0.05 else "no evidence of instability"
             lines.append(f"CUSUM: statistic {r['statistic']:.2f}, p={r['p_value']:.3f}: {verdict}.")

@@ -86,9 +86,13 @@ def decompose(
     if run.n < minimum:
         got = f"{frame.height} month(s) observed, longest contiguous run {run.describe()}"
         raise InsufficientData(
-            where="decompose", minimum=minimum, got=got,
-            hint=(f"STL with period={period} needs {minimum} consecutive months (two full cycles plus one); "
-                  "gaps are not filled. Use a longer series or a smaller period."),
+            where="decompose",
+            minimum=minimum,
+            got=got,
+            hint=(
+                f"STL with period={period} needs {minimum} consecutive months (two full cycles plus one); "
+                "gaps are not filled. Use a longer series or a smaller period."
+            ),
         )
     import numpy as np
 
@@ -107,20 +111,30 @@ def decompose(
             seas = np.asarray(fit.seasonal)
             seasonal = seas.sum(axis=1) if seas.ndim == 2 else seas
             trend, resid = np.asarray(fit.trend), np.asarray(fit.resid)
-    components = pl.DataFrame({
-        "month": run.months, "observed": y, "trend": trend, "seasonal": seasonal, "resid": resid,
-    }).with_columns(is_cny_month("month"))
+    components = pl.DataFrame(
+        {
+            "month": run.months,
+            "observed": y,
+            "trend": trend,
+            "seasonal": seasonal,
+            "resid": resid,
+        }
+    ).with_columns(is_cny_month("month"))
     strength = {"trend": _strength(list(trend), list(resid)), "seasonal": _strength(list(seasonal), list(resid))}
     cny = components.filter(pl.col("cny_month").fill_null(False))
     cny_text = ""
     if not cny.is_empty():
         mean_cny = float(cny["seasonal"].mean())  # type: ignore[arg-type]
-        cny_text = (f" Chinese New Year fell in {cny.height} of these months; their average seasonal "
-                    f"effect is {mean_cny:+,.0f} (units of {value}).")
+        cny_text = (
+            f" Chinese New Year fell in {cny.height} of these months; their average seasonal "
+            f"effect is {mean_cny:+,.0f} (units of {value})."
+        )
     short = ""
     if run.n < 3 * period:
-        short = (f" Caveat: fewer than three full cycles ({run.n} months), so each month-of-year has only two "
-                 "observations; the seasonal component absorbs much of the noise and the strengths are overstated.")
+        short = (
+            f" Caveat: fewer than three full cycles ({run.n} months), so each month-of-year has only two "
+            "observations; the seasonal component absorbs much of the noise and the strengths are overstated."
+        )
     summary = (
         f"{method.upper()} decomposition (period {period}, robust={robust}). {gap_note(frame, run)} "
         f"Trend strength {strength['trend']:.2f} ({_label(strength['trend'])}), seasonal strength "

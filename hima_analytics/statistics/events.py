@@ -93,26 +93,41 @@ def event_effects(
         raise ValueError(f"event_effects: expected 0 < level < 1; got {level}.")
     require_columns(events, ["date", "event_type", "description"], "event_effects (events)")
     data = clean_series(series, value=value, month=month, where="event_effects")
-    ev = (events.filter(pl.col("event_type").cast(pl.String).is_in(list(kinds)))
-          .with_columns(pl.col("date").dt.truncate("1mo").alias("_m"))
-          .sort("date", "event_type", "description"))
+    ev = (
+        events.filter(pl.col("event_type").cast(pl.String).is_in(list(kinds)))
+        .with_columns(pl.col("date").dt.truncate("1mo").alias("_m"))
+        .sort("date", "event_type", "description")
+    )
     if ev.is_empty():
-        raise ValueError(f"event_effects: no events of kinds {list(kinds)}; got event types "
-                         f"{sorted(events['event_type'].cast(pl.String).unique().to_list())}. Hint: widen kinds=.")
+        raise ValueError(
+            f"event_effects: no events of kinds {list(kinds)}; got event types "
+            f"{sorted(events['event_type'].cast(pl.String).unique().to_list())}. Hint: widen kinds=."
+        )
     if window_months is not None:
         lo, hi = ev["_m"].min(), ev["_m"].max()
-        data = data.filter(pl.col("month").dt.offset_by(f"{window_months}mo") >= lo,
-                           pl.col("month") <= pl.lit(hi).dt.offset_by(f"{window_months}mo"))
+        data = data.filter(
+            pl.col("month").dt.offset_by(f"{window_months}mo") >= lo,
+            pl.col("month") <= pl.lit(hi).dt.offset_by(f"{window_months}mo"),
+        )
     has_entity = "entity" in ev.columns
-    label = (pl.col("label").cast(pl.String) if "label" in ev.columns else
-             pl.concat_str([pl.col("entity").cast(pl.String), pl.lit(" "), pl.col("event_type").cast(pl.String)])
-             if has_entity else pl.col("event_type").cast(pl.String))
-    groups = (ev.with_columns(label.alias("_label"))
-              .group_by("_m", maintain_order=True)
-              .agg(pl.col("_label").unique(maintain_order=True).str.join("; ").alias("event"),
-                   pl.col("event_type").cast(pl.String).unique(maintain_order=True).str.join("; ").alias("event_type"),
-                   pl.col("date").min().alias("date"), pl.len().alias("_k"))
-              .sort("_m"))
+    label = (
+        pl.col("label").cast(pl.String)
+        if "label" in ev.columns
+        else pl.concat_str([pl.col("entity").cast(pl.String), pl.lit(" "), pl.col("event_type").cast(pl.String)])
+        if has_entity
+        else pl.col("event_type").cast(pl.String)
+    )
+    groups = (
+        ev.with_columns(label.alias("_label"))
+        .group_by("_m", maintain_order=True)
+        .agg(
+            pl.col("_label").unique(maintain_order=True).str.join("; ").alias("event"),
+            pl.col("event_type").cast(pl.String).unique(maintain_order=True).str.join("; ").alias("event_type"),
+            pl.col("date").min().alias("date"),
+            pl.len().alias("_k"),
+        )
+        .sort("_m")
+    )
     n = data.height
     t = np.array([month_index(m) for m in data["month"].to_list()], dtype=float)
     t0 = t.min() if n else 0.0
@@ -138,8 +153,9 @@ def event_effects(
     caveats: list[str] = []
     use_months = n >= 24 and n - (len(cols) + len(month_cols)) >= 10
     if not use_months:
-        caveats.append("month-of-year effects were not included (they need 24+ observations and 10 spare "
-                       "degrees of freedom)")
+        caveats.append(
+            "month-of-year effects were not included (they need 24+ observations and 10 spare degrees of freedom)"
+        )
     design = {**cols, **(month_cols if use_months else {})}
 
     def _cond(d: dict[str, np.ndarray]) -> tuple[float, int]:
@@ -167,11 +183,15 @@ def event_effects(
         cond, rank = _cond(design)
         caveats.append("some events were collinear and were not estimated")
     elif cond > _COND_LIMIT:
-        caveats.append(f"the design is ill-conditioned (scaled condition number {cond:.0f}); effects of "
-                       "nearby events are hard to separate")
+        caveats.append(
+            f"the design is ill-conditioned (scaled condition number {cond:.0f}); effects of "
+            "nearby events are hard to separate"
+        )
     if n - len(design) < 2:
-        raise ValueError(f"event_effects: expected at least {len(design) + 2} observations for "
-                         f"{len(design)} regressors; got {n}. Hint: use fewer kinds or a longer series.")
+        raise ValueError(
+            f"event_effects: expected at least {len(design) + 2} observations for "
+            f"{len(design)} regressors; got {n}. Hint: use fewer kinds or a longer series."
+        )
     import statsmodels.api as sm
 
     X = np.column_stack(list(design.values()))
@@ -191,34 +211,59 @@ def event_effects(
     pvalues = 2 * stats.t.sf(np.abs(params / se), df)
     rows = []
     for i, r in enumerate(groups.iter_rows(named=True)):
-        name = event_cols.get(i)
-        j = names.index(name) if name in names else None
-        rows.append({
-            "event": r["event"], "event_type": r["event_type"], "month": r["_m"], "date": r["date"],
-            "effect": float(params[j]) if j is not None else None,
-            "ci_low": float(ci[j, 0]) if j is not None else None,
-            "ci_high": float(ci[j, 1]) if j is not None else None,
-            "p_value": float(pvalues[j]) if j is not None else None,
-            "n_obs": n, "note": notes.get(i),
-        })
-    effects = pl.DataFrame(rows, schema={
-        "event": pl.String, "event_type": pl.String, "month": pl.Date, "date": pl.Date, "effect": pl.Float64,
-        "ci_low": pl.Float64, "ci_high": pl.Float64, "p_value": pl.Float64, "n_obs": pl.Int64, "note": pl.String})
-    design_text = ("constant + linear trend" + (" + 11 month-of-year dummies" if "month_02" in design else "")
-                   + f" + {len(event_cols)} event {shape} indicator(s)"
-                   + (f" of {pulse_months} months" if shape == "pulse" else ""))
+        col = event_cols.get(i)
+        j = names.index(col) if col is not None and col in names else None
+        rows.append(
+            {
+                "event": r["event"],
+                "event_type": r["event_type"],
+                "month": r["_m"],
+                "date": r["date"],
+                "effect": float(params[j]) if j is not None else None,
+                "ci_low": float(ci[j, 0]) if j is not None else None,
+                "ci_high": float(ci[j, 1]) if j is not None else None,
+                "p_value": float(pvalues[j]) if j is not None else None,
+                "n_obs": n,
+                "note": notes.get(i),
+            }
+        )
+    effects = pl.DataFrame(
+        rows,
+        schema={
+            "event": pl.String,
+            "event_type": pl.String,
+            "month": pl.Date,
+            "date": pl.Date,
+            "effect": pl.Float64,
+            "ci_low": pl.Float64,
+            "ci_high": pl.Float64,
+            "p_value": pl.Float64,
+            "n_obs": pl.Int64,
+            "note": pl.String,
+        },
+    )
+    design_text = (
+        "constant + linear trend"
+        + (" + 11 month-of-year dummies" if "month_02" in design else "")
+        + f" + {len(event_cols)} event {shape} indicator(s)"
+        + (f" of {pulse_months} months" if shape == "pulse" else "")
+    )
     if n < 24:
         caveats.insert(0, f"only {n} observations: effects are imprecise and sensitive to the trend specification")
-    lines = [f"OLS of {value} on {design_text}; Newey-West (HAC, {maxlags} lags, floored at the classical "
-             f"standard error) {level:.0%} intervals; "
-             f"{n} monthly observations ({_ym(data['month'][0])} – {_ym(data['month'][-1])}), absent months left out."]
+    lines = [
+        f"OLS of {value} on {design_text}; Newey-West (HAC, {maxlags} lags, floored at the classical "
+        f"standard error) {level:.0%} intervals; "
+        f"{n} monthly observations ({_ym(data['month'][0])} – {_ym(data['month'][-1])}), absent months left out."
+    ]
     for r in rows:
         if r["effect"] is None:
             lines.append(f"{r['event']} ({_ym(r['month'])}): {r['note']}.")
         else:
             sig = "distinguishable from zero" if r["p_value"] < 1 - level else "not distinguishable from zero"
-            lines.append(f"{r['event']} ({_ym(r['month'])}): {_fmt(r['effect'], sign=True)} "
-                         f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], p={r['p_value']:.3f}, {sig}.")
+            lines.append(
+                f"{r['event']} ({_ym(r['month'])}): {_fmt(r['effect'], sign=True)} "
+                f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], p={r['p_value']:.3f}, {sig}."
+            )
     if caveats:
         lines.append("Caveats: " + "; ".join(caveats) + ".")
     lines.append("These are associations given a linear trend, not proof that the event caused the change.")

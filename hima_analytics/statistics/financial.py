@@ -74,12 +74,13 @@ def margin_vs_volume(
 
     from .errors import InsufficientData
 
-    require_columns(financials, ["company", "period_type", "period_start", "period_end", "metric", "value"],
-                    "margin_vs_volume")
+    require_columns(
+        financials, ["company", "period_type", "period_start", "period_end", "metric", "value"], "margin_vs_volume"
+    )
     keys = ["period_start", "period_end"]
-    fin = financials.filter(pl.col("company").cast(pl.String) == company,
-                            pl.col("period_type").cast(pl.String) == period_type).with_columns(
-        pl.col("metric").cast(pl.String))
+    fin = financials.filter(
+        pl.col("company").cast(pl.String) == company, pl.col("period_type").cast(pl.String) == period_type
+    ).with_columns(pl.col("metric").cast(pl.String))
     if fin.is_empty():
         have = sorted(financials["company"].cast(pl.String).unique().to_list())
         raise ValueError(f"margin_vs_volume: no {period_type} rows for company {company!r}; companies: {have}.")
@@ -88,26 +89,47 @@ def margin_vs_volume(
         return fin.filter(pl.col("metric") == name).select(*keys, pl.col("value").alias(name))
 
     gm = metric("gross_margin")
-    derived = metric("gross_profit").join(metric("revenue"), on=keys).select(
-        *keys, pl.when(pl.col("revenue") > 0).then(pl.col("gross_profit") / pl.col("revenue")).alias("gross_margin"))
+    derived = (
+        metric("gross_profit")
+        .join(metric("revenue"), on=keys)
+        .select(
+            *keys, pl.when(pl.col("revenue") > 0).then(pl.col("gross_profit") / pl.col("revenue")).alias("gross_margin")
+        )
+    )
     gm = pl.concat([gm, derived.join(gm, on=keys, how="anti")]).drop_nulls()
     if volumes is not None:
         require_columns(volumes, ["month", "value"], "margin_vs_volume (volumes)")
         v = volumes.select("month", pl.col("value").cast(pl.Float64)).drop_nulls()
         periods = gm.select(*keys)
-        per = periods.join(v, how="cross").filter(pl.col("month") >= pl.col("period_start"),
-                                                  pl.col("month") <= pl.col("period_end"))
+        per = periods.join(v, how="cross").filter(
+            pl.col("month") >= pl.col("period_start"), pl.col("month") <= pl.col("period_end")
+        )
         expected = periods.with_columns(
-            ((pl.col("period_end").dt.year() - pl.col("period_start").dt.year()) * 12
-             + pl.col("period_end").dt.month() - pl.col("period_start").dt.month() + 1).alias("_need"))
-        vol = (per.group_by(keys).agg(pl.col("value").sum().alias("volume"), pl.len().alias("_have"))
-               .join(expected, on=keys).filter(pl.col("_have") == pl.col("_need"))
-               .select(*keys, "volume", pl.lit("monthly volumes (complete periods)").alias("volume_source")))
+            (
+                (pl.col("period_end").dt.year() - pl.col("period_start").dt.year()) * 12
+                + pl.col("period_end").dt.month()
+                - pl.col("period_start").dt.month()
+                + 1
+            ).alias("_need")
+        )
+        vol = (
+            per.group_by(keys)
+            .agg(pl.col("value").sum().alias("volume"), pl.len().alias("_have"))
+            .join(expected, on=keys)
+            .filter(pl.col("_have") == pl.col("_need"))
+            .select(*keys, "volume", pl.lit("monthly volumes (complete periods)").alias("volume_source"))
+        )
     else:
-        vs = metric("vehicle_sales").rename({"vehicle_sales": "volume"}).with_columns(
-            pl.lit("vehicle_sales").alias("volume_source"))
-        dl = metric("deliveries").rename({"deliveries": "volume"}).with_columns(
-            pl.lit("deliveries").alias("volume_source"))
+        vs = (
+            metric("vehicle_sales")
+            .rename({"vehicle_sales": "volume"})
+            .with_columns(pl.lit("vehicle_sales").alias("volume_source"))
+        )
+        dl = (
+            metric("deliveries")
+            .rename({"deliveries": "volume"})
+            .with_columns(pl.lit("deliveries").alias("volume_source"))
+        )
         vol = pl.concat([vs, dl.join(vs, on=keys, how="anti")])
     data = gm.join(vol, on=keys).filter(pl.col("volume") > 0)
     terms = ["const", "log_volume"]
@@ -119,17 +141,22 @@ def margin_vs_volume(
     if n < k + 1:
         found = ", ".join(f"{d:%Y-%m-%d}" for d in data["period_start"].to_list()) or "none"
         raise InsufficientData(
-            where="margin_vs_volume", minimum=k + 1, unit=f"{period_type} periods with both margin and volume",
+            where="margin_vs_volume",
+            minimum=k + 1,
+            unit=f"{period_type} periods with both margin and volume",
             got=f"{n} for {company} (period starts: {found})",
-            hint=("the monthly volumes given cover too few complete periods that also report a gross margin."
-                  if volumes is not None else
-                  "pass volumes= (monthly volumes summed to complete periods) or add vehicle_sales for "
-                  "the quarters that report a gross margin."),
+            hint=(
+                "the monthly volumes given cover too few complete periods that also report a gross margin."
+                if volumes is not None
+                else "pass volumes= (monthly volumes summed to complete periods) or add vehicle_sales for "
+                "the quarters that report a gross margin."
+            ),
         )
     import statsmodels.api as sm
 
-    X = np.column_stack([np.ones(n), np.log(data["volume"].to_numpy())]
-                        + ([data["mix"].to_numpy()] if mix_metric else []))
+    X = np.column_stack(
+        [np.ones(n), np.log(data["volume"].to_numpy())] + ([data["mix"].to_numpy()] if mix_metric else [])
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = sm.OLS(data["gross_margin"].to_numpy(), X).fit()
@@ -140,10 +167,16 @@ def margin_vs_volume(
     else:
         ci = np.full((k, 2), math.nan)
         se = pv = [math.nan] * k
-    coefficients = pl.DataFrame({
-        "term": terms, "coef": [float(v) for v in fit.params], "std_err": [float(v) for v in se],
-        "ci_low": [float(v) for v in ci[:, 0]], "ci_high": [float(v) for v in ci[:, 1]],
-        "p_value": [float(v) for v in pv]}).with_columns(pl.col(pl.Float64).fill_nan(None))
+    coefficients = pl.DataFrame(
+        {
+            "term": terms,
+            "coef": [float(v) for v in fit.params],
+            "std_err": [float(v) for v in se],
+            "ci_low": [float(v) for v in ci[:, 0]],
+            "ci_high": [float(v) for v in ci[:, 1]],
+            "p_value": [float(v) for v in pv],
+        }
+    ).with_columns(pl.col(pl.Float64).fill_nan(None))
     b = coefficients.row(1, named=True)
     sources = sorted(set(data["volume_source"].to_list()))
     lines = [
@@ -152,8 +185,11 @@ def margin_vs_volume(
         f"{' and '.join(sources)}.",
         f"Slope {b['coef']:+.4f} per unit of ln(volume): {b['coef'] * math.log(1.1) * 100:+.2f} margin points "
         f"for 10% more vehicles"
-        + (f" ({level:.0%} CI {b['ci_low'] * math.log(1.1) * 100:+.2f} to {b['ci_high'] * math.log(1.1) * 100:+.2f})."
-           if b["ci_low"] is not None else "; no interval (no residual degrees of freedom)."),
+        + (
+            f" ({level:.0%} CI {b['ci_low'] * math.log(1.1) * 100:+.2f} to {b['ci_high'] * math.log(1.1) * 100:+.2f})."
+            if b["ci_low"] is not None
+            else "; no interval (no residual degrees of freedom)."
+        ),
         f"Caveat: n = {n} periods for {k} parameters ({dof} residual degrees of freedom). This sample is tiny; "
         "the estimate is descriptive, not a reliable elasticity, and mix, pricing and Huawei fees move margins too.",
     ]

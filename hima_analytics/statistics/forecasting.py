@@ -102,10 +102,16 @@ def _plan(n: int, horizon: int, origins: int, min_train: int, period: int) -> tu
 def _frame(spec: ModelSpec, run: Run, horizon: int, level: float) -> pl.DataFrame:
     fit = fit_forecast(run.values, spec, horizon=horizon, level=level)
     last = run.months[-1]
-    return pl.DataFrame({
-        "month": [add_months(last, h + 1) for h in range(horizon)],
-        "mean": fit.mean, "lower": fit.lower, "upper": fit.upper, "model": [spec.label] * horizon,
-    }, schema={"month": pl.Date, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "model": pl.String})
+    return pl.DataFrame(
+        {
+            "month": [add_months(last, h + 1) for h in range(horizon)],
+            "mean": fit.mean,
+            "lower": fit.lower,
+            "upper": fit.upper,
+            "model": [spec.label] * horizon,
+        },
+        schema={"month": pl.Date, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "model": pl.String},
+    )
 
 
 def forecast(
@@ -170,10 +176,14 @@ def forecast(
     minimum = period + 1 if method == "seasonal_naive" else MIN_MONTHS
     if run.n < minimum:
         longest = longest_run(frame)
-        extra = (f" An earlier run of {longest.describe()} exists but is not used: forecasts start from the "
-                 "latest data." if longest.n > run.n else "")
+        extra = (
+            f" An earlier run of {longest.describe()} exists but is not used: forecasts start from the latest data."
+            if longest.n > run.n
+            else ""
+        )
         raise InsufficientData(
-            where="forecast", minimum=minimum,
+            where="forecast",
+            minimum=minimum,
             got=f"{run.describe()} ending at the latest observation",
             hint=f"gaps are not filled; wait for more months or fill the gap from a source.{extra}",
         )
@@ -200,77 +210,132 @@ def forecast(
     baselines = [b for b in baselines if b not in specs]
     if plan:
         h_bt, first_train = plan
-        predictions, scores = evaluate(run, [*specs, *baselines], horizon=h_bt, first_train=first_train,
-                                       scale="naive", period=period)
+        predictions, scores = evaluate(
+            run, [*specs, *baselines], horizon=h_bt, first_train=first_train, scale="naive", period=period
+        )
         scores = _with_seasonal_naive(scores, predictions, frame, baselines, period)
         mase = {r["model"]: r["mase"] for r in scores.iter_rows(named=True)}
         chosen = min(specs, key=lambda s: mase[s.label] if mase[s.label] is not None else float("inf"))
         base_mase = [m for label, m in mase.items() if label not in {s.label for s in specs}]
-        enough = scores["origins"].max() >= MIN_ORIGINS
-        beats = (enough and not chosen.is_baseline and mase[chosen.label] is not None
-                 and all(m is None or mase[chosen.label] < m for m in base_mase))
-        roles = {s.label: "candidate" for s in specs} | {b.label: "baseline" for b in baselines} | \
-            {SEASONAL_LABEL: "baseline"}
+        enough = int(scores["origins"].max() or 0) >= MIN_ORIGINS  # type: ignore[arg-type]
+        beats: bool = bool(
+            enough
+            and not chosen.is_baseline
+            and mase[chosen.label] is not None
+            and all(m is None or mase[chosen.label] < m for m in base_mase)
+        )
+        roles = (
+            {s.label: "candidate" for s in specs}
+            | {b.label: "baseline" for b in baselines}
+            | {SEASONAL_LABEL: "baseline"}
+        )
         roles[chosen.label] = "selected"
         table = scores.with_columns(pl.col("model").replace_strict(roles, default="baseline").alias("role")).select(
-            "model", "role", "origins", "points", "mape", "mase")
+            "model", "role", "origins", "points", "mape", "mase"
+        )
     else:
         h_bt = first_train = 0
         # AICc does not compare across groups (different data after differencing): prefer ETS.
         chosen = next((s for s in specs if s.group == "ETS"), specs[0])
         beats = False
-        table = pl.DataFrame(schema={"model": pl.String, "role": pl.String, "origins": pl.Int64, "points": pl.Int64,
-                                     "mape": pl.Float64, "mase": pl.Float64})
+        table = pl.DataFrame(
+            schema={
+                "model": pl.String,
+                "role": pl.String,
+                "origins": pl.Int64,
+                "points": pl.Int64,
+                "mape": pl.Float64,
+                "mase": pl.Float64,
+            }
+        )
     seasonal = _seasonal_frame(frame, run, horizon, period)
     if chosen.is_baseline or beats:
         shown_label = chosen.label
     elif plan:
-        ranked = {label: m for label, m in mase.items() if label not in {s.label for s in specs} and m is not None
-                  and (label != SEASONAL_LABEL or seasonal["mean"].null_count() == 0)}
-        shown_label = min(ranked, key=ranked.get) if ranked else baselines[0].label
+        ranked = {
+            label: m
+            for label, m in mase.items()
+            if label not in {s.label for s in specs}
+            and m is not None
+            and (label != SEASONAL_LABEL or seasonal["mean"].null_count() == 0)
+        }
+        shown_label = min(ranked, key=lambda k: ranked[k]) if ranked else baselines[0].label
     else:
         shown_label = baselines[0].label
-    shown = next((s for s in [chosen, *baselines] if s.label == shown_label), ModelSpec.seasonal_naive(period=period))
     forecasts = pl.concat([_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal])
     shown_frame = forecasts.filter(pl.col("model") == shown_label)
-    history = {"from": run.months[0], "to": run.months[-1], "months": n}
+    history: dict[str, dt.date | int] = {"from": run.months[0], "to": run.months[-1], "months": n}
     summary = _summary(frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, baselines)
-    return ForecastResult(forecast=shown_frame, forecasts=forecasts, model=chosen.label, shown=shown_label,
-                          backtest=table, beats_baselines=beats, history=history, level=level, summary=summary)
+    return ForecastResult(
+        forecast=shown_frame,
+        forecasts=forecasts,
+        model=chosen.label,
+        shown=shown_label,
+        backtest=table,
+        beats_baselines=beats,
+        history=history,
+        level=level,
+        summary=summary,
+    )
 
 
-def _summary(frame: pl.DataFrame, run: Run, chosen: ModelSpec, shown: str, beats: bool, table: pl.DataFrame,
-             h_bt: int, first_train: int, level: float, method: str, baselines: list[ModelSpec]) -> str:
+def _summary(
+    frame: pl.DataFrame,
+    run: Run,
+    chosen: ModelSpec,
+    shown: str,
+    beats: bool,
+    table: pl.DataFrame,
+    h_bt: int,
+    first_train: int,
+    level: float,
+    method: str,
+    baselines: list[ModelSpec],
+) -> str:
     parts = [f"History: {run.n} contiguous months, {_ym(run.months[0])} to {_ym(run.months[-1])}."]
     left_out = frame.height - run.n
     if left_out:
-        parts.append(f"The series has {len(runs(frame)) - 1} gap(s); the {left_out} month(s) before the latest gap "
-                     "were left out (models are fitted only on the run ending at the latest month; "
-                     "gaps are never filled).")
+        parts.append(
+            f"The series has {len(runs(frame)) - 1} gap(s); the {left_out} month(s) before the latest gap "
+            "were left out (models are fitted only on the run ending at the latest month; "
+            "gaps are never filled)."
+        )
     if method == "auto":
         parts.append(f"Selected model: {chosen.label} (AICc within each model group, then backtest MASE).")
     else:
         parts.append(f"Requested model: {chosen.label}.")
     if table.is_empty():
-        parts.append("No backtest was possible: the history is too short to hold out any month, so the model "
-                     f"cannot be shown to beat the baselines; the {shown} baseline is shown.")
+        parts.append(
+            "No backtest was possible: the history is too short to hold out any month, so the model "
+            f"cannot be shown to beat the baselines; the {shown} baseline is shown."
+        )
     else:
         origins = table["origins"][0]
-        parts.append(f"Rolling-origin backtest over {origins} origin(s), {h_bt} month(s) ahead, training on "
-                     f"{first_train}+ months:")
-        parts.append("; ".join(f"{r['model']} MAPE {_pct(r['mape'])}, MASE {_num(r['mase'])}"
-                               for r in table.iter_rows(named=True)) + ".")
+        parts.append(
+            f"Rolling-origin backtest over {origins} origin(s), {h_bt} month(s) ahead, training on "
+            f"{first_train}+ months:"
+        )
+        parts.append(
+            "; ".join(
+                f"{r['model']} MAPE {_pct(r['mape'])}, MASE {_num(r['mase'])}" for r in table.iter_rows(named=True)
+            )
+            + "."
+        )
         names = " and ".join(r["model"] for r in table.filter(pl.col("role") == "baseline").iter_rows(named=True))
         seasonal = table.filter(pl.col("model") == SEASONAL_LABEL)
         if seasonal.height and seasonal["mase"][0] is None:
-            parts.append("The seasonal-naive baseline (each month as the same month a year earlier) could not be "
-                         "scored: no backtest month has a published figure twelve months before it.")
+            parts.append(
+                "The seasonal-naive baseline (each month as the same month a year earlier) could not be "
+                "scored: no backtest month has a published figure twelve months before it."
+            )
         if chosen.is_baseline:
             parts.append(f"A baseline was requested, so there is no model to compare; {shown} is shown.")
         elif origins < MIN_ORIGINS:
-            parts.append(f"With {origins} backtest origin(s) (at least {MIN_ORIGINS} are needed) the backtest "
-                         "cannot tell the models from the baselines, so no model is preferred: the best-scoring "
-                         f"baseline, {shown}, is the forecast shown.")
+            parts.append(
+                f"With {origins} backtest origin(s) (at least {MIN_ORIGINS} are needed) the backtest "
+                "cannot tell the models from the baselines, so no model is preferred: the best-scoring "
+                f"baseline, {shown}, is the forecast shown."
+            )
         elif beats:
             parts.append(f"{chosen.label} beats the {names} baseline(s) in the backtest and is the forecast shown.")
             best = min(m for m in table.filter(pl.col("role") == "baseline")["mase"].to_list() if m is not None)
@@ -278,14 +343,17 @@ def _summary(frame: pl.DataFrame, run: Run, chosen: ModelSpec, shown: str, beats
             if gain < 0.05:
                 parts.append(f"The margin is small ({gain:.1%} lower MASE than the best baseline).")
         else:
-            parts.append(f"{chosen.label} does not beat the {names} baseline(s) in the backtest, so the "
-                         f"{shown} baseline is the forecast shown.")
+            parts.append(
+                f"{chosen.label} does not beat the {names} baseline(s) in the backtest, so the "
+                f"{shown} baseline is the forecast shown."
+            )
     parts.append(f"Intervals are {level:.0%} prediction intervals.")
     return " ".join(parts)
 
 
-def _with_seasonal_naive(scores: pl.DataFrame, predictions: pl.DataFrame, frame: pl.DataFrame,
-                         baselines: list[ModelSpec], period: int) -> pl.DataFrame:
+def _with_seasonal_naive(
+    scores: pl.DataFrame, predictions: pl.DataFrame, frame: pl.DataFrame, baselines: list[ModelSpec], period: int
+) -> pl.DataFrame:
     """Add the seasonal-naive baseline scored on the same (origin, month) points as the other
     models, with the forecast for a month taken from the published figure ``period`` months
     earlier anywhere in the series (not only in the contiguous run): the baseline that knows the
@@ -296,13 +364,16 @@ def _with_seasonal_naive(scores: pl.DataFrame, predictions: pl.DataFrame, frame:
     ref = predictions.filter(pl.col("model") == predictions["model"][0]) if predictions.height else predictions
     year_ago = frame.select(pl.col("month").dt.offset_by(f"{period}mo").alias("month"), pl.col("y").alias("_f"))
     pts = ref.join(year_ago, on="month", how="inner")
-    row = pl.DataFrame({
-        "model": [SEASONAL_LABEL],
-        "origins": [pts["origin"].n_unique() if pts.height else 0],
-        "points": [pts.height],
-        "mape": [((pts["actual"] - pts["_f"]).abs() / pts["actual"]).mean() if pts.height else None],
-        "mase": [((pts["actual"] - pts["_f"]).abs() / pts["scale"]).mean() if pts.height else None],
-    }, schema={"model": pl.String, "origins": pl.Int64, "points": pl.Int64, "mape": pl.Float64, "mase": pl.Float64})
+    row = pl.DataFrame(
+        {
+            "model": [SEASONAL_LABEL],
+            "origins": [pts["origin"].n_unique() if pts.height else 0],
+            "points": [pts.height],
+            "mape": [((pts["actual"] - pts["_f"]).abs() / pts["actual"]).mean() if pts.height else None],
+            "mase": [((pts["actual"] - pts["_f"]).abs() / pts["scale"]).mean() if pts.height else None],
+        },
+        schema={"model": pl.String, "origins": pl.Int64, "points": pl.Int64, "mape": pl.Float64, "mase": pl.Float64},
+    )
     return pl.concat([scores, row])
 
 
@@ -313,10 +384,16 @@ def _seasonal_frame(frame: pl.DataFrame, run: Run, horizon: int, period: int) ->
     months = [add_months(run.months[-1], h + 1) for h in range(horizon)]
     known = dict(zip(frame["month"].to_list(), frame["y"].to_list()))
     mean = [known.get(add_months(m, -period)) for m in months]
-    return pl.DataFrame({"month": months, "mean": mean, "lower": [None] * horizon, "upper": [None] * horizon,
-                         "model": [SEASONAL_LABEL] * horizon},
-                        schema={"month": pl.Date, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64,
-                                "model": pl.String})
+    return pl.DataFrame(
+        {
+            "month": months,
+            "mean": mean,
+            "lower": [None] * horizon,
+            "upper": [None] * horizon,
+            "model": [SEASONAL_LABEL] * horizon,
+        },
+        schema={"month": pl.Date, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "model": pl.String},
+    )
 
 
 def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None, str]:
@@ -357,25 +434,34 @@ def against_record(forecast: pl.DataFrame, totals: pl.DataFrame, parts: pl.DataF
     'forecast mean below the published parts (18,000): too low'
     """
     out = forecast.select("month", "mean", "lower", "upper").join(
-        totals.select("month", pl.col("value").cast(pl.Float64).alias("published")), on="month", how="left")
+        totals.select("month", pl.col("value").cast(pl.Float64).alias("published")), on="month", how="left"
+    )
     if parts is not None and parts.height:
         floor = parts.group_by("month").agg(
-            pl.when(~pl.col("qualifier").cast(pl.String).is_in(["under"]).any()).then(pl.col("value").sum())
-            .cast(pl.Float64).alias("parts_floor"), pl.len().cast(pl.Int64).alias("parts"))
+            pl.when(~pl.col("qualifier").cast(pl.String).is_in(["under"]).any())
+            .then(pl.col("value").sum())
+            .cast(pl.Float64)
+            .alias("parts_floor"),
+            pl.len().cast(pl.Int64).alias("parts"),
+        )
         out = out.join(floor, on="month", how="left")
     else:
-        out = out.with_columns(pl.lit(None, dtype=pl.Float64).alias("parts_floor"), pl.lit(None, dtype=pl.Int64)
-                               .alias("parts"))
+        out = out.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("parts_floor"), pl.lit(None, dtype=pl.Int64).alias("parts")
+        )
     rows = []
     for r in out.iter_rows(named=True):
         if r["published"] is not None:
-            inside = (r["lower"] is None or r["published"] >= r["lower"]) and (r["upper"] is None or
-                                                                              r["published"] <= r["upper"])
+            inside = (r["lower"] is None or r["published"] >= r["lower"]) and (
+                r["upper"] is None or r["published"] <= r["upper"]
+            )
             rows.append("published figure inside the interval" if inside else "published figure outside the interval")
         elif r["parts_floor"] is not None:
-            rows.append(f"forecast mean below the published parts ({r['parts_floor']:,.0f}): too low"
-                        if r["mean"] is not None and r["mean"] < r["parts_floor"] else
-                        f"consistent with the published parts ({r['parts_floor']:,.0f} at least)")
+            rows.append(
+                f"forecast mean below the published parts ({r['parts_floor']:,.0f}): too low"
+                if r["mean"] is not None and r["mean"] < r["parts_floor"]
+                else f"consistent with the published parts ({r['parts_floor']:,.0f} at least)"
+            )
         else:
             rows.append("nothing published yet for this month")
     return out.with_columns(pl.Series("check", rows, dtype=pl.String))

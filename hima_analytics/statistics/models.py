@@ -69,11 +69,23 @@ class ModelSpec:
         return cls("ets", trend=trend, seasonal=seasonal, period=period)
 
     @classmethod
-    def sarimax(cls, *, order: tuple[int, int, int], seasonal_order: tuple[int, int, int] = (0, 0, 0),
-                constant: bool = False, period: int = 12) -> ModelSpec:
+    def sarimax(
+        cls,
+        *,
+        order: tuple[int, int, int],
+        seasonal_order: tuple[int, int, int] = (0, 0, 0),
+        constant: bool = False,
+        period: int = 12,
+    ) -> ModelSpec:
         """SARIMAX(p,d,q)(P,D,Q,period), with an optional constant (a drift when d + D = 1)."""
-        return cls("sarimax", order=tuple(order), seasonal_order=tuple(seasonal_order),  # type: ignore[arg-type]
-                   seasonal=any(seasonal_order), constant=constant, period=period)
+        return cls(
+            "sarimax",
+            order=(order[0], order[1], order[2]),
+            seasonal_order=tuple(seasonal_order),  # type: ignore[arg-type]
+            seasonal=any(seasonal_order),
+            constant=constant,
+            period=period,
+        )
 
     @property
     def label(self) -> str:
@@ -160,8 +172,10 @@ def fit_forecast(y, spec: ModelSpec, *, horizon: int, level: float) -> Fitted:
             from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
             model = ETSModel(
-                pd.Series(z), error="add",
-                trend=None if spec.trend == "none" else "add", damped_trend=spec.trend == "damped",
+                pd.Series(z),
+                error="add",
+                trend=None if spec.trend == "none" else "add",
+                damped_trend=spec.trend == "damped",
                 seasonal="add" if spec.seasonal else None,
                 seasonal_periods=spec.period if spec.seasonal else None,
                 initialization_method="heuristic" if spec.seasonal else "estimated",
@@ -172,14 +186,22 @@ def fit_forecast(y, spec: ModelSpec, *, horizon: int, level: float) -> Fitted:
         else:
             from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-            model = SARIMAX(z, order=spec.order,
-                            seasonal_order=(*spec.seasonal_order, spec.period if spec.seasonal else 0),
-                            trend="c" if spec.constant else None)
+            model = SARIMAX(
+                z,
+                order=spec.order,
+                seasonal_order=(*spec.seasonal_order, spec.period if spec.seasonal else 0),
+                trend="c" if spec.constant else None,
+            )
             res = model.fit(disp=False, maxiter=200)
             pred = res.get_forecast(horizon)
             mean = np.asarray(pred.predicted_mean)
             ci = np.asarray(pred.conf_int(alpha=alpha))
             lower, upper = ci[:, 0], ci[:, 1]
     aicc = float(res.aicc) if np.isfinite(res.aicc) else None
-    return Fitted([float(v) * scale for v in mean], [float(v) * scale for v in lower],
-                  [float(v) * scale for v in upper], aicc, len(y))
+    return Fitted(
+        [float(v) * scale for v in mean],
+        [float(v) * scale for v in lower],
+        [float(v) * scale for v in upper],
+        aicc,
+        len(y),
+    )
