@@ -29,7 +29,7 @@ import polars as pl
 from . import paths
 from .ingest import LOCATION_COLUMNS, read_table
 from .problems import DataValidationError, Problem
-from .schemas import LOADED_QUALIFIERS, TABLES, Table, table
+from .schemas import LOADED_QUALIFIERS, TABLES, Table, table_schema
 from .validation import check_tables, parse_table
 
 
@@ -42,7 +42,7 @@ class Catalog:
     fingerprint: str
 
     def frame(self, name: str) -> pl.DataFrame:
-        return self.frames[table(name).name]
+        return self.frames[table_schema(name).name]
 
 
 def _roots(data_dir: str | os.PathLike[str] | None, overlay: str | os.PathLike[str] | None) -> list[Path]:
@@ -206,7 +206,7 @@ def load(
     ``implied``, ``preferred`` true and the formula in ``note`` (see :mod:`hima_analytics.implied`);
     they are never stored and are off by default.
     """
-    t: Table = table(name)
+    t: Table = table_schema(name)
     cat = load_catalog(data_dir=data_dir, overlay=overlay)
     _record(t.name)
     frame = cat.frames[t.name]
@@ -220,16 +220,18 @@ def load(
         col = _ID_COLUMN.get(t.name)
         if col is None:
             raise ValueError(f"dataset {t.name!r} has no entity column; drop the entity= filter.")
-        wanted = [entity] if isinstance(entity, str) else list(entity)
+        asked = [entity] if isinstance(entity, str) else list(entity)
         known = set(frame[col].dtype.categories.to_list()) if isinstance(frame[col].dtype, pl.Enum) else set(frame[col])
-        unknown = [e for e in wanted if e not in known]
+        wanted = [_resolve_id(e, known, cat) for e in asked]
+        unknown = [a for a, w in zip(asked, wanted) if w is None]
         if unknown:
-            import difflib
+            from .errors import UnknownNameError
 
-            hints = {e: difflib.get_close_matches(e, sorted(known), n=1) for e in unknown}
-            hint = "; ".join(f"{e!r}: did you mean {h[0]!r}?" for e, h in hints.items() if h)
-            raise ValueError(
-                f"unknown {col} {unknown} for dataset {t.name!r}. {hint or 'See hima data show entities.'}"
+            raise UnknownNameError(
+                col,
+                unknown[0] if len(unknown) == 1 else unknown,
+                sorted(known),
+                hint="ids are matched ignoring case, and names too (e.g. 'li auto'); see `hima data show entities`.",
             )
         frame = frame.filter(pl.col(col).cast(pl.String).is_in(wanted))
     date_col = _DATE_COLUMN.get(t.name)
@@ -269,6 +271,24 @@ def _implied_rows(cat: Catalog, like: pl.DataFrame) -> pl.DataFrame:
         "note",
         *[pl.lit(None, dtype=like.schema[c]).alias(c) for c in like.columns if c in ("powertrain", "_file", "_line")],
     )
+
+
+def _resolve_id(asked: str, known: set[str], cat: Catalog) -> str | None:
+    """An id from what a user typed: the id itself, the id in another case, or a display name."""
+    if asked in known:
+        return asked
+    lowered = {k.lower(): k for k in known}
+    if asked.lower() in lowered:
+        return lowered[asked.lower()]
+    underscored = asked.strip().upper().replace(" ", "_").replace("-", "_")
+    if underscored in known:
+        return underscored
+    for table, col in (("entities", "entity"), ("companies", "company")):
+        names = {str(n).lower(): str(e) for e, n in cat.frames[table].select(col, "name").iter_rows()}
+        hit = names.get(asked.strip().lower())
+        if hit in known:
+            return hit
+    return None
 
 
 def source_of(source_id: str, **kwargs) -> dict:

@@ -256,12 +256,9 @@ def sources(source_id, data_dir, overlay) -> None:
     if source_id:
         row = srcs.filter(pl.col("source_id") == source_id)
         if row.is_empty():
-            import difflib
+            from .errors import did_you_mean
 
-            close = difflib.get_close_matches(source_id, srcs["source_id"].to_list(), n=1)
-            click.echo(
-                f"error: unknown source {source_id!r}." + (f" Did you mean {close[0]!r}?" if close else ""), err=True
-            )
+            click.echo(f"error: unknown source {source_id!r}." + did_you_mean(source_id, srcs["source_id"]), err=True)
             sys.exit(2)
         con = _console()
         for k, v in row.drop("_file", "_line").row(0, named=True).items():

@@ -42,7 +42,8 @@ def did_you_mean(name: object, choices: Iterable[object], *, n: int = 1) -> str:
     " Did you mean 'NIO_INC' or 'NIO'?"
     """
     pool = [str(c) for c in choices]
-    close = difflib.get_close_matches(str(name), pool, n=n, cutoff=0.5)
+    by_lower = {c.lower(): c for c in pool}
+    close = [by_lower[c] for c in difflib.get_close_matches(str(name).lower(), list(by_lower), n=n, cutoff=0.5)]
     if not close:
         return ""
     return " Did you mean " + " or ".join(repr(c) for c in close) + "?"

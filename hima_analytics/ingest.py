@@ -10,12 +10,12 @@ Parsing into types happens in :mod:`hima_analytics.validation`.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 from pathlib import Path
 
 import polars as pl
 
+from .errors import did_you_mean
 from .problems import Problem
 from .schemas import Table
 
@@ -104,12 +104,12 @@ def read_shard(path: Path, table: Table) -> tuple[pl.DataFrame | None, list[Prob
     missing = [c for c in expected if c not in header and c not in optional]
     extra = [c for c in header if c not in expected]
     for col in missing:
-        close = difflib.get_close_matches(col, extra, n=1)
-        hint = f"is {close[0]!r} a misspelling of it?" if close else f"the header must be: {','.join(expected)}"
+        close = did_you_mean(col, extra).strip()
+        hint = close or f"the header must be: {','.join(expected)}"
         problems.append(Problem(name, 1, col, f"column {col!r}", f"header {header}", hint))
     for col in extra:
-        close = difflib.get_close_matches(col, expected, n=1)
-        hint = f"did you mean {close[0]!r}?" if close else f"allowed columns: {', '.join(expected)}"
+        close = did_you_mean(col, expected).strip()
+        hint = close or f"allowed columns: {', '.join(expected)}"
         problems.append(Problem(name, 1, col, "only the schema's columns", f"unknown column {col!r}", hint))
     if missing or extra:
         return None, problems

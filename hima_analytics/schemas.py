@@ -343,13 +343,15 @@ TABLES: dict[str, Table] = {
 }
 
 
-def table(name: str) -> Table:
-    """Look up a table by name, with a suggestion when the name is unknown."""
+def table_schema(name: str) -> Table:
+    """Look up a table's schema by name, with a suggestion when the name is unknown.
+
+    >>> table_schema("volumes").key
+    ('month', 'entity', 'measure', 'perimeter')
+    """
     try:
         return TABLES[name]
     except KeyError:
-        import difflib
+        from .errors import UnknownNameError
 
-        close = difflib.get_close_matches(name, TABLES, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        raise KeyError(f"unknown dataset {name!r}; known: {', '.join(TABLES)}.{hint}") from None
+        raise UnknownNameError("dataset", name, TABLES, hint="see `hima data list`") from None

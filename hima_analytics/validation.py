@@ -103,16 +103,14 @@ def _duplicates(frame: pl.DataFrame, key: list[str], what: str, hint: str) -> li
 
 
 def _dangling(frame: pl.DataFrame, column: str, allowed: pl.Series, what: str, hint: str) -> list[Problem]:
-    import difflib
+    from .errors import did_you_mean
 
     mask = pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed.implode())
     bad = frame.filter(mask).select("_file", "_line", column)
     choices = allowed.to_list()
     out = []
     for f, line, value in bad.iter_rows():
-        close = difflib.get_close_matches(str(value), choices, n=1)
-        extra = f" Did you mean {close[0]!r}?" if close else ""
-        out.append(Problem(f, line, column, what, repr(value), hint + extra))
+        out.append(Problem(f, line, column, what, repr(value), hint + did_you_mean(value, choices)))
     return out
 
 

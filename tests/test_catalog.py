@@ -45,8 +45,15 @@ def test_filters_by_entity_and_date_range():
 
 
 def test_unknown_entity_gets_a_suggestion():
-    with pytest.raises(ValueError, match="did you mean 'AITO'"):
+    from hima_analytics.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match="Did you mean 'AITO'"):
         ha.load("volumes", entity="AlTO", data_dir=GOOD)
+
+
+def test_entities_are_found_by_id_in_any_case_or_by_name():
+    v = ha.load("volumes", entity=["luxeed", "aito"], data_dir=GOOD)
+    assert set(v["entity"].cast(pl.String)) == {"LUXEED", "AITO"}
 
 
 def test_unknown_dataset_gets_a_suggestion():

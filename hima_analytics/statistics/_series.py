@@ -15,7 +15,7 @@ from ..metrics.series import require_columns, require_unique
 
 
 @dataclass(frozen=True)
-class Run:
+class MonthRun:
     """A contiguous run of months: first and last month, and its values in month order."""
 
     months: list[dt.date]
@@ -68,34 +68,34 @@ def clean_series(series: pl.DataFrame, *, value: str, month: str, where: str) ->
     return out
 
 
-def runs(frame: pl.DataFrame) -> list[Run]:
+def runs(frame: pl.DataFrame) -> list[MonthRun]:
     """Contiguous runs of months in a cleaned frame (columns ``month``, ``y``), oldest first."""
-    out: list[Run] = []
+    out: list[MonthRun] = []
     months, values = frame["month"].to_list(), frame["y"].to_list()
     for m, v in zip(months, values, strict=True):
         if out and month_index(m) == month_index(out[-1].months[-1]) + 1:
             out[-1].months.append(m)
             out[-1].values.append(v)
         else:
-            out.append(Run([m], [v]))
+            out.append(MonthRun([m], [v]))
     return out
 
 
-def longest_run(frame: pl.DataFrame) -> Run:
+def longest_run(frame: pl.DataFrame) -> MonthRun:
     """The longest contiguous run (the latest one on a tie)."""
     rs = runs(frame)
     if not rs:
-        return Run([], [])
+        return MonthRun([], [])
     return max(reversed(rs), key=lambda r: r.n)
 
 
-def latest_run(frame: pl.DataFrame) -> Run:
+def latest_run(frame: pl.DataFrame) -> MonthRun:
     """The contiguous run that ends at the latest observation."""
     rs = runs(frame)
-    return rs[-1] if rs else Run([], [])
+    return rs[-1] if rs else MonthRun([], [])
 
 
-def gap_note(frame: pl.DataFrame, used: Run) -> str:
+def gap_note(frame: pl.DataFrame, used: MonthRun) -> str:
     """Sentence describing which run was used and what was left out."""
     total = frame.height
     if used.n == total:

@@ -8,7 +8,7 @@ from typing import Literal
 
 import polars as pl
 
-from ._series import Run, clean_series, gap_note, latest_run
+from ._series import MonthRun, clean_series, gap_note, latest_run
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
 
@@ -39,7 +39,7 @@ def _scale(train: Sequence[float], lag: int) -> float | None:
 
 
 def evaluate(
-    run: Run, specs: Sequence[ModelSpec], *, horizon: int, first_train: int, scale: Scale, period: int = 12
+    run: MonthRun, specs: Sequence[ModelSpec], *, horizon: int, first_train: int, scale: Scale, period: int = 12
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Forecast from every origin ``first_train .. n - horizon`` (training lengths) with each spec.
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 import polars as pl
 
-from ._series import Run, _ym, add_months, clean_series, latest_run, longest_run, runs
+from ._series import MonthRun, _ym, add_months, clean_series, latest_run, longest_run, runs
 from .backtest import _num, _pct, evaluate
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
@@ -99,7 +99,7 @@ def _plan(n: int, horizon: int, origins: int, min_train: int, period: int) -> tu
     return h, n - h - k + 1
 
 
-def _frame(spec: ModelSpec, run: Run, horizon: int, level: float) -> pl.DataFrame:
+def _frame(spec: ModelSpec, run: MonthRun, horizon: int, level: float) -> pl.DataFrame:
     fit = fit_forecast(run.values, spec, horizon=horizon, level=level)
     last = run.months[-1]
     return pl.DataFrame(
@@ -281,7 +281,7 @@ def forecast(
 
 def _summary(
     frame: pl.DataFrame,
-    run: Run,
+    run: MonthRun,
     chosen: ModelSpec,
     shown: str,
     beats: bool,
@@ -377,7 +377,7 @@ def _with_seasonal_naive(
     return pl.concat([scores, row])
 
 
-def _seasonal_frame(frame: pl.DataFrame, run: Run, horizon: int, period: int) -> pl.DataFrame:
+def _seasonal_frame(frame: pl.DataFrame, run: MonthRun, horizon: int, period: int) -> pl.DataFrame:
     """The seasonal-naive forecast: each future month as published ``period`` months earlier
     (null where that month was not published). No interval: the series has too few seasonal
     pairs to estimate one honestly."""
