@@ -13,7 +13,9 @@ Report notebooks import it as ``from hima_analytics import display as hd``.
 
 from __future__ import annotations
 
-from .charts import band_forecast, bars, monthly_bars, monthly_lines, ramp_curves, theme
+from .chartkit import theme
+from .charts import bars, monthly_bars, monthly_lines
+from .curves import band_forecast, ramp_curves
 from .figures import show, sources_html
 from .formatting import fmt_date, fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period, fmt_pp, fmt_q, fmt_value
 from .names import name_of

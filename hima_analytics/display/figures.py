@@ -121,7 +121,7 @@ def _sources_for(ids: Iterable[str]) -> pl.DataFrame:
     return load("sources").filter(pl.col("source_id").is_in(wanted)).sort("publisher", "published", "source_id")
 
 
-def _source_ids(frames: Sequence[pl.DataFrame]) -> list[str]:
+def source_ids(frames: Sequence[pl.DataFrame]) -> list[str]:
     ids: list[str] = []
     for f in frames:
         for col in [c for c in f.columns if c == "source_id" or c.startswith("source_id_")]:
@@ -136,7 +136,7 @@ def sources_html(*frames: pl.DataFrame, note: str | None = None) -> str:
     """One sources line for the figures in ``frames`` (any ``source_id`` or ``source_id_*``
     column): each source's publisher and date, linked to its page when the address is http(s);
     seeds by file name; the tier when it is not a major outlet. All text is escaped."""
-    rows = _sources_for(_source_ids(frames))
+    rows = _sources_for(source_ids(frames))
     parts = []
     for r in rows.iter_rows(named=True):
         tier = r.get("tier")

@@ -49,9 +49,9 @@ def _excel_ready(df: pl.DataFrame) -> pl.DataFrame:
 
 def _sources(frames: list[pl.DataFrame]) -> pl.DataFrame:
     from ..catalog import load
-    from ..display.figures import _source_ids
+    from ..display.figures import source_ids
 
-    ids = sorted(set(_source_ids(frames)))
+    ids = sorted(set(source_ids(frames)))
     src = load("sources").filter(pl.col("source_id").is_in(ids))
     return src.select("source_id", "publisher", "published", "title", "url", "seed_file", "tier", "language")
 

@@ -18,7 +18,8 @@ from .decomposition import DecompositionResult, decompose
 from .errors import InsufficientData
 from .events import EventEffectsResult, event_effects
 from .financial import MarginVolumeResult, margin_vs_volume
-from .forecasting import ForecastResult, against_record, forecast, try_forecast
+from .forecasting import ForecastResult, forecast, try_forecast
+from .record import against_record
 
 __all__ = [
     "CNY_DATES",

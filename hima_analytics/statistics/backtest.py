@@ -8,9 +8,9 @@ from typing import Literal
 
 import polars as pl
 
-from ._series import MonthRun, clean_series, gap_note, latest_run
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
+from .months import MonthRun, clean_series, gap_note, latest_run
 
 Scale = Literal["naive", "seasonal_naive"]
 
@@ -166,13 +166,13 @@ def backtest(
         f"{scale.replace('_', '-')} MAE. {gap_note(frame, run)}"
     ]
     for r in scores.iter_rows(named=True):
-        lines.append(f"{r['model']}: MAPE {_pct(r['mape'])}, MASE {_num(r['mase'])}.")
+        lines.append(f"{r['model']}: MAPE {fmt_percent(r['mape'])}, MASE {fmt_number(r['mase'])}.")
     return BacktestResult(predictions=predictions, scores=scores, summary=" ".join(lines))
 
 
-def _pct(x: float | None) -> str:
+def fmt_percent(x: float | None) -> str:
     return "n/a" if x is None else f"{100 * x:.1f}%"
 
 
-def _num(x: float | None) -> str:
+def fmt_number(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.2f}"

@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import polars as pl
 
-from ._series import _ym, clean_series, month_index
+from .months import clean_series, month_index, month_label
 
 _MIN_SIDE = 3
 
@@ -110,7 +110,7 @@ def share_breaks(
             if min(n1, n2) < _MIN_SIDE:
                 row["note"] = (
                     f"skipped: {min(n1, n2)} observation(s) {'before' if n1 < n2 else 'after'} "
-                    f"{_ym(b_month)}; the test needs at least {_MIN_SIDE} on each side"
+                    f"{month_label(b_month)}; the test needs at least {_MIN_SIDE} on each side"
                 )
             else:
                 ssr_split = _ols(t[before], y[before]).ssr + _ols(t[~before], y[~before]).ssr
@@ -145,7 +145,7 @@ def share_breaks(
     slope = trend.row(1, named=True)
     gaps = (month_index(months[-1]) - month_index(months[0]) + 1) - n
     lines = [
-        f"Share {value!r}: {n} observed months ({_ym(months[0])} – {_ym(months[-1])})"
+        f"Share {value!r}: {n} observed months ({month_label(months[0])} – {month_label(months[-1])})"
         + (f", {gaps} absent month(s) left out" if gaps else "")
         + ".",
         f"Linear trend {slope['coef'] * 100:+.2f} share points per month "
@@ -154,11 +154,11 @@ def share_breaks(
     for r in cast(list[dict[str, Any]], rows):
         if r["test"] == "chow":
             if r["note"]:
-                lines.append(f"Chow at {_ym(r['break_date'])}: {r['note']}.")
+                lines.append(f"Chow at {month_label(r['break_date'])}: {r['note']}.")
             else:
                 verdict = "a break" if r["p_value"] < 0.05 else "no evidence of a break"
                 lines.append(
-                    f"Chow at {_ym(r['break_date'])}: F={r['statistic']:.2f}, p={r['p_value']:.3f} "
+                    f"Chow at {month_label(r['break_date'])}: F={r['statistic']:.2f}, p={r['p_value']:.3f} "
                     f"({r['n_before']} before, {r['n_after']} after): {verdict} at the 5% level."
                 )
         else:

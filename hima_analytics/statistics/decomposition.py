@@ -8,9 +8,9 @@ from typing import Literal
 
 import polars as pl
 
-from ._series import clean_series, gap_note, longest_run
 from .calendar import is_cny_month
 from .errors import InsufficientData
+from .months import clean_series, gap_note, longest_run
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Literal
 import polars as pl
 
 from ..metrics.series import require_columns
-from ._series import _ym, clean_series, month_index
+from .months import clean_series, month_index, month_label
 
 Shape = Literal["step", "pulse"]
 _COND_LIMIT = 30.0  # Belsley's rule of thumb for the scaled condition number
@@ -147,7 +147,7 @@ def event_effects(
         cols[name] = x
         event_cols[i] = name
         if r["_k"] > 1:
-            notes[i] = f"{r['_k']} events in {_ym(r['_m'])} share one indicator"
+            notes[i] = f"{r['_k']} events in {month_label(r['_m'])} share one indicator"
     moy = data["month"].dt.month().to_numpy()
     month_cols = {f"month_{m:02d}": (moy == m).astype(float) for m in range(2, 13)}
     caveats: list[str] = []
@@ -253,15 +253,16 @@ def event_effects(
     lines = [
         f"OLS of {value} on {design_text}; Newey-West (HAC, {maxlags} lags, floored at the classical "
         f"standard error) {level:.0%} intervals; "
-        f"{n} monthly observations ({_ym(data['month'][0])} – {_ym(data['month'][-1])}), absent months left out."
+        f"{n} monthly observations ({month_label(data['month'][0])} – {month_label(data['month'][-1])}), "
+        "absent months left out."
     ]
     for r in rows:
         if r["effect"] is None:
-            lines.append(f"{r['event']} ({_ym(r['month'])}): {r['note']}.")
+            lines.append(f"{r['event']} ({month_label(r['month'])}): {r['note']}.")
         else:
             sig = "distinguishable from zero" if r["p_value"] < 1 - level else "not distinguishable from zero"
             lines.append(
-                f"{r['event']} ({_ym(r['month'])}): {_fmt(r['effect'], sign=True)} "
+                f"{r['event']} ({month_label(r['month'])}): {_fmt(r['effect'], sign=True)} "
                 f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], p={r['p_value']:.3f}, {sig}."
             )
     if caveats:

@@ -8,18 +8,18 @@ from typing import Literal
 
 import polars as pl
 
-from ._series import MonthRun, _ym, add_months, clean_series, latest_run, longest_run, runs
-from .backtest import _num, _pct, evaluate
+from .backtest import evaluate, fmt_number, fmt_percent
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
+from .months import MonthRun, add_months, clean_series, latest_run, longest_run, month_label, runs
+from .seasonal import SEASONAL_LABEL, seasonal_frame, with_seasonal_naive
 
 Method = Literal["auto", "ets", "sarimax", "seasonal_naive", "naive"]
-_METHODS = ("auto", "ets", "sarimax", "seasonal_naive", "naive")
+METHODS = ("auto", "ets", "sarimax", "seasonal_naive", "naive")
 MIN_MONTHS = 6
 """Fewest contiguous months for any forecast (a naive forecast's interval needs its residuals)."""
 MIN_ORIGINS = 3
 """Fewest backtest origins on which a model may be preferred to the baselines."""
-SEASONAL_LABEL = "seasonal naive (same month a year earlier)"
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ class ForecastResult:
     summary: str
 
 
-def _grid(method: Method, n: int, period: int) -> list[ModelSpec]:
+def model_grid(method: Method, n: int, period: int) -> list[ModelSpec]:
     seasonal = n >= 2 * period
     ets = [ModelSpec.ets(trend=t, period=period) for t in ("none", "add", "damped")]
     if seasonal:
@@ -77,7 +77,7 @@ def _grid(method: Method, n: int, period: int) -> list[ModelSpec]:
     return ets + sarimax
 
 
-def _plan(n: int, horizon: int, origins: int, min_train: int, period: int) -> tuple[int, int] | None:
+def backtest_plan(n: int, horizon: int, origins: int, min_train: int, period: int) -> tuple[int, int] | None:
     """(backtest horizon, first training length), or None when no month can be held out."""
     if n >= 2 * period + min(horizon, period // 2):
         floor = 2 * period
@@ -99,7 +99,7 @@ def _plan(n: int, horizon: int, origins: int, min_train: int, period: int) -> tu
     return h, n - h - k + 1
 
 
-def _frame(spec: ModelSpec, run: MonthRun, horizon: int, level: float) -> pl.DataFrame:
+def forecast_frame(spec: ModelSpec, run: MonthRun, horizon: int, level: float) -> pl.DataFrame:
     fit = fit_forecast(run.values, spec, horizon=horizon, level=level)
     last = run.months[-1]
     return pl.DataFrame(
@@ -163,8 +163,8 @@ def forecast(
     >>> res.beats_baselines, res.history["months"]
     (True, 48)
     """
-    if method not in _METHODS:
-        raise ValueError(f"forecast: expected method in {list(_METHODS)}; got {method!r}.")
+    if method not in METHODS:
+        raise ValueError(f"forecast: expected method in {list(METHODS)}; got {method!r}.")
     if horizon < 1:
         raise ValueError(f"forecast: expected horizon >= 1; got {horizon}.")
     if not 0 < level < 1:
@@ -188,10 +188,10 @@ def forecast(
             hint=f"gaps are not filled; wait for more months or fill the gap from a source.{extra}",
         )
     n = run.n
-    plan = _plan(n, horizon, origins, min_train, period)
-    grid = [s for s in _grid(method, n, period) if s.min_train <= (plan[1] if plan else n)]
+    plan = backtest_plan(n, horizon, origins, min_train, period)
+    grid = [s for s in model_grid(method, n, period) if s.min_train <= (plan[1] if plan else n)]
     if not grid:  # every grid model needs more history than the backtest leaves: fit without a backtest
-        grid = [s for s in _grid(method, n, period) if s.min_train <= n]
+        grid = [s for s in model_grid(method, n, period) if s.min_train <= n]
         plan = None
     # AICc within comparable groups (same data), on the full run.
     finalists: dict[str, tuple[float, ModelSpec]] = {}
@@ -213,7 +213,7 @@ def forecast(
         predictions, scores = evaluate(
             run, [*specs, *baselines], horizon=h_bt, first_train=first_train, scale="naive", period=period
         )
-        scores = _with_seasonal_naive(scores, predictions, frame, baselines, period)
+        scores = with_seasonal_naive(scores, predictions, frame, baselines, period)
         mase = {r["model"]: r["mase"] for r in scores.iter_rows(named=True)}
         chosen = min(specs, key=lambda s: mase[s.label] if mase[s.label] is not None else float("inf"))
         base_mase = [m for label, m in mase.items() if label not in {s.label for s in specs}]
@@ -248,7 +248,7 @@ def forecast(
                 "mase": pl.Float64,
             }
         )
-    seasonal = _seasonal_frame(frame, run, horizon, period)
+    seasonal = seasonal_frame(frame, run, horizon, period)
     if chosen.is_baseline or beats:
         shown_label = chosen.label
     elif plan:
@@ -262,10 +262,12 @@ def forecast(
         shown_label = min(ranked, key=lambda k: ranked[k]) if ranked else baselines[0].label
     else:
         shown_label = baselines[0].label
-    forecasts = pl.concat([_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal])
+    forecasts = pl.concat(
+        [forecast_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal]
+    )
     shown_frame = forecasts.filter(pl.col("model") == shown_label)
     history: dict[str, dt.date | int] = {"from": run.months[0], "to": run.months[-1], "months": n}
-    summary = _summary(frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, baselines)
+    summary = summarise(frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, baselines)
     return ForecastResult(
         forecast=shown_frame,
         forecasts=forecasts,
@@ -279,7 +281,7 @@ def forecast(
     )
 
 
-def _summary(
+def summarise(
     frame: pl.DataFrame,
     run: MonthRun,
     chosen: ModelSpec,
@@ -292,7 +294,7 @@ def _summary(
     method: str,
     baselines: list[ModelSpec],
 ) -> str:
-    parts = [f"History: {run.n} contiguous months, {_ym(run.months[0])} to {_ym(run.months[-1])}."]
+    parts = [f"History: {run.n} contiguous months, {month_label(run.months[0])} to {month_label(run.months[-1])}."]
     left_out = frame.height - run.n
     if left_out:
         parts.append(
@@ -317,7 +319,8 @@ def _summary(
         )
         parts.append(
             "; ".join(
-                f"{r['model']} MAPE {_pct(r['mape'])}, MASE {_num(r['mase'])}" for r in table.iter_rows(named=True)
+                f"{r['model']} MAPE {fmt_percent(r['mape'])}, MASE {fmt_number(r['mase'])}"
+                for r in table.iter_rows(named=True)
             )
             + "."
         )
@@ -351,51 +354,6 @@ def _summary(
     return " ".join(parts)
 
 
-def _with_seasonal_naive(
-    scores: pl.DataFrame, predictions: pl.DataFrame, frame: pl.DataFrame, baselines: list[ModelSpec], period: int
-) -> pl.DataFrame:
-    """Add the seasonal-naive baseline scored on the same (origin, month) points as the other
-    models, with the forecast for a month taken from the published figure ``period`` months
-    earlier anywhere in the series (not only in the contiguous run): the baseline that knows the
-    Chinese New Year trough. Points whose month a year earlier was not published are skipped;
-    with none left its scores are null."""
-    if any(b.family == "seasonal_naive" for b in baselines):
-        return scores
-    ref = predictions.filter(pl.col("model") == predictions["model"][0]) if predictions.height else predictions
-    year_ago = frame.select(pl.col("month").dt.offset_by(f"{period}mo").alias("month"), pl.col("y").alias("_f"))
-    pts = ref.join(year_ago, on="month", how="inner")
-    row = pl.DataFrame(
-        {
-            "model": [SEASONAL_LABEL],
-            "origins": [pts["origin"].n_unique() if pts.height else 0],
-            "points": [pts.height],
-            "mape": [((pts["actual"] - pts["_f"]).abs() / pts["actual"]).mean() if pts.height else None],
-            "mase": [((pts["actual"] - pts["_f"]).abs() / pts["scale"]).mean() if pts.height else None],
-        },
-        schema={"model": pl.String, "origins": pl.Int64, "points": pl.Int64, "mape": pl.Float64, "mase": pl.Float64},
-    )
-    return pl.concat([scores, row])
-
-
-def _seasonal_frame(frame: pl.DataFrame, run: MonthRun, horizon: int, period: int) -> pl.DataFrame:
-    """The seasonal-naive forecast: each future month as published ``period`` months earlier
-    (null where that month was not published). No interval: the series has too few seasonal
-    pairs to estimate one honestly."""
-    months = [add_months(run.months[-1], h + 1) for h in range(horizon)]
-    known = dict(zip(frame["month"].to_list(), frame["y"].to_list()))
-    mean = [known.get(add_months(m, -period)) for m in months]
-    return pl.DataFrame(
-        {
-            "month": months,
-            "mean": mean,
-            "lower": [None] * horizon,
-            "upper": [None] * horizon,
-            "model": [SEASONAL_LABEL] * horizon,
-        },
-        schema={"month": pl.Date, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "model": pl.String},
-    )
-
-
 def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None, str]:
     """:func:`forecast`, or ``(None, reason)`` when the series cannot support one.
 
@@ -414,54 +372,3 @@ def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None,
     except InsufficientData as exc:
         return None, str(exc)
     return result, result.summary
-
-
-def against_record(forecast: pl.DataFrame, totals: pl.DataFrame, parts: pl.DataFrame | None = None) -> pl.DataFrame:
-    """Check a forecast against figures already published for its months.
-
-    ``forecast`` has ``month``, ``mean``, ``lower``, ``upper``; ``totals`` has ``month`` and
-    ``value`` (published figures of the forecast series); ``parts`` (optional) has ``month``,
-    ``value`` and ``qualifier`` for parts of the series (e.g. brand figures of an alliance):
-    their sum is a floor under the total whenever none of them is an upper bound. Output per
-    forecast month: ``published``, ``parts_floor``, ``parts`` (how many), and ``check``: whether
-    the published figure fell inside the interval, or whether the forecast is below the floor the
-    parts set.
-
-    >>> import datetime as dt, polars as pl
-    >>> f = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "mean": [15_000.0], "lower": [9_000.0], "upper": [21_000.0]})
-    >>> p = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "value": [18_000], "qualifier": ["about"]})
-    >>> against_record(f, pl.DataFrame(schema={"month": pl.Date, "value": pl.Int64}), p)["check"][0]
-    'forecast mean below the published parts (18,000): too low'
-    """
-    out = forecast.select("month", "mean", "lower", "upper").join(
-        totals.select("month", pl.col("value").cast(pl.Float64).alias("published")), on="month", how="left"
-    )
-    if parts is not None and parts.height:
-        floor = parts.group_by("month").agg(
-            pl.when(~pl.col("qualifier").cast(pl.String).is_in(["under"]).any())
-            .then(pl.col("value").sum())
-            .cast(pl.Float64)
-            .alias("parts_floor"),
-            pl.len().cast(pl.Int64).alias("parts"),
-        )
-        out = out.join(floor, on="month", how="left")
-    else:
-        out = out.with_columns(
-            pl.lit(None, dtype=pl.Float64).alias("parts_floor"), pl.lit(None, dtype=pl.Int64).alias("parts")
-        )
-    rows = []
-    for r in out.iter_rows(named=True):
-        if r["published"] is not None:
-            inside = (r["lower"] is None or r["published"] >= r["lower"]) and (
-                r["upper"] is None or r["published"] <= r["upper"]
-            )
-            rows.append("published figure inside the interval" if inside else "published figure outside the interval")
-        elif r["parts_floor"] is not None:
-            rows.append(
-                f"forecast mean below the published parts ({r['parts_floor']:,.0f}): too low"
-                if r["mean"] is not None and r["mean"] < r["parts_floor"]
-                else f"consistent with the published parts ({r['parts_floor']:,.0f} at least)"
-            )
-        else:
-            rows.append("nothing published yet for this month")
-    return out.with_columns(pl.Series("check", rows, dtype=pl.String))

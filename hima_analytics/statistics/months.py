@@ -1,4 +1,4 @@
-"""Input checks and gap handling shared by the statistics functions (private).
+"""Months and runs of months: input checks and gap handling shared by the statistics functions.
 
 Gap policy: a missing month is an absent row. Nothing is filled or interpolated; methods that
 need an evenly spaced series use one contiguous run of months, and say which.
@@ -28,10 +28,10 @@ class MonthRun:
     def describe(self) -> str:
         if not self.months:
             return "no months"
-        return f"{self.n} consecutive month(s) ({_ym(self.months[0])} – {_ym(self.months[-1])})"
+        return f"{self.n} consecutive month(s) ({month_label(self.months[0])} – {month_label(self.months[-1])})"
 
 
-def _ym(d: dt.date) -> str:
+def month_label(d: dt.date) -> str:
     """A month as readers write it: ``Feb 2026``."""
     import calendar
 

@@ -1,0 +1,156 @@
+"""Sentences that compare makers: leaders, movers, ranks, like-for-like totals and targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from ..display import formatting as fmt
+from ..display.names import name_of
+from ..display.text import Text, cite, text
+
+__all__ = ["biggest_mover", "leader", "like_for_like", "month_leader", "not_published", "target_status"]
+
+
+def biggest_mover(table: pl.DataFrame, *, download: str, column: str = "yoy") -> Text | None:
+    """The entity with the largest certain rise and the largest certain fall in ``column``
+    (bounds whose direction is unclear are left out)."""
+    rows = table.filter(pl.col(column).is_not_null())
+    qcol = f"{column}_qualifier"
+    if qcol in rows.columns:
+        rows = rows.filter(
+            ~((pl.col(qcol) == "over") & (pl.col(column) < 0))
+            & ~((pl.col(qcol) == "under") & (pl.col(column) > 0))
+            & (pl.col(qcol) != "under")
+        )
+    if rows.height < 2:
+        return None
+    top = rows.sort(column, descending=True).row(0, named=True)
+    low = rows.sort(column).row(0, named=True)
+    return text(
+        "Biggest year-on-year rise: {a} ({ga}); weakest: {b} ({gb}).",
+        a=name_of(top["entity"]),
+        b=name_of(low["entity"]),
+        ga=cite(table, column, download=download, kind="pct", signed=True, entity=top["entity"]),
+        gb=cite(table, column, download=download, kind="pct", signed=True, entity=low["entity"]),
+    )
+
+
+def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "value") -> Text | None:
+    """Who delivered most in a full year, and by how much, from published annual totals (with
+    their qualifiers; a lead that a bound could erase is said to be unsettled)."""
+    rows = totals.filter((pl.col("year") == year) & pl.col(column).is_not_null()).sort(column, descending=True)
+    if rows.height < 2:
+        return None
+    a, b = rows.row(0, named=True), rows.row(1, named=True)
+    qa, qb = a.get(f"{column}_qualifier") or a.get("qualifier"), b.get(f"{column}_qualifier") or b.get("qualifier")
+    settled = not (qb == "over" or qa == "under")
+    tmpl_args = dict(
+        a=name_of(a["entity"]),
+        b=name_of(b["entity"]),
+        y=f"FY{year}",
+        va=cite(totals, column, download=download, entity=a["entity"], year=year),
+        vb=cite(totals, column, download=download, entity=b["entity"], year=year),
+    )
+    if settled:
+        return text("{y}: {a} led with {va} deliveries, ahead of {b} ({vb}).", **tmpl_args)
+    return text(
+        "{y}: {a} ({va}) and {b} ({vb}) head the table; {b}'s figure is a lower bound, so the order is not settled.",
+        **tmpl_args,
+    )
+
+
+def target_status(progress: pl.DataFrame, *, download: str, entity: str) -> Text | None:
+    """Progress against the announced annual target at the latest month with a YTD."""
+    rows = progress.filter((pl.col("entity").cast(pl.String) == entity) & pl.col("progress").is_not_null())
+    if rows.is_empty():
+        return None
+    row = rows.sort("month").row(-1, named=True)
+    at = {"entity": entity, "month": row["month"]}
+    base = dict(
+        who=name_of(entity),
+        p=cite(progress, "progress", download=download, kind="pct", **at),
+        t=cite(progress, "target", download=download, **at),
+        y=str(row["year"]),
+        m=cite(progress, "month", download=download, kind="month", **at),
+    )
+    if row.get("needed_per_month") is not None:
+        return text(
+            "{who} has reached {p} of its {y} target of {t} by {m}; meeting it needs {n} a month from here.",
+            n=cite(progress, "needed_per_month", download=download, **at),
+            **base,
+        )
+    return text("{who} reached {p} of its {y} target of {t} by {m}.", **base)
+
+
+def month_leader(league: pl.DataFrame, *, download: str) -> Text | None:
+    """Who led the makers' table this month, and where HIMA stood (with its rank change)."""
+    makers = league.filter((pl.col("group") == "Maker") & pl.col("rank").is_not_null()).sort("rank")
+    if makers.is_empty():
+        return None
+    top = makers.row(0, named=True)
+    month = top["month"]
+    lead = text(
+        "{who} led the makers that published for {m} with {v}",
+        who=name_of(top["entity"]),
+        m=fmt.fmt_month(month),
+        v=cite(league, "value", download=download, entity=top["entity"]),
+    )
+    caveat = text("; the order is not settled, since some figures are bounds") if not top["rank_certain"] else text("")
+    hima = makers.filter(pl.col("entity") == "HIMA")
+    if hima.is_empty() or top["entity"] == "HIMA":
+        return text("{lead}{caveat}.", lead=lead, caveat=caveat)
+    h = hima.row(0, named=True)
+    move = (
+        ""
+        if h["rank_change"] is None
+        else " (up {n} on the month before)".format(n=h["rank_change"])
+        if h["rank_change"] > 0
+        else " (down {n} on the month before)".format(n=-h["rank_change"])
+        if h["rank_change"] < 0
+        else " (unchanged on the month before)"
+    )
+    return text(
+        "{lead}{caveat}; HIMA ranked {r}{move}.",
+        lead=lead,
+        caveat=caveat,
+        r=cite(league, "rank", download=download, entity="HIMA"),
+        move=move,
+    )
+
+
+def not_published(league: pl.DataFrame) -> Text | None:
+    """The makers and brands with no figure for the month (they are listed, not dropped)."""
+    missing = league.filter(pl.col("value").is_null())
+    if missing.is_empty():
+        return None
+    month = league["month"].max()
+    return text(
+        "No {m} figure was found for {names}; they stay in the table with blanks.",
+        m=fmt.fmt_month(month),
+        names=[name_of(e) for e in missing["entity"].to_list()],
+    )
+
+
+def like_for_like(totals: pl.DataFrame, *, download: str, months: list[dt.date]) -> Text | None:
+    """The leader over the months every maker published (from :func:`~.metrics.period_total`)."""
+    rows = totals.filter(pl.col("total").is_not_null()).sort("total", descending=True)
+    if rows.height < 2 or not months:
+        return None
+    a, b = rows.row(0, named=True), rows.row(1, named=True)
+    lo, hi = min(months), max(months)
+    span = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
+    gaps = text(", not all consecutive") if span != len(months) else text("")
+    return text(
+        "Over the {n} months every maker in the comparison published ({first} to {last}{gaps}), {a} "
+        "delivered {va}, ahead of {b} with {vb}.",
+        n=str(len(months)),
+        gaps=gaps,
+        first=fmt.fmt_month(min(months)),
+        last=fmt.fmt_month(max(months)),
+        a=name_of(a["entity"]),
+        b=name_of(b["entity"]),
+        va=cite(totals, "total", download=download, entity=a["entity"]),
+        vb=cite(totals, "total", download=download, entity=b["entity"]),
+    )

@@ -1,0 +1,224 @@
+"""Sentences about one maker's or brand's deliveries: the latest month, the year to date, what
+the record holds and what it lacks, its share of the alliance, its events."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from ..display import formatting as fmt
+from ..display.names import name_of
+from ..display.text import Text, cite, count, text
+from .common import count_or_no, latest_row, shift_month
+
+__all__ = [
+    "coverage",
+    "events_in_window",
+    "latest_month",
+    "missing_in_window",
+    "nearest_rivals",
+    "record_summary",
+    "share_trend",
+    "ytd_status",
+]
+
+
+def latest_month(trend: pl.DataFrame, *, download: str, entity: str) -> Text:
+    """ "<maker> delivered N in <month>, ±x% on the month before and ±y% on a year earlier."
+    ``trend`` has ``month``, ``value`` (with qualifier) and ``mom`` / ``yoy`` (with qualifiers)."""
+    row = latest_row(trend)
+    who = name_of(entity)
+    if row is None:
+        return text("{who} has no published monthly figure in this window.", who=who)
+    at = {"month": row["month"]}
+    figure = cite(trend, "value", download=download, **at)
+    month = cite(trend, "month", download=download, kind="month", **at)
+    parts = []
+    for column, months in (("mom", -1), ("yoy", -12)):
+        then = shift_month(row["month"], months)
+        when = fmt.fmt_month(then)
+        if row.get(column) is not None:
+            parts.append(
+                text(
+                    "{g} on {when}", g=cite(trend, column, download=download, kind="pct", signed=True, **at), when=when
+                )
+            )
+        elif trend.filter((pl.col("month") == then) & pl.col("value").is_not_null()).height:
+            parts.append(
+                text(
+                    "the change on {when} is not known (the two figures are bounds that do not fix its direction)",
+                    when=when,
+                )
+            )
+        else:
+            parts.append(text("no figure for {when} to compare with", when=when))
+    return text(
+        "**{who} delivered {figure} vehicles in {month}**: {parts}.", who=who, figure=figure, month=month, parts=parts
+    )
+
+
+def ytd_status(trend: pl.DataFrame, *, download: str, entity: str) -> Text | None:
+    """Year to date at the latest month, against the same months a year earlier (when both
+    years are complete); None when the YTD is unknown."""
+    row = latest_row(trend)
+    if row is None or row.get("ytd") is None:
+        if row is None:
+            return None
+        year = row["month"].year
+        have = set(trend.filter(pl.col("value").is_not_null())["month"].to_list())
+        missing = [dt.date(year, m, 1) for m in range(1, row["month"].month + 1) if dt.date(year, m, 1) not in have]
+        if not missing:  # every month is there, but a bound in each direction leaves the total unbounded
+            return text(
+                "The year-to-date total for {year} is not bounded: its months include both lower and upper bounds.",
+                year=str(year),
+            )
+        months = ", ".join(fmt.fmt_month(m) for m in missing)
+        return text(
+            "The year-to-date total for {year} is unknown: {months} {verb} not published.",
+            year=str(row["month"].year),
+            months=months or "earlier months",
+            verb="were" if len(missing) != 1 else "was",
+        )
+    at = {"month": row["month"]}
+    ytd = cite(trend, "ytd", download=download, **at)
+    if row.get("ytd_yoy") is not None:
+        return text(
+            "Year to date {who} has delivered {ytd}, {g} on the same months of {ly}.",
+            who=name_of(entity),
+            ytd=ytd,
+            g=cite(trend, "ytd_yoy", download=download, kind="pct", signed=True, **at),
+            ly=str(row["month"].year - 1),
+        )
+    return text(
+        "Year to date {who} has delivered {ytd}; the same months of {ly} are not all published, so there "
+        "is no year-on-year comparison.",
+        who=name_of(entity),
+        ytd=ytd,
+        ly=str(row["month"].year - 1),
+    )
+
+
+def coverage(full: pl.DataFrame, *, download: str, start: dt.date, end: dt.date) -> Text:
+    """How many months of the window have a published figure (``full`` is on a complete
+    calendar: one row per month, value null where nothing was published)."""
+    return text(
+        "Published monthly figures exist for {n} of the {m} months from {a} to {b}; the others are gaps, "
+        "left blank in every chart and table, never filled or read as zero.",
+        n=count(full, "value", download=download),
+        m=count(full, "month", download=download),
+        a=fmt.fmt_month(start),
+        b=fmt.fmt_month(end),
+    )
+
+
+def missing_in_window(full: pl.DataFrame, *, entity: str) -> Text | None:
+    """Which months of the window have no figure, in ranges ("Mar–Apr 2025, Oct 2024")."""
+    gaps = full.filter(pl.col("value").is_null())["month"].sort().to_list()
+    if not gaps:
+        return None
+    runs: list[list[dt.date]] = []
+    for m in gaps:
+        if runs and shift_month(runs[-1][-1], 1) == m:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    spans = [fmt.fmt_month(r[0]) if len(r) == 1 else f"{fmt.fmt_month(r[0])} – {fmt.fmt_month(r[-1])}" for r in runs]
+    return text("No figure for {who} was found for {spans}.", who=name_of(entity), spans=spans)
+
+
+def share_trend(share: pl.DataFrame, *, download: str, part: str, whole: str) -> Text | None:
+    """The part's share of the whole in the first and last months with both figures."""
+    known = share.filter(pl.col("share").is_not_null()).sort("month")
+    if known.is_empty():
+        return None
+    first, last = known.row(0, named=True), known.row(-1, named=True)
+    n = count(share, "share", download=download)
+    if first["month"] == last["month"]:
+        return text(
+            "{part} accounted for {s} of {whole} deliveries in {m}, the only month with both figures.",
+            part=name_of(part),
+            whole=name_of(whole),
+            s=cite(share, "share", download=download, kind="pct", month=first["month"]),
+            m=cite(share, "month", download=download, kind="month", month=first["month"]),
+        )
+    return text(
+        "{part} accounted for {s0} of {whole} deliveries in {m0} and {s1} in {m1} ({n} months with both figures).",
+        part=name_of(part),
+        whole=name_of(whole),
+        n=n,
+        s0=cite(share, "share", download=download, kind="pct", month=first["month"]),
+        m0=cite(share, "month", download=download, kind="month", month=first["month"]),
+        s1=cite(share, "share", download=download, kind="pct", month=last["month"]),
+        m1=cite(share, "month", download=download, kind="month", month=last["month"]),
+    )
+
+
+def record_summary(
+    *,
+    entity: str,
+    months: pl.DataFrame,
+    months_download: str,
+    models: pl.DataFrame,
+    models_download: str,
+    facts: pl.DataFrame,
+    facts_download: str,
+) -> Text:
+    """What the public record holds for an entity: brand months, model figures and single
+    facts, each counted from the frame shown below it."""
+    who = name_of(entity)
+    if months["value"].drop_nulls().len() == 0:
+        return text(
+            "{who} has published no monthly brand figure that could be found on a dated page. What exists "
+            "is shown below: {m} model figures, and {f} single figures such as cumulative totals and "
+            "milestones.",
+            who=who,
+            m=count_or_no(models, "value", models_download),
+            f=count_or_no(facts, "value", facts_download),
+        )
+    return text(
+        "The record for {who} holds {n} monthly brand figures, {m} model figures and {f} single figures "
+        "(cumulative totals, milestones, targets).",
+        who=who,
+        n=count(months, "value", download=months_download),
+        m=count_or_no(models, "value", models_download),
+        f=count_or_no(facts, "value", facts_download),
+    )
+
+
+def nearest_rivals(rivals: list[str], *, months: int, entity: str) -> Text:
+    """Which rivals are nearest in size on the months the entity published."""
+    if not rivals:
+        return text(
+            "No rival published a figure in enough of the same months to compare with {who}.", who=name_of(entity)
+        )
+    return text(
+        "Nearest rivals by median monthly deliveries in the {n} months {who} published: {names}.",
+        n=str(months),
+        who=name_of(entity),
+        names=[name_of(r) for r in rivals],
+    )
+
+
+def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limit: int = 3) -> Text | None:
+    """The launches, first deliveries and partner joins dated within the window (up to
+    ``limit``, latest first)."""
+    shown = (
+        events.filter(
+            pl.col("date").is_between(start, end)
+            & pl.col("event_type").cast(pl.String).is_in(["launch", "first_delivery", "partner_join"])
+        )
+        .sort("date", descending=True)
+        .head(limit)
+    )
+    if shown.is_empty():
+        return None
+    items = [
+        text(
+            "{what} ({when})",
+            what=r["description"],
+            when=fmt.fmt_date(r["date"]) if r["date_precision"] == "day" else fmt.fmt_month(r["date"]),
+        )
+        for r in shown.iter_rows(named=True)
+    ]
+    return text("Recent events: {items}.", items=items)
