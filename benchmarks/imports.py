@@ -18,7 +18,7 @@ STATEMENTS = {
     "hima_analytics": "import hima_analytics",
     "hima_analytics + load": "import hima_analytics; hima_analytics.load('volumes')",
     "setup cell imports": (
-        "import polars as pl; import hima_analytics as ha; from hima_analytics import charts, metrics, notebook, tables"
+        "import polars as pl; import hima_analytics as ha; from hima_analytics import display, metrics, notebook"
     ),
 }
 

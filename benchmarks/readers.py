@@ -68,7 +68,7 @@ def traced_reads(runs, work: Path) -> dict[str, list[str]]:
 
 def static_reads(runs) -> dict[str, list[str]]:
     """{notebook: datasets the runner believes it reads}."""
-    from hima_analytics.reporting.runner import datasets_read
+    from hima_analytics.reporting.manifest import datasets_read
 
     return {nb: sorted(datasets_read(NOTEBOOKS / f"{nb}.ipynb")) for nb in {r.notebook for r in runs}}
 

@@ -29,7 +29,7 @@ _OK = re.compile(r"^ok\s+(\S+)", re.M)
 
 
 def code_hash() -> str:
-    from hima_analytics.reporting.runner import code_hash as h
+    from hima_analytics.reporting.manifest import code_hash as h
 
     return h()
 

@@ -30,6 +30,7 @@ from . import paths
 from .ingest import LOCATION_COLUMNS, read_table
 from .problems import DataValidationError, Problem
 from .schemas import LOADED_QUALIFIERS, TABLES, Table, table_schema
+from .shards import scan, signature
 from .validation import check_tables, parse_table
 
 
@@ -61,9 +62,8 @@ def _roots(data_dir: str | os.PathLike[str] | None, overlay: str | os.PathLike[s
     return [root] + ([extra] if extra is not None else [])
 
 
-def _signature(roots: list[Path]) -> tuple[tuple[str, int, int], ...]:
-    files = sorted(p for r in roots for t in TABLES for p in (r / t).glob("*.csv"))
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+def _signature(roots: list[Path]) -> tuple[tuple[str, int, int, int], ...]:
+    return signature(roots)  # stat only: a pipe or a broken link among the shards is never opened
 
 
 def _typed(frames: dict[str, pl.DataFrame]) -> dict[str, pl.DataFrame]:
@@ -96,14 +96,15 @@ def _seed_names() -> set[str] | None:
 
 
 @lru_cache(maxsize=8)
-def _load(roots: tuple[Path, ...], signature: tuple[tuple[str, int, int], ...]) -> Catalog:
-    problems: list[Problem] = []
+def _load(roots: tuple[Path, ...], fingerprint: tuple[tuple[str, int, int, int], ...]) -> Catalog:
+    layout = scan(roots)  # refused shards and unknown overlay entries are errors
+    problems: list[Problem] = list(layout.problems)
     frames: dict[str, pl.DataFrame] = {}
     files: list[Path] = []
-    unreadable: set[str] = set()
+    unreadable: set[str] = set(layout.refused)
     raw_ids: dict[str, pl.Series] = {}
     for name, t in TABLES.items():
-        raw, found, shard_paths, incomplete = read_table(list(roots), t)
+        raw, found, shard_paths, incomplete = read_table(list(roots), t, layout)
         problems += found
         files += shard_paths
         if incomplete:
@@ -133,6 +134,15 @@ def load_catalog(
     """Validate and load every table. Raises DataValidationError with all problems found."""
     roots = _roots(data_dir, overlay)
     return _load(tuple(roots), _signature(roots))
+
+
+def data_warnings(
+    *, data_dir: str | os.PathLike[str] | None = None, overlay: str | os.PathLike[str] | None = None
+) -> list[Problem]:
+    """Unexpected entries of the shipped data folder (a folder that is not a table, a file that
+    is not a shard), which are not read. Never raises for bad data; the same entries in an
+    overlay are errors, reported by :func:`validate`."""
+    return scan(_roots(data_dir, overlay)).warnings
 
 
 def _record(name: str) -> None:
@@ -222,7 +232,7 @@ def load(
             raise ValueError(f"dataset {t.name!r} has no entity column; drop the entity= filter.")
         asked = [entity] if isinstance(entity, str) else list(entity)
         known = set(frame[col].dtype.categories.to_list()) if isinstance(frame[col].dtype, pl.Enum) else set(frame[col])
-        wanted = [_resolve_id(e, known, cat) for e in asked]
+        wanted = [resolve_id(e, known, cat) for e in asked]
         unknown = [a for a, w in zip(asked, wanted) if w is None]
         if unknown:
             from .errors import UnknownNameError
@@ -273,7 +283,7 @@ def _implied_rows(cat: Catalog, like: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def _resolve_id(asked: str, known: set[str], cat: Catalog) -> str | None:
+def resolve_id(asked: str, known: set[str], cat: Catalog) -> str | None:
     """An id from what a user typed: the id itself, the id in another case, or a display name."""
     if asked in known:
         return asked

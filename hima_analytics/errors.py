@@ -18,6 +18,7 @@ import difflib
 from collections.abc import Iterable, Sequence
 
 __all__ = [
+    "ChromiumMissingError",
     "DuplicateKeyError",
     "GridError",
     "HimaError",
@@ -27,6 +28,7 @@ __all__ = [
     "MixedPeriodsError",
     "MixedSeriesError",
     "ParameterError",
+    "PrintError",
     "UnknownNameError",
     "did_you_mean",
 ]
@@ -91,6 +93,29 @@ class GridError(HimaError, ValueError):
 
 class KernelMissingError(HimaError, RuntimeError):
     """The project's Jupyter kernel is not registered."""
+
+
+class ChromiumMissingError(HimaError, RuntimeError):
+    """No headless Chromium to print the reports to PDF with.
+
+    >>> print(ChromiumMissingError(["chromium", "google-chrome"], "/usr/bin:/bin"))
+    no Chromium to print PDFs with: looked for chromium, google-chrome on PATH (/usr/bin:/bin) and
+    in $CHROMIUM (not set). Hint: sudo apt-get install chromium (Debian's package), or set
+    CHROMIUM=/path/to/chromium.
+    """
+
+    def __init__(self, looked_for: Sequence[str], path: str, env: str | None = None) -> None:
+        self.looked_for, self.path = list(looked_for), path
+        where = f"{env!r}, which is not an executable file" if env else "not set"
+        super().__init__(
+            f"no Chromium to print PDFs with: looked for {', '.join(self.looked_for)} on PATH ({path or 'empty'}) "
+            f"and in $CHROMIUM ({where}). Hint: sudo apt-get install chromium (Debian's package), or set "
+            "CHROMIUM=/path/to/chromium."
+        )
+
+
+class PrintError(HimaError, RuntimeError):
+    """Chromium did not print a page to PDF (it failed, timed out or wrote no PDF)."""
 
 
 class UnknownNameError(HimaError, KeyError, ValueError):

@@ -2,7 +2,8 @@
 
 Every other module asks here for a path. The shipped data folder can be replaced with
 ``HIMA_DATA_DIR`` and an analyst's private rows are layered on top with ``HIMA_DATA_OVERLAY``
-(a folder with the same ``<table>/<shard>.csv`` layout as ``data/``).
+(a folder with the same ``<table>/<shard>.csv`` layout as ``data/``; ``overlay/`` in the project
+when that variable is not set).
 """
 
 from __future__ import annotations
@@ -23,12 +24,27 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else PROJECT_ROOT / "data"
 
 
+def default_overlay() -> Path:
+    """Where ``hima data add`` puts an analyst's rows when no overlay is set: ``<project>/overlay``
+    (git-ignored)."""
+    return PROJECT_ROOT / "overlay"
+
+
 def overlay_dir(override: str | os.PathLike[str] | None = None) -> Path | None:
-    """The analyst's overlay folder, if one is set by argument or ``$HIMA_DATA_OVERLAY``."""
+    """The analyst's overlay folder: ``override``, else ``$HIMA_DATA_OVERLAY`` (set but empty means
+    none), else ``<project>/overlay`` when that folder exists."""
     if override is not None:
         return Path(override)
     env = os.environ.get(OVERLAY_ENV)
-    return Path(env) if env else None
+    if env is not None:
+        return Path(env) if env else None
+    default = default_overlay()
+    return default if default.is_dir() else None
+
+
+def data_roots() -> list[Path]:
+    """The folders whose shards make the catalog: the data folder, then the overlay if any."""
+    return [data_dir()] + ([o] if (o := overlay_dir()) is not None else [])
 
 
 def table_dir(root: Path, table: str) -> Path:
@@ -48,6 +64,18 @@ def seeds_dir() -> Path:
 
 def reports_dir() -> Path:
     return PROJECT_ROOT / "reports"
+
+
+def pdf_dir(html_dir: Path | None = None) -> Path:
+    """Where the PDF prints of the pages in ``html_dir`` go: ``reports/pdf`` for the default
+    ``reports/html``; a ``pdf`` folder beside any other folder named ``html``; else ``<folder>-pdf``.
+
+    >>> pdf_dir(Path("/tmp/x/html")).as_posix(), pdf_dir(Path("/tmp/x/static")).as_posix()
+    ('/tmp/x/pdf', '/tmp/x/static-pdf')
+    """
+    if html_dir is None:
+        return reports_dir() / "pdf"
+    return html_dir.parent / "pdf" if html_dir.name == "html" else html_dir.with_name(html_dir.name + "-pdf")
 
 
 def notebooks_dir() -> Path:

@@ -4,10 +4,16 @@
 parse. :func:`check_tables` runs the checks that span rows and tables: keys, preferred values,
 references, units and dates. Both return problems instead of raising, so that one run lists
 every defect; :mod:`hima_analytics.catalog` raises them together and loads nothing.
+
+Dates are checked for plausibility against :func:`today` (replace it to test): months from
+:data:`EARLIEST_MONTH` to the month after today's, sources published and retrieved no later
+than today. Work is linear in the rows, however many are bad: duplicates are found with window
+expressions, and each message lists at most :data:`MAX_LISTED` other rows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import polars as pl
@@ -30,6 +36,26 @@ _REF_TABLES = {
     "subject": {"entities", "companies"},
 }
 SEED_NAME = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+#: The first month a figure may report (HIMA's brands and rivals all sell after it).
+EARLIEST_MONTH = dt.date(2015, 1, 1)
+#: Columns whose dates cannot lie after today (a page cannot be read before it exists).
+NOT_AFTER_TODAY = {"sources": ("published", "retrieved")}
+#: NaN and infinities in any case and sign: polars would read them as floats.
+NON_FINITE = r"(?i)^[+-]?(nan|inf|infinity)$"
+#: Other rows named in one duplicate message ("also at a:2, b:3, c:4 and 7 more").
+MAX_LISTED = 5
+#: Distinct unknown ids that get a did-you-mean suggestion (each costs a fuzzy search).
+MAX_SUGGESTED = 500
+
+
+def today() -> dt.date:
+    """The date validation treats as today. Tests replace this function to fix the date."""
+    return dt.date.today()
+
+
+def _month_after(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s month."""
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 def _parse_expr(col: Column) -> pl.Expr:
@@ -63,12 +89,26 @@ def parse_table(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Pro
     """Parse a string frame into the table's types. Cells that fail are listed, never dropped."""
     problems: list[Problem] = []
     parsed = raw.with_columns(_parse_expr(c).alias(c.name) for c in table.columns)
+    now = today()
     for col in table.columns:
         raw_c, new_c = raw[col.name], parsed[col.name]
+        nonfinite = pl.repeat(False, raw.height, eager=True)
+        if col.kind in ("int", "float"):
+            nonfinite = raw_c.is_not_null() & raw_c.str.contains(NON_FINITE)
+            if col.kind == "float":
+                nonfinite |= new_c.is_nan() | new_c.is_infinite()
+            problems += _locate(
+                raw,
+                nonfinite,
+                col.name,
+                "a finite number",
+                "write the figure in digits; leave the cell empty if it is unknown and the column allows it",
+            )
         if col.kind in _EXPECTED:
-            failed = raw_c.is_not_null() & new_c.is_null()
+            failed = raw_c.is_not_null() & new_c.is_null() & ~nonfinite
             exp, hint = _EXPECTED[col.kind]
             problems += _locate(raw, failed, col.name, exp, hint)
+        problems += _implausible_dates(raw, parsed, table, col, now)
         if col.values is not None:
             outside = raw_c.is_not_null() & ~raw_c.is_in(list(col.values))
             problems += _locate(raw, outside, col.name, "one of " + ", ".join(col.values), "values are case-sensitive")
@@ -86,19 +126,54 @@ def parse_table(raw: pl.DataFrame, table: Table) -> tuple[pl.DataFrame, list[Pro
     return (parsed.with_columns(defaults) if defaults else parsed), problems
 
 
+def _implausible_dates(
+    raw: pl.DataFrame, parsed: pl.DataFrame, table: Table, col: Column, now: dt.date
+) -> list[Problem]:
+    """Months outside EARLIEST_MONTH..the month after ``now``; dates after ``now`` where none can be."""
+    value = parsed[col.name]
+    if col.kind == "month":
+        latest = _month_after(now)
+        outside = value.is_not_null() & ((value < EARLIEST_MONTH) | (value > latest))
+        return _locate(
+            raw,
+            outside,
+            col.name,
+            f"a month from {EARLIEST_MONTH:%Y-%m} to {latest:%Y-%m}",
+            "a month before 2015 or after next month is a typo in the year, or a forecast",
+        )
+    if col.name in NOT_AFTER_TODAY.get(table.name, ()):
+        return _locate(
+            raw,
+            value.is_not_null() & (value > now),
+            col.name,
+            f"a date on or before today ({now.isoformat()})",
+            "a source cannot be published or read in the future: check the year",
+        )
+    return []
+
+
+def _listed(locations: list[str], total: int) -> str:
+    """Up to MAX_LISTED locations, and how many more there are."""
+    more = total - min(len(locations), MAX_LISTED)
+    return ", ".join(locations[:MAX_LISTED]) + (f" and {more} more" if more > 0 else "")
+
+
 def _duplicates(frame: pl.DataFrame, key: list[str], what: str, hint: str) -> list[Problem]:
+    """One problem per row whose key repeats, naming the other rows (linear: window expressions)."""
     dup = frame.filter(pl.len().over(key) > 1)
+    if dup.is_empty():
+        return []
+    # The location column is built first: polars 2.1 panics formatting strings inside a window.
+    dup = dup.with_columns(pl.format("{}:{}", "_file", "_line").alias("_here")).with_columns(
+        pl.col("_here").head(MAX_LISTED + 1).over(key, mapping_strategy="join").alias("_first"),
+        pl.len().over(key).alias("_n"),
+    )
     problems = []
     for row in dup.iter_rows(named=True):
-        others = dup.filter(
-            pl.all_horizontal([pl.col(k).eq_missing(pl.lit(row[k], dtype=dup.schema[k])) for k in key])
-            & ~((pl.col("_file") == row["_file"]) & (pl.col("_line") == row["_line"]))
-        )
-        elsewhere = ", ".join(f"{f}:{ln}" for f, ln in others.select("_file", "_line").iter_rows())
+        others = [loc for loc in row["_first"] if loc != row["_here"]]
         keytxt = ", ".join(f"{k}={row[k]}" for k in key)
-        problems.append(
-            Problem(row["_file"], row["_line"], None, what, f"the same key ({keytxt}) also at {elsewhere}", hint)
-        )
+        got = f"the same key ({keytxt}) also at {_listed(others, row['_n'] - 1)}"
+        problems.append(Problem(row["_file"], row["_line"], None, what, got, hint))
     return problems
 
 
@@ -107,10 +182,13 @@ def _dangling(frame: pl.DataFrame, column: str, allowed: pl.Series, what: str, h
 
     mask = pl.col(column).is_not_null() & ~pl.col(column).is_in(allowed.implode())
     bad = frame.filter(mask).select("_file", "_line", column)
-    choices = allowed.to_list()
+    choices = allowed.unique().to_list()
+    suggestions: dict[str, str] = {}
     out = []
     for f, line, value in bad.iter_rows():
-        out.append(Problem(f, line, column, what, repr(value), hint + did_you_mean(value, choices)))
+        if value not in suggestions:
+            suggestions[value] = did_you_mean(value, choices) if len(suggestions) < MAX_SUGGESTED else ""
+        out.append(Problem(f, line, column, what, repr(value), hint + suggestions[value]))
     return out
 
 
@@ -176,15 +254,13 @@ def check_tables(
             allowed, what, hint = refs[col.ref]
             problems += _dangling(frame, col.name, allowed, what, hint)
         if t.unit_series:
-            mixed = frame.filter(pl.col("unit").n_unique().over(list(t.unit_series)) > 1)
-            for row in mixed.unique([*t.unit_series, "unit"], keep="first", maintain_order=True).iter_rows(named=True):
+            series_key = list(t.unit_series)
+            mixed = frame.filter(pl.col("unit").n_unique().over(series_key) > 1).with_columns(
+                pl.col("unit").unique().sort().over(series_key, mapping_strategy="join").alias("_units")
+            )
+            for row in mixed.unique([*series_key, "unit"], keep="first", maintain_order=True).iter_rows(named=True):
                 series = ", ".join(f"{k}={row[k]}" for k in t.unit_series)
-                units = (
-                    mixed.filter(pl.all_horizontal([pl.col(k) == row[k] for k in t.unit_series]))["unit"]
-                    .unique()
-                    .sort()
-                    .to_list()
-                )
+                units = row["_units"]
                 problems.append(
                     Problem(
                         row["_file"],
@@ -207,20 +283,21 @@ def check_tables(
         "add the page's URL, or the seed file name",
         got=pl.format("url={}, seed_file={}", "url", "seed_file"),
     )
-    dup_url = sources.filter(pl.col("url").is_not_null() & (pl.len().over("url") > 1))
-    for _, group in dup_url.group_by("url", maintain_order=True):
-        ids = group["source_id"].to_list()
-        for f, line in group.select("_file", "_line").iter_rows():
-            problems.append(
-                Problem(
-                    f,
-                    line,
-                    "url",
-                    "one source row per page",
-                    f"the same URL under {len(ids)} ids ({', '.join(ids)})",
-                    "keep one source_id for the page and point every row at it",
-                )
+    dup_url = sources.filter(pl.col("url").is_not_null() & (pl.len().over("url") > 1)).with_columns(
+        pl.col("source_id").head(MAX_LISTED).over("url", mapping_strategy="join").alias("_ids"),
+        pl.len().over("url").alias("_n"),
+    )
+    for f, line, ids, n in dup_url.select("_file", "_line", "_ids", "_n").iter_rows():
+        problems.append(
+            Problem(
+                f,
+                line,
+                "url",
+                "one source row per page",
+                f"the same URL under {n} ids ({_listed(ids, n)})",
+                "keep one source_id for the page and point every row at it",
             )
+        )
     bad_seed = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").str.contains(SEED_NAME.pattern))
     problems += _locate(bad_seed, pl.lit(True), "seed_file", "a seed file name like 002_827de603f12a3540.txt", "")
     if seeds is not None:

@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# A developer's own overlay/ folder never leaks into the tests (nor into the kernels they start).
+os.environ["HIMA_DATA_OVERLAY"] = ""
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"
@@ -17,7 +21,7 @@ def good() -> Path:
 @pytest.fixture(autouse=True)
 def _no_env_overrides(monkeypatch):
     """Tests never pick up an analyst's own overlay or data folder from the environment."""
-    monkeypatch.delenv("HIMA_DATA_OVERLAY", raising=False)
+    monkeypatch.setenv("HIMA_DATA_OVERLAY", "")
     monkeypatch.delenv("HIMA_DATA_DIR", raising=False)
 
 

@@ -6,6 +6,7 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from click.testing import CliRunner
 from conftest import GOOD
 
@@ -41,7 +42,7 @@ def test_sources_lists_what_each_source_backs():
     out = run(main, ["data", "sources", "--data-dir", str(GOOD)])
     assert out.exit_code == 0 and "fx-hima-2025-07" in out.output
     one = run(main, ["data", "sources", "fx-aggregator", "--data-dir", str(GOOD)])
-    assert "52700" in one.output and "example.org/aggregator" in one.output
+    assert "52,700" in one.output and "example.org/aggregator" in one.output
 
 
 def test_reconcile_exit_code_follows_flags():
@@ -62,3 +63,57 @@ def test_entry_point_is_installed():
     out = subprocess.run([sys.executable, "-m", "hima_analytics.cli", "--help"], capture_output=True, text=True)
     assert out.returncode == 0 and "data" in out.stdout
     assert shutil.which("hima", path=str(__import__("pathlib").Path(sys.executable).parent))
+
+
+def test_a_bad_parameter_value_in_the_grid_fails_before_any_kernel_starts(tmp_path):
+    grid = tmp_path / "grid.toml"
+    grid.write_text('[[report]]\nnotebook = "brand_deep_dive"\nparams = { brand = "AITOO" }\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["reports", "build", "--grid", str(grid), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert (
+        "report 'brand_deep_dive': parameter brand='AITOO'" in result.output and "Did you mean 'AITO'?" in result.output
+    )
+    assert not (tmp_path / "out").exists()
+
+
+def test_show_prints_a_readable_table_and_machine_formats(tmp_path):
+    import json
+
+    table = CliRunner().invoke(
+        main, ["data", "show", "volumes", "-e", "hima", "--start", "2025-06", "--end", "2025-06"]
+    )
+    assert table.exit_code == 0, table.output
+    assert "52,747" in table.output and "note" not in table.output  # formatted; notes only on request
+    assert max(len(line) for line in table.output.splitlines()) <= 120
+    notes = CliRunner().invoke(main, ["data", "show", "volumes", "-e", "HIMA", "--start", "2025-06", "--notes"])
+    assert "note" in notes.output
+    as_json = CliRunner().invoke(main, ["data", "show", "volumes", "-e", "HIMA", "--start", "2025-06", "--json"])
+    first = json.loads(as_json.output)[0]
+    assert first["month"] == "2025-06-01" and first["value"] == 52747 and "note" in first
+    picked = CliRunner().invoke(main, ["data", "show", "volumes", "-e", "HIMA", "--columns", "month,value", "--csv"])
+    assert picked.output.splitlines()[0] == "month,value"
+    typo = CliRunner().invoke(main, ["data", "show", "volumes", "--columns", "month,valu"])
+    assert typo.exit_code == 2 and "Did you mean 'value'?" in typo.output
+    miss = CliRunner().invoke(main, ["data", "show", "volumes", "-e", "hma"])
+    assert miss.exit_code == 2 and "Did you mean 'HIMA'?" in miss.output
+
+
+def test_coverage_prints_a_grid_that_fits_the_terminal():
+    result = CliRunner().invoke(main, ["data", "coverage"])
+    assert result.exit_code == 0
+    assert "|---" not in result.output  # not raw Markdown
+    assert max(len(line) for line in result.output.splitlines()) <= 120
+    assert "HIMA" in result.output and "■" in result.output
+    everything = CliRunner().invoke(main, ["data", "coverage", "--csv"])
+    assert everything.output.splitlines()[0].startswith("entity,measure,2022,")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["data", "list"], ["data", "sources"], ["data", "summary"], ["data", "reconcile"], ["reports", "list"]],
+)
+def test_every_command_that_prints_data_writes_json(args):
+    import json
+
+    result = CliRunner().invoke(main, [*args, "--json"])
+    assert isinstance(json.loads(result.output), list) and json.loads(result.output)

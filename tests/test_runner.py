@@ -250,3 +250,60 @@ def test_parameters_are_read_from_the_parameters_cell_with_their_types(tmp_path)
     write_notebook(tmp_path, "broken", "1", params="brand = (")
     with pytest.raises(GridError, match="parameters cell is not valid Python"):
         notebook_parameters(tmp_path / "broken.ipynb")
+
+
+def test_a_build_after_adding_a_row_rebuilds_its_readers_and_says_what_changed(tmp_path, monkeypatch):
+    import shutil
+
+    data, overlay = tmp_path / "data", tmp_path / "overlay"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "good", data)
+    monkeypatch.setenv("HIMA_DATA_DIR", str(data))
+    monkeypatch.setenv("HIMA_DATA_OVERLAY", str(overlay))
+    overlay.mkdir()
+    nbs = tmp_path / "nb"
+    nbs.mkdir()
+    write_notebook(nbs, "deliveries", 'import hima_analytics as ha\nha.load("volumes").height')
+    write_notebook(nbs, "market", 'import hima_analytics as ha\nha.load("market").height')
+    grid = tmp_path / "grid.toml"
+    grid.write_text(
+        '[[report]]\nnotebook = "deliveries"\ntitle = "Deliveries"\n\n'
+        '[[report]]\nnotebook = "market"\ntitle = "Market"\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    args = ["reports", "build", "--grid", str(grid), "--notebooks", str(nbs), "--out", str(out)]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    unchanged = CliRunner().invoke(main, args)
+    assert "0 built, 2 unchanged" in unchanged.output and "data since the previous build: no change" in unchanged.output
+
+    added = CliRunner().invoke(
+        main,
+        [
+            "data",
+            "add",
+            "volumes",
+            "--entity",
+            "HIMA",
+            "--month",
+            "2025-07",
+            "--value",
+            "47752",
+            "--qualifier",
+            "exact",
+            "--source-id",  # a known source: only volumes change, so only its reader is rebuilt
+            "fx-hima-2025-07",
+        ],
+    )
+    assert added.exit_code == 0, added.output
+    assert (overlay / "volumes" / "local.csv").exists()
+    rebuilt = CliRunner().invoke(main, args)
+    assert rebuilt.exit_code == 0, rebuilt.output
+    assert "ok      deliveries" in rebuilt.output and "skipped market" in rebuilt.output
+    assert "data since the previous build: volumes: 1 added; rebuilt because of it: deliveries" in rebuilt.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "Latest change to the data: volumes: 1 added. Rebuilt because of it: Deliveries." in index
+    # The index keeps saying so until the data changes again, and stays byte-identical meanwhile.
+    CliRunner().invoke(main, args)
+    assert (out / "index.html").read_text(encoding="utf-8") == index
+    diff = CliRunner().invoke(main, ["data", "diff", "--out", str(out)])
+    assert diff.exit_code == 0 and "since the last build: no change" in diff.output

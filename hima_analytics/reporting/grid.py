@@ -106,12 +106,31 @@ def coerce(value: str, declared: dict) -> Any:
 
 
 def check_params(run: Run, declared: dict[str, dict]) -> None:
+    """Names against the notebook's parameters cell, values against the report contract
+    (:func:`hima_analytics.notebook.check`), so a bad grid entry fails before any kernel starts."""
+    from ..errors import ParameterError
+    from ..notebook import RULES, check
+
     unknown = sorted(set(run.params) - set(declared))
     if unknown:
         raise GridError(
             f"report {run.name!r}: unknown parameter(s) {unknown} for notebook {run.notebook!r}; "
             f"its parameters cell declares {sorted(declared)}."
         )
+    try:
+        check({k: v for k, v in run.params.items() if k in RULES})
+    except ParameterError as exc:
+        raise GridError(f"report {run.name!r}: {exc}") from None
+
+
+def _display_values(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters as a title shows them: entity and company ids by their display names."""
+    from ..display.names import name_of
+
+    try:
+        return {k: name_of(v) if isinstance(v, str) else v for k, v in params.items()}
+    except Exception:  # noqa: BLE001 - invalid data is reported by the build; titles fall back to ids
+        return params
 
 
 def load_grid(path: Path, notebooks: Path) -> tuple[list[Run], dict[str, Any]]:
@@ -136,7 +155,7 @@ def load_grid(path: Path, notebooks: Path) -> tuple[list[Run], dict[str, Any]]:
             params = {**base, **dict(zip(keys, combo))}
             suffix = "-".join(_slug(v) for v in combo)
             name = entry.get("name", nb) + (f"-{suffix}" if suffix else "")
-            title = entry.get("title", nb).format(**params)
+            title = entry.get("title", nb).format(**_display_values(params))
             runs.append(
                 Run(name=name, notebook=nb, title=title, params=params, description=entry.get("description", ""))
             )

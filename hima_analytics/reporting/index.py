@@ -16,6 +16,7 @@ max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}p.lede{color:#555;margin-top:0;max-width:75ch}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:.45rem .6rem;
 border-bottom:1px solid #e3e3e3;vertical-align:top}th{border-bottom:2px solid #999}
+p.change{background:#f5f7fa;border-left:3px solid #8aa;padding:.4rem .7rem;max-width:75ch}
 .ok{color:#1a7f37}.failed{color:#c7000b;font-weight:600}.desc{color:#555;font-size:13px}code{font-size:12px;color:#444}
 """
 _STATUS = {"ok": "built", "failed": "failed (last good version kept)", "skipped": "unchanged"}
@@ -32,7 +33,21 @@ def _month(value: str | None) -> str:
         return value
 
 
-def index_html(manifest: dict[str, Any], order: list[str]) -> str:
+def change_html(change: dict[str, Any] | None, manifest: dict[str, Any]) -> str:
+    """The last recorded change to the data, in a sentence (empty before any change is recorded).
+
+    >>> change_html({"summary": "volumes: 1 added", "rebuilt": ["a"]}, {"a": {"title": "A & B"}})
+    '<p class="change">Latest change to the data: volumes: 1 added. Rebuilt because of it: A &amp; B.</p>'
+    """
+    if not change:
+        return ""
+    titles = [str((manifest.get(n) or {}).get("title") or n) for n in change.get("rebuilt") or []]
+    rebuilt = f" Rebuilt because of it: {', '.join(titles)}." if titles else ""
+    text = "Latest change to the data: " + str(change["summary"]) + "." + rebuilt
+    return '<p class="change">' + html.escape(text) + "</p>"
+
+
+def index_html(manifest: dict[str, Any], order: list[str], change: dict[str, Any] | None = None) -> str:
     from ..display.names import describe_params
 
     names = [n for n in order if n in manifest] + sorted(n for n in manifest if n not in order)
@@ -60,13 +75,16 @@ def index_html(manifest: dict[str, Any], order: list[str]) -> str:
         '<p class="lede">Huawei\'s Harmony Intelligent Mobility Alliance (鸿蒙智行 HIMA) and its rivals. Each report '
         "states its sources under every figure, offers the data behind it as a download, and ends with its "
         f"provenance. A failed report keeps its last good version.{html.escape(lede_asof)}</p>"
+        f"{change_html(change, manifest)}"
         "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Data as of</th>"
         f"</tr></thead><tbody>\n{body}\n</tbody></table></body></html>\n"
     )
 
 
-def write_index(out_dir: Path, manifest: dict[str, Any], order: list[str]) -> bool:
+def write_index(
+    out_dir: Path, manifest: dict[str, Any], order: list[str], change: dict[str, Any] | None = None
+) -> bool:
     """Write ``index.html`` if its content changed. Returns True when written."""
     from ..files import write_text_if_changed
 
-    return write_text_if_changed(out_dir / "index.html", index_html(manifest, order))
+    return write_text_if_changed(out_dir / "index.html", index_html(manifest, order, change))

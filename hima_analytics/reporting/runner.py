@@ -29,14 +29,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from .. import paths
+from .. import changes, paths
 from ..files import write_text_if_changed
 from .grid import Run
 from .manifest import Entry, code_hash, datasets_read, read_manifest, run_key, write_manifest
 from .scheduler import BuildStopped, Finished, run_jobs
 from .worker import Job, require_kernel
 
-__all__ = ["BuildLocked", "BuildStopped", "Result", "build", "state_dir"]
+__all__ = ["BuildLocked", "BuildStopped", "DataChange", "Result", "build", "state_dir"]
 
 Mode = Literal["interactive", "static"]
 RUNTIME_PREFIX = "runtime-"
@@ -154,6 +154,7 @@ def build(
     on_result: Callable[[Result], None] | None = None,
     warm_kernels: bool = True,
     on_warning: Callable[[str], None] | None = None,
+    on_data_change: Callable[[DataChange], None] | None = None,
 ) -> list[Result]:
     """Build ``runs``; returns one Result per run (ok, failed or skipped) in completion order.
 
@@ -163,6 +164,8 @@ def build(
     ordinary kernels and says why through ``on_warning``. Raises :class:`BuildLocked` when
     another build holds the output folder, :class:`BuildStopped` when interrupted, and
     :class:`~hima_analytics.errors.KernelMissingError` when the kernel is not registered.
+    ``on_data_change`` hears what changed in the data since the previous build and which
+    reports were rebuilt because of it.
     """
     out_dir = out_dir or paths.reports_dir() / "html"
     state = state_dir(out_dir)
@@ -181,6 +184,7 @@ def build(
             on_result=on_result,
             warm_kernels=warm_kernels,
             on_warning=on_warning,
+            on_data_change=on_data_change,
         )
 
 
@@ -198,6 +202,7 @@ def _build_locked(
     on_result: Callable[[Result], None] | None,
     warm_kernels: bool,
     on_warning: Callable[[str], None] | None,
+    on_data_change: Callable[[DataChange], None] | None = None,
 ) -> list[Result]:
     from ..catalog import load_catalog
     from ..display.names import describe_params
@@ -206,6 +211,8 @@ def _build_locked(
     for folder in (out_dir, out_dir / "notebooks", state / "logs"):
         folder.mkdir(parents=True, exist_ok=True)
     load_catalog()  # fail fast, before any kernel starts, if the data is invalid
+    data_now = changes.snapshot(paths.data_roots())
+    data_before = changes.read_snapshot(state / "catalog")
     manifest = {} if force else read_manifest(state / "manifest.json", on_warning)
     code, libs, commit, asof = code_hash(), library_versions(), git_commit(), data_asof()
     results: list[Result] = []
@@ -310,7 +317,15 @@ def _build_locked(
         if r.status == "skipped" and r.name in manifest:
             manifest[r.name].title, manifest[r.name].description = by_name[r.name].title, by_name[r.name].description
     write_manifest(state / "manifest.json", manifest)
-    write_index(out_dir, {k: dataclasses.asdict(v) for k, v in manifest.items()}, [r.name for r in runs])
+    change = _record_change(state, data_before, data_now, results, manifest)
+    if on_data_change and change is not None:
+        on_data_change(change)
+    write_index(
+        out_dir,
+        {k: dataclasses.asdict(v) for k, v in manifest.items()},
+        [r.name for r in runs],
+        _last_change(state),
+    )
     _write_summary(state, results)
     return results
 
@@ -359,6 +374,55 @@ def _run(
         else:
             os.environ["JUPYTER_RUNTIME_DIR"] = saved
         shutil.rmtree(runtime, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class DataChange:
+    """What changed in the data since the previous build, and the reports rebuilt because of it."""
+
+    summary: str
+    tables: dict[str, dict[str, int]]
+    rebuilt: list[str]
+    data_asof: str | None = None
+
+    def line(self) -> str:
+        rebuilt = f"; rebuilt because of it: {', '.join(self.rebuilt)}" if self.rebuilt else ""
+        return f"data since the previous build: {self.summary}{rebuilt}"
+
+
+def _record_change(
+    state: Path,
+    before: dict[str, Any] | None,
+    now: dict[str, Any],
+    results: list[Result],
+    manifest: dict[str, Entry],
+) -> DataChange | None:
+    """Compare the data with the previous build's copy, keep the new copy, and, when something
+    changed, record it in ``changes.json`` (which the index reads). None on a first build."""
+    changes.write_snapshot(state / "catalog", now)
+    if before is None:
+        return None
+    found = changes.diff(before, now)
+    if found.is_empty():
+        return DataChange("no change", {}, [])
+    tables = {r.pop("table"): r for r in changes.counts(found).iter_rows(named=True)}
+    rebuilt = [
+        r.name
+        for r in results
+        if r.status == "ok" and r.name in manifest and ({"*", *tables} & set(manifest[r.name].datasets or []))
+    ]
+    change = DataChange(changes.describe(found), tables, sorted(rebuilt), results[0].data_asof if results else None)
+    write_text_if_changed(state / "changes.json", json.dumps(dataclasses.asdict(change), indent=1) + "\n")
+    return change
+
+
+def _last_change(state: Path) -> dict[str, Any] | None:
+    """The last recorded data change (kept until the data changes again), for the index."""
+    try:
+        value = json.loads((state / "changes.json").read_text(encoding="utf-8"))
+        return value if isinstance(value, dict) and isinstance(value.get("summary"), str) else None
+    except (OSError, ValueError):
+        return None
 
 
 def _write_summary(state: Path, results: list[Result]) -> None:

@@ -1,0 +1,150 @@
+"""``hima reports``: list the grid, build it, print it to PDF."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .app import reports
+from .common import emit, output_options, report_problems
+
+
+def load_grid_or_exit(grid_path, notebooks_dir=None):
+    from pathlib import Path
+
+    from .. import paths
+    from ..reporting.grid import GridError, load_grid
+
+    path = Path(grid_path) if grid_path else paths.reports_dir() / "grid.toml"
+    try:
+        return load_grid(path, Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir())
+    except GridError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+
+
+@reports.command("list")
+@click.option(
+    "--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml)."
+)
+@output_options
+def reports_list(grid_path, as_csv, as_json) -> None:
+    """The declared runs: name, notebook, title and parameters."""
+    import polars as pl
+
+    runs, _ = load_grid_or_exit(grid_path)
+    frame = pl.DataFrame(
+        [(r.name, r.notebook, r.title, r.params_text) for r in runs],
+        schema=["name", "notebook", "title", "parameters"],
+        orient="row",
+    )
+    emit(frame, as_csv, as_json, title=f"{len(runs)} reports", wrap=("parameters",))
+
+
+@reports.command("build")
+@click.option("--only", multiple=True, help="Build only this report name (repeatable; prefix match on notebook).")
+@click.option("-p", "--param", "overrides", multiple=True, help="Ad-hoc parameter key=value (with --only).")
+@click.option("--jobs", "-j", type=int, default=None, help="Parallel reports (default: number of cores).")
+@click.option("--force", is_flag=True, help="Rebuild even if nothing changed.")
+@click.option("--timeout", type=float, default=None, help="Per-report time limit in seconds (default from the grid).")
+@click.option("--static", is_flag=True, help="Static SVG charts (smaller, no JavaScript).")
+@click.option("--show-code", is_flag=True, help="Include the code, folded under each output.")
+@click.option(
+    "--grid", "grid_path", type=click.Path(dir_okay=False), default=None, help="Grid file (default reports/grid.toml)."
+)
+@click.option(
+    "--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Output folder (default reports/html)."
+)
+@click.option(
+    "--notebooks",
+    "notebooks_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Notebook folder (default notebooks/).",
+)
+@click.option(
+    "--warm-kernels/--cold-kernels",
+    default=True,
+    show_default=True,
+    help="Fork each report's kernel from one that has imported the report stack, or start each afresh.",
+)
+def reports_build(
+    only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir, warm_kernels
+) -> None:
+    """Build the report grid into reports/html/ (skipping unchanged reports) plus index.html."""
+    import os
+    import time
+
+    from .. import paths
+    from ..reporting.grid import DEFAULT_TIMEOUT, GridError, apply_overrides
+    from ..reporting.runner import build
+
+    runs, settings = load_grid_or_exit(grid_path, notebooks_dir)
+    if only:
+        chosen = [r for r in runs if r.name in only or r.notebook in only]
+        missing = [o for o in only if not any(r.name == o or r.notebook == o for r in runs)]
+        if missing:
+            click.echo(f"error: no report named {missing}; see `hima reports list`.", err=True)
+            sys.exit(2)
+        runs = chosen
+    if overrides and not only:
+        click.echo("error: -p applies to ad-hoc runs; name them with --only.", err=True)
+        sys.exit(2)
+    try:
+        runs = apply_overrides(runs, list(overrides), Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir())
+    except GridError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    limit = timeout if timeout is not None else float(settings.get("timeout_seconds", DEFAULT_TIMEOUT))
+    started = time.monotonic()
+    click.echo(f"building {len(runs)} report(s) with {jobs or os.cpu_count()} job(s)...")
+    from ..errors import KernelMissingError
+    from ..problems import DataValidationError
+    from ..reporting.runner import BuildLocked, BuildStopped, state_dir
+
+    out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
+    changed: list = []
+    try:
+        results = build(
+            runs,
+            out_dir=out,
+            jobs=jobs,
+            force=force,
+            timeout=limit,
+            mode="static" if static else "interactive",
+            show_code=show_code,
+            notebooks=Path(notebooks_dir) if notebooks_dir else None,
+            on_result=lambda r: click.echo(r.line()),
+            warm_kernels=warm_kernels,
+            on_warning=lambda msg: click.echo(f"warning: {msg}", err=True),
+            on_data_change=lambda change: changed.append(change),
+        )
+    except DataValidationError as exc:
+        report_problems(exc.problems, show_all=False)
+        click.echo("no report was built: fix the data first (`hima data validate` lists every problem).", err=True)
+        sys.exit(1)
+    except (KernelMissingError, BuildLocked, FileNotFoundError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except BuildStopped as exc:
+        click.echo(f"stopped: {exc} The pages already written are complete; run the build again to finish.", err=True)
+        sys.exit(130)
+    for change in changed:
+        click.echo(change.line())
+    failed = [r for r in results if r.status == "failed"]
+    done = sum(r.status == "ok" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    click.echo(
+        f"{done} built, {skipped} unchanged, {len(failed)} failed in {time.monotonic() - started:.1f}s; "
+        f"index: {out / 'index.html'}; log and timings: {state_dir(out)}"
+    )
+    for r in failed:
+        click.echo(
+            f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "") + f" (log: {r.log})",
+            err=True,
+        )
+    if failed:
+        click.echo(f"{len(failed)} of {len(results)} report(s) failed: {', '.join(r.name for r in failed)}", err=True)
+        sys.exit(1)
