@@ -58,8 +58,8 @@ typecheck: $(STAMP)  ## mypy on metrics, statistics and display
 reports: $(STAMP)  ## Build every report into reports/html/ (non-zero exit if any fails)
 	$(BIN)/hima reports build
 
-pdf: $(STAMP)  ## Build the reports and print each to PDF with headless Chromium
-	$(BIN)/hima reports build --pdf
+pdf: reports  ## Build the reports, then print each to reports/pdf/ with headless Chromium
+	$(BIN)/hima reports pdf
 
 lab: $(STAMP)  ## JupyterLab on notebooks/ with the hima-analytics kernel
 	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)

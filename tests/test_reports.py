@@ -166,3 +166,23 @@ def test_every_report_opens_offline_with_every_chart_drawn(built, chromium, tmp_
             start = dom.find(f'id="{vis}"')
             fragment = dom[start : dom.find("</script>", start)]
             assert 'class="marks"' in fragment and "mark-" in fragment, f"{run.name}: chart {vis} drew no marks"
+
+
+def test_a_report_prints_to_pdf_with_its_charts_drawn_and_numbered_pages(built, chromium):  # noqa: F811
+    from pypdf import PdfReader
+
+    from hima_analytics.reporting.pdf import print_reports
+
+    out, _ = built
+    (printed,) = print_reports(out, ["alliance_overview"], chromium=chromium, force=True)
+    assert printed.path == out.parent / "pdf" / "alliance_overview.pdf" and printed.pages >= 2
+    text = [p.extract_text() for p in PdfReader(printed.path).pages]
+    assert len(text) == printed.pages
+    for number, content in enumerate(text, start=1):
+        assert re.search(rf"(?<!\d){number} / {printed.pages}(?!\d)", content), f"page {number} is not numbered"
+    whole = "\n".join(text)
+    # Chart titles are drawn by vega in the page: in the PDF only if the charts rendered before printing.
+    for title in ("HIMA deliveries per month", "Deliveries by brand", "AITO's share of HIMA deliveries"):
+        assert title in whole, f"chart {title!r} missing from the PDF"
+    assert "HIMA alliance overview" in text[0] and "Provenance" in text[-1]
+    assert b"data:text/csv" not in printed.path.read_bytes(), "download links belong to the screen, not the PDF"

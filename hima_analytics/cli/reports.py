@@ -70,8 +70,9 @@ def reports_list(grid_path, as_csv, as_json) -> None:
     show_default=True,
     help="Fork each report's kernel from one that has imported the report stack, or start each afresh.",
 )
+@click.option("--pdf", is_flag=True, help="Then print each built or unchanged report to PDF (reports/pdf/).")
 def reports_build(
-    only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir, warm_kernels
+    only, overrides, jobs, force, timeout, static, show_code, grid_path, out_dir, notebooks_dir, warm_kernels, pdf
 ) -> None:
     """Build the report grid into reports/html/ (skipping unchanged reports) plus index.html."""
     import os
@@ -98,6 +99,15 @@ def reports_build(
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     limit = timeout if timeout is not None else float(settings.get("timeout_seconds", DEFAULT_TIMEOUT))
+    if pdf:  # a missing browser is said now, not after the build
+        from ..errors import ChromiumMissingError
+        from ..reporting.pdf import find_chromium
+
+        try:
+            find_chromium()
+        except ChromiumMissingError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
     started = time.monotonic()
     click.echo(f"building {len(runs)} report(s) with {jobs or os.cpu_count()} job(s)...")
     from ..errors import KernelMissingError
@@ -145,6 +155,51 @@ def reports_build(
             f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "") + f" (log: {r.log})",
             err=True,
         )
+    if pdf:
+        printable = [r.name for r in results if r.status in ("ok", "skipped")]
+        if printable:
+            print_pdfs_or_exit(out, printable)
     if failed:
         click.echo(f"{len(failed)} of {len(results)} report(s) failed: {', '.join(r.name for r in failed)}", err=True)
         sys.exit(1)
+
+
+def print_pdfs_or_exit(out: Path, names: list[str] | None, *, force: bool = False, timeout: float | None = None):
+    """Print report pages of ``out`` to PDF, one line each; exit 2 without Chromium or on an
+    unknown name, 1 when a page fails to print or there is nothing to print."""
+    from ..errors import ChromiumMissingError, PrintError, UnknownNameError
+    from ..reporting.pdf import DEFAULT_TIMEOUT, print_reports
+
+    try:
+        printed = print_reports(
+            out, names, force=force, timeout=timeout or DEFAULT_TIMEOUT, on_done=lambda p: click.echo(p.line())
+        )
+    except (ChromiumMissingError, UnknownNameError) as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    except PrintError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if not printed:
+        click.echo(f"error: no report page in {out} to print. Hint: build them first (`hima reports build`).", err=True)
+        sys.exit(1)
+    return printed
+
+
+@reports.command("pdf")
+@click.option("--only", multiple=True, help="Print only this report (repeatable; a notebook name means all its runs).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Pages folder (default reports/html); the PDFs go to a pdf/ folder beside it.",
+)
+@click.option("--force", is_flag=True, help="Print again even when a PDF is newer than its page.")
+@click.option("--timeout", type=float, default=None, help="Per-report time limit in seconds (default 120).")
+def reports_pdf(only, out_dir, force, timeout) -> None:
+    """Print the built report pages to PDF (reports/pdf/) with headless Chromium."""
+    from .. import paths
+
+    out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
+    print_pdfs_or_exit(out, list(only) or None, force=force, timeout=timeout)

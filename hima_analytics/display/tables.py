@@ -51,6 +51,8 @@ FRACTION_COLUMNS = frozenset(
         "top1_share",
         "mape",
         "progress",
+        "pace",
+        "covered",
         "share_change",
         "contribution",
         "rel_diff",

@@ -17,6 +17,7 @@ __all__ = [
     "events_in_window",
     "latest_month",
     "missing_in_window",
+    "mix_coverage",
     "nearest_rivals",
     "record_summary",
     "share_trend",
@@ -222,3 +223,42 @@ def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limi
         for r in shown.iter_rows(named=True)
     ]
     return text("Recent events: {items}.", items=items)
+
+
+_POWERTRAIN_PHRASE = {
+    "BEV": "battery-electric drive",
+    "EREV": "range extenders",
+    "PHEV": "plug-in hybrid drive",
+    "mixed": "more than one powertrain",
+}
+
+
+def mix_coverage(mix: pl.DataFrame, rival_models: pl.DataFrame, *, download: str, peers: list[str]) -> Text:
+    """What HIMA's powertrain mix rests on (the latest month whose model figures can be set
+    against HIMA's own total: the largest powertrain's share and the coverage), and whether any
+    rival has model figures to compute one from."""
+    rivals = sorted({str(e) for e in rival_models["brand"].to_list()}) if rival_models.height else []
+    missing = [name_of(e) for e in peers if e not in rivals]
+    covered = mix.filter(pl.col("covered").is_not_null() & pl.col("share").is_not_null())
+    if covered.is_empty():
+        lead = text("No month has model figures that can be set against HIMA's own published total.")
+    else:
+        last = covered["month"].max()
+        row = covered.filter(pl.col("month") == last).sort("share", descending=True).row(0, named=True)
+        at = {"month": last, "powertrain": row["powertrain"]}
+        lead = text(
+            "In {m}, the latest month whose model figures can be set against HIMA's total, models with "
+            "{pt} made {s} of the model figures, which cover {c} of HIMA's published deliveries; the rest of the month "
+            "is not split by powertrain.",
+            m=cite(mix, "month", download=download, kind="month", **at),
+            pt=_POWERTRAIN_PHRASE.get(str(row["powertrain"]), "an unrecorded powertrain"),
+            s=cite(mix, "share", download=download, kind="pct", **at),
+            c=cite(mix, "covered", download=download, kind="pct", **at),
+        )
+    if not missing:
+        return lead
+    return text(
+        "{lead} {who} publish no model-level figures or powertrain split on record here, so their mix is not shown.",
+        lead=lead,
+        who=missing,
+    )
