@@ -13,6 +13,7 @@ from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_ENV = "HIMA_DATA_DIR"
+CJK_FONT_ENV = "HIMA_CJK_FONT"
 OVERLAY_ENV = "HIMA_DATA_OVERLAY"
 
 
@@ -80,3 +81,20 @@ def pdf_dir(html_dir: Path | None = None) -> Path:
 
 def notebooks_dir() -> Path:
     return PROJECT_ROOT / "notebooks"
+
+
+#: Where a CJK font is looked for (Debian's fonts-noto-cjk and fonts-noto-cjk-extra, then other
+#: common places); ``$HIMA_CJK_FONT`` comes first.
+CJK_FONT_FILES = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJKsc-Regular.otf",
+    "/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/google-noto-cjk/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+)
+
+
+def cjk_fonts() -> list[Path]:
+    """Candidate CJK font files for the pages, in order of preference."""
+    env = os.environ.get(CJK_FONT_ENV)
+    return ([Path(env)] if env else []) + [Path(p) for p in CJK_FONT_FILES]

@@ -44,7 +44,7 @@ PALETTE = {
 FALLBACK_COLOURS = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#B279A2", "#9D755D", "#BAB0AC"]
 
 
-FONT = "Helvetica Neue, Helvetica, Arial, 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
+FONT = "Helvetica Neue, Helvetica, Arial, 'HIMA CJK', 'PingFang SC', 'Noto Sans CJK SC', sans-serif"
 
 
 #: Chart width in pixels: the report's content width.

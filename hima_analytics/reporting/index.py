@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 _CSS = """
-body{font-family:"Helvetica Neue",Helvetica,Arial,"PingFang SC","Noto Sans CJK SC",sans-serif;margin:2rem auto;
-max-width:1100px;color:#222;padding:0 1rem}
+body{font-family:"Helvetica Neue",Helvetica,Arial,"HIMA CJK","PingFang SC","Noto Sans CJK SC",sans-serif;
+margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}p.lede{color:#555;margin-top:0;max-width:75ch}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:.45rem .6rem;
 border-bottom:1px solid #e3e3e3;vertical-align:top}th{border-bottom:2px solid #999}
@@ -86,5 +86,7 @@ def write_index(
 ) -> bool:
     """Write ``index.html`` if its content changed. Returns True when written."""
     from ..files import write_text_if_changed
+    from .fonts import embed_cjk, find_font
 
-    return write_text_if_changed(out_dir / "index.html", index_html(manifest, order, change))
+    page = embed_cjk(index_html(manifest, order, change), find_font())
+    return write_text_if_changed(out_dir / "index.html", page)

@@ -357,6 +357,10 @@ def _run(
         from . import html
 
         html.prepare(mode, show_code)  # nbconvert, compiled templates, vega bundle: once, not per worker
+        from .fonts import find_font, missing_font_message
+
+        if find_font() is None and on_warning:
+            on_warning(missing_font_message())
         if server is not None:
             try:
                 socket_path = server.wait_ready()

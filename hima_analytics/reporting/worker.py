@@ -118,6 +118,7 @@ def _run_papermill(job: Job, logger: logging.Logger, engine: dict[str, Any]):
 def _export(job: Job, nb, report: WorkerReport, logger: logging.Logger, downloads: Path) -> None:
     from ..files import write_atomic
     from .determinism import normalise_notebook, write_notebook
+    from .fonts import embed_cjk, find_font
     from .html import footer_html, notebook_to_html
     from .provenance import provenance
     from .workbook import WORKBOOK_NAME
@@ -141,6 +142,7 @@ def _export(job: Job, nb, report: WorkerReport, logger: logging.Logger, download
         footer=footer_html(footer),
         workbook=f"{job.name}.xlsx" if report.workbook else None,
     )
+    page = embed_cjk(page, find_font())
     write_atomic(job.pages / f"{job.name}.html", page.encode("utf-8"))
     logger.info("wrote %s.html (%d bytes)", job.name, len(page.encode()))
 
