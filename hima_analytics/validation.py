@@ -36,6 +36,8 @@ _REF_TABLES = {
     "subject": {"entities", "companies"},
 }
 SEED_NAME = re.compile(r"^\d{3}_[0-9a-f]{16}\.txt$")
+#: A source's address: a web page, as the reports link it (``display.figures.safe_url``).
+WEB_URL = re.compile(r"(?i)^https?://[^\s]+$")
 #: The first month a figure may report (HIMA's brands and rivals all sell after it).
 EARLIEST_MONTH = dt.date(2015, 1, 1)
 #: Columns whose dates cannot lie after today (a page cannot be read before it exists).
@@ -300,6 +302,14 @@ def check_tables(
         )
     bad_seed = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").str.contains(SEED_NAME.pattern))
     problems += _locate(bad_seed, pl.lit(True), "seed_file", "a seed file name like 002_827de603f12a3540.txt", "")
+    bad_url = sources.filter(pl.col("url").is_not_null() & ~pl.col("url").str.contains(WEB_URL.pattern))
+    problems += _locate(
+        bad_url,
+        pl.lit(True),
+        "url",
+        "a web address starting with http:// or https://",
+        "a source is a public web page or a seed file; javascript:, data: and file: addresses are never linked",
+    )
     if seeds is not None:
         missing = sources.filter(pl.col("seed_file").is_not_null() & ~pl.col("seed_file").is_in(sorted(seeds)))
         problems += _locate(missing, pl.lit(True), "seed_file", "a file in the seeds folder", "check the name")

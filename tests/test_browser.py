@@ -96,12 +96,29 @@ def chromium() -> str:
     return path
 
 
-def open_in_browser(chromium: str, page: str, folder: Path) -> tuple[str, dict, str]:
+#: Put after the probe when ``open_in_browser`` is asked to watch globals: once the page has
+#: loaded (and its handlers have had time to run), records ``window[name]`` for each name, as a
+#: string, or null when the page never set it.
+WATCH = """<script>(function (names) {
+  var root = document.documentElement;
+  window.addEventListener("load", function () {
+    setTimeout(function () {
+      var seen = {};
+      names.forEach(function (n) { seen[n] = (n in window) ? String(window[n]) : null; });
+      root.setAttribute("data-hima-watched", JSON.stringify(seen));
+    }, 1500);
+  });
+})(%s);</script>"""
+
+
+def open_in_browser(chromium: str, page: str, folder: Path, watch: tuple[str, ...] = ()) -> tuple[str, dict, str]:
     """Load ``page`` (with the probe) from a file URL; return the DOM, the probe's record and
-    chromium's stderr."""
+    chromium's stderr. With ``watch``, the record's ``watched`` maps each of those global names
+    to its value in the loaded page (as a string), or None when the page never set it."""
     head = page.index("<head>") + len("<head>")
     target = folder / "report.html"
-    target.write_text(page[:head] + PROBE + page[head:], encoding="utf-8")
+    probe = PROBE + (WATCH % json.dumps(list(watch)) if watch else "")
+    target.write_text(page[:head] + probe + page[head:], encoding="utf-8")
     profile = tempfile.mkdtemp(prefix="hima-chromium-")
     try:
         done = subprocess.run(
