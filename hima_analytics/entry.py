@@ -221,8 +221,31 @@ def add_rows(
 ) -> Added:
     """Add ``rows`` (CSV cells as strings, keyed by column name) to ``table``; see the module
     docstring. Returns what was done, or raises :class:`EntryRefused` having written nothing."""
-    from .catalog import load_catalog, resolve_id, validate
+    from .catalog import load_catalog
 
+    t = _check_request(table, rows, shard)
+    data_root = paths.data_dir(data_dir)
+    over_root = paths.overlay_dir(overlay) or paths.default_overlay()
+    root, prefix = (data_root if shard else over_root), (shard or OVERLAY_SHARD)
+    cat = load_catalog(data_dir=data_root, overlay=over_root if over_root.is_dir() else None)
+    staged, created, reused = _stage(t, rows, source, cat, prefix)
+    kept_back, demote = _settle(t, staged, cat, prefer) if t.preferred else (0, [])
+    target = paths.table_dir(root, table) / f"{prefix}.csv"
+    changed = _write_validated(t, cat, staged, created, demote, (data_root, over_root), root, target)
+    return Added(
+        table=table,
+        rows=len(staged),
+        target=target,
+        files=tuple(changed),
+        sources_created=tuple(created),
+        sources_reused=tuple(sorted(reused)),
+        kept_not_preferred=kept_back,
+        demoted=len(demote),
+    )
+
+
+def _check_request(table: str, rows: Sequence[Mapping[str, str | None]], shard: str | None) -> Table:
+    """The table's schema, once the table, the columns and the shard name are known to be valid."""
     if table not in ADDABLE:
         raise UnknownNameError("table to add to", table, ADDABLE)
     t = TABLES[table]
@@ -232,24 +255,25 @@ def add_rows(
     unknown = sorted({c for r in rows for c in r if c not in t.column_names and c not in per_row_source})
     if unknown:
         raise UnknownNameError("column", unknown[0], t.column_names, hint=f"the columns of {table!r}")
-    data_root = paths.data_dir(data_dir)
-    over_root = paths.overlay_dir(overlay) or paths.default_overlay()
-    root = data_root if shard else over_root
-    prefix = shard or OVERLAY_SHARD
     if shard is not None and not re.fullmatch(r"[a-z0-9][a-z0-9_-]*", shard):
         raise EntryRefused(
             [Problem(shard, None, None, "a shard name of lower-case letters, digits, - and _", repr(shard))]
         )
-    cat = load_catalog(data_dir=data_root, overlay=over_root if over_root.is_dir() else None)
+    return t
 
-    id_columns = {
-        c.name: set(cat.frames[{"entity": "entities", "company": "companies"}[c.ref]][c.ref].cast(pl.String))
-        if c.ref in ("entity", "company")
-        else set(cat.frames["entities"]["entity"].cast(pl.String))
-        | set(cat.frames["companies"]["company"].cast(pl.String))
-        for c in t.columns
-        if c.ref in ("entity", "company", "subject")
-    }
+
+def _stage(
+    t: Table, rows: Sequence[Mapping[str, str | None]], source: Mapping[str, str] | None, cat, prefix: str
+) -> tuple[list[dict], dict[str, dict], set[str]]:
+    """The rows as they will be written (ids resolved as ``load`` resolves them, each with its
+    source id), the sources to create and the known sources cited."""
+    from .catalog import resolve_id
+
+    per_row_source = set(SOURCE_FIELDS) - set(t.column_names)
+    entities = set(cat.frames["entities"]["entity"].cast(pl.String))
+    companies = set(cat.frames["companies"]["company"].cast(pl.String))
+    known_ids = {"entity": entities, "company": companies, "subject": entities | companies}
+    id_columns = {c.name: known_ids[c.ref] for c in t.columns if c.ref in known_ids}
     created: dict[str, dict] = {}
     reused: set[str] = set()
     staged: list[dict] = []
@@ -266,29 +290,51 @@ def add_rows(
         if not is_new:
             reused.add(sid)
         staged.append(row)
+    return staged, created, reused
 
+
+def _settle(t: Table, staged: list[dict], cat, prefer: bool) -> tuple[int, list[tuple[str, int, str]]]:
+    """Preferred flags of the staged rows: a figure for a key that already has a preferred value
+    is kept as not preferred (with a note saying whether it agrees), or with ``prefer`` becomes
+    the preferred one and the old row is marked for demotion. Returns the count kept back and
+    the rows to demote (file, line, note)."""
     kept_back = 0
     demote: list[tuple[str, int, str]] = []
-    if t.preferred:
-        matches = _key_matches(t, _string_frame(t, staged), cat.frames[table].filter(pl.col("preferred")))
-        for m in matches.iter_rows(named=True):
-            row = staged[m["_row"]]
-            if row.get("preferred") is not None:
-                continue  # stated explicitly: validation decides
-            if prefer:
-                row["preferred"] = "true"
-                demote.append((m["_file"], m["_line"], f"superseded by {m['new_source']} (added with --prefer)"))
-            else:
-                row["preferred"] = "false"
-                kept_back += 1
-                same = _number(m["new_value"]) == m["value"]
-                why = f"{'agrees with' if same else 'differs from'} the preferred {m['value']} ({m['source_id']})"
-                row["note"] = "; ".join(x for x in (row.get("note"), why) if x)
-        for row in staged:
-            row.setdefault("preferred", None)
-            row["preferred"] = row["preferred"] or "true"
+    matches = _key_matches(t, _string_frame(t, staged), cat.frames[t.name].filter(pl.col("preferred")))
+    for m in matches.iter_rows(named=True):
+        row = staged[m["_row"]]
+        if row.get("preferred") is not None:
+            continue  # stated explicitly: validation decides
+        if prefer:
+            row["preferred"] = "true"
+            demote.append((m["_file"], m["_line"], f"superseded by {m['new_source']} (added with --prefer)"))
+        else:
+            row["preferred"] = "false"
+            kept_back += 1
+            same = _number(m["new_value"]) == m["value"]
+            why = f"{'agrees with' if same else 'differs from'} the preferred {m['value']} ({m['source_id']})"
+            row["note"] = "; ".join(x for x in (row.get("note"), why) if x)
+    for row in staged:
+        row["preferred"] = row.get("preferred") or "true"
+    return kept_back, demote
 
-    target = paths.table_dir(root, table) / f"{prefix}.csv"
+
+def _write_validated(
+    t: Table,
+    cat,
+    staged: list[dict],
+    created: dict[str, dict],
+    demote: list[tuple[str, int, str]],
+    roots: tuple[Path, Path],
+    root: Path,
+    target: Path,
+) -> list[Path]:
+    """Apply the change to private copies of the data folder and the overlay, validate the
+    whole catalog there, and only then write each changed file atomically (sources first).
+    Returns the files written; raises :class:`EntryRefused` with the problems otherwise."""
+    from .catalog import validate
+
+    data_root, over_root = roots
     with tempfile.TemporaryDirectory(prefix="hima-add-") as tmp:
         copies = {data_root: Path(tmp) / "data", over_root: Path(tmp) / "overlay"}
         for real, copy in copies.items():
@@ -306,7 +352,7 @@ def add_rows(
 
         changed: list[Path] = []
         if created:
-            src_target = paths.table_dir(root, "sources") / f"{prefix}.csv"
+            src_target = paths.table_dir(root, "sources") / target.name
             _append(in_copy(src_target), TABLES["sources"], list(created.values()))
             changed.append(src_target)
         _append(in_copy(target), t, staged)
@@ -316,23 +362,13 @@ def add_rows(
             real = by_display.get(file) or Path(file)
             _set_not_preferred(in_copy(real), t, line, note)
             changed.append(real)
-
         problems = validate(data_dir=copies[data_root], overlay=copies[over_root])
         if problems:
             raise EntryRefused([_relocate(p, copies) for p in problems])
         for real in dict.fromkeys(changed):  # sources first, then the rows, then the demotions
             real.parent.mkdir(parents=True, exist_ok=True)
             write_atomic(real, in_copy(real).read_bytes())
-    return Added(
-        table=table,
-        rows=len(staged),
-        target=target,
-        files=tuple(dict.fromkeys(changed)),
-        sources_created=tuple(created),
-        sources_reused=tuple(sorted(reused)),
-        kept_not_preferred=kept_back,
-        demoted=len(demote),
-    )
+    return list(dict.fromkeys(changed))
 
 
 def _number(text: str | None) -> float | None:

@@ -79,25 +79,10 @@ def reports_build(
     import time
 
     from .. import paths
-    from ..reporting.grid import DEFAULT_TIMEOUT, GridError, apply_overrides
+    from ..reporting.grid import DEFAULT_TIMEOUT
     from ..reporting.runner import build
 
-    runs, settings = load_grid_or_exit(grid_path, notebooks_dir)
-    if only:
-        chosen = [r for r in runs if r.name in only or r.notebook in only]
-        missing = [o for o in only if not any(r.name == o or r.notebook == o for r in runs)]
-        if missing:
-            click.echo(f"error: no report named {missing}; see `hima reports list`.", err=True)
-            sys.exit(2)
-        runs = chosen
-    if overrides and not only:
-        click.echo("error: -p applies to ad-hoc runs; name them with --only.", err=True)
-        sys.exit(2)
-    try:
-        runs = apply_overrides(runs, list(overrides), Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir())
-    except GridError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+    runs, settings = select_runs(grid_path, notebooks_dir, only, overrides)
     limit = timeout if timeout is not None else float(settings.get("timeout_seconds", DEFAULT_TIMEOUT))
     if pdf:  # a missing browser is said now, not after the build
         from ..errors import ChromiumMissingError
@@ -112,7 +97,7 @@ def reports_build(
     click.echo(f"building {len(runs)} report(s) with {jobs or os.cpu_count()} job(s)...")
     from ..errors import KernelMissingError
     from ..problems import DataValidationError
-    from ..reporting.runner import BuildLocked, BuildStopped, state_dir
+    from ..reporting.runner import BuildLocked, BuildStopped
 
     out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
     changed: list = []
@@ -143,18 +128,7 @@ def reports_build(
         sys.exit(130)
     for change in changed:
         click.echo(change.line())
-    failed = [r for r in results if r.status == "failed"]
-    done = sum(r.status == "ok" for r in results)
-    skipped = sum(r.status == "skipped" for r in results)
-    click.echo(
-        f"{done} built, {skipped} unchanged, {len(failed)} failed in {time.monotonic() - started:.1f}s; "
-        f"index: {out / 'index.html'}; log and timings: {state_dir(out)}"
-    )
-    for r in failed:
-        click.echo(
-            f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "") + f" (log: {r.log})",
-            err=True,
-        )
+    failed = report_results(results, out, time.monotonic() - started)
     if pdf:
         printable = [r.name for r in results if r.status in ("ok", "skipped")]
         if printable:
@@ -162,6 +136,50 @@ def reports_build(
     if failed:
         click.echo(f"{len(failed)} of {len(results)} report(s) failed: {', '.join(r.name for r in failed)}", err=True)
         sys.exit(1)
+
+
+def select_runs(grid_path, notebooks_dir, only, overrides):
+    """The grid's runs narrowed to ``--only`` and with ``-p`` overrides applied (exit 2 on a
+    name or parameter that does not exist), and the grid's settings."""
+    from .. import paths
+    from ..reporting.grid import GridError, apply_overrides
+
+    runs, settings = load_grid_or_exit(grid_path, notebooks_dir)
+    if only:
+        chosen = [r for r in runs if r.name in only or r.notebook in only]
+        missing = [o for o in only if not any(r.name == o or r.notebook == o for r in runs)]
+        if missing:
+            click.echo(f"error: no report named {missing}; see `hima reports list`.", err=True)
+            sys.exit(2)
+        runs = chosen
+    if overrides and not only:
+        click.echo("error: -p applies to ad-hoc runs; name them with --only.", err=True)
+        sys.exit(2)
+    try:
+        runs = apply_overrides(runs, list(overrides), Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir())
+    except GridError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    return runs, settings
+
+
+def report_results(results, out: Path, seconds: float) -> list:
+    """The build's summary line and one line per failed report; returns the failed results."""
+    from ..reporting.runner import state_dir
+
+    failed = [r for r in results if r.status == "failed"]
+    done = sum(r.status == "ok" for r in results)
+    skipped = sum(r.status == "skipped" for r in results)
+    click.echo(
+        f"{done} built, {skipped} unchanged, {len(failed)} failed in {seconds:.1f}s; "
+        f"index: {out / 'index.html'}; log and timings: {state_dir(out)}"
+    )
+    for r in failed:
+        click.echo(
+            f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "") + f" (log: {r.log})",
+            err=True,
+        )
+    return failed
 
 
 def print_pdfs_or_exit(out: Path, names: list[str] | None, *, force: bool = False, timeout: float | None = None):

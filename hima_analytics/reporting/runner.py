@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from .. import changes, paths
 from ..files import write_text_if_changed
+from .data_changes import DataChange, last_change, record_change
 from .grid import Run
 from .manifest import Entry, code_hash, datasets_read, read_manifest, run_key, write_manifest
 from .scheduler import BuildStopped, Finished, run_jobs
@@ -205,8 +206,7 @@ def _build_locked(
     on_data_change: Callable[[DataChange], None] | None = None,
 ) -> list[Result]:
     from ..catalog import load_catalog
-    from ..display.names import describe_params
-    from .provenance import data_asof, git_commit, library_versions
+    from .provenance import data_asof
 
     for folder in (out_dir, out_dir / "notebooks", state / "logs"):
         folder.mkdir(parents=True, exist_ok=True)
@@ -214,40 +214,13 @@ def _build_locked(
     data_now = changes.snapshot(paths.data_roots())
     data_before = changes.read_snapshot(state / "catalog")
     manifest = {} if force else read_manifest(state / "manifest.json", on_warning)
-    code, libs, commit, asof = code_hash(), library_versions(), git_commit(), data_asof()
+    asof = data_asof()
+    skipped, todo = _plan(runs, manifest, out_dir, state, notebooks, mode, show_code, asof)
     results: list[Result] = []
-    todo: list[tuple[Job, dict[str, Any]]] = []
-    for run in runs:
-        nb_path = notebooks / f"{run.notebook}.ipynb"
-        prev = manifest.get(run.name)
-        deps = tuple(prev.datasets) if prev and prev.datasets else datasets_read(nb_path)
-        base = {
-            "notebook": hashlib.sha256(nb_path.read_bytes()).hexdigest(),
-            "params": run.params,
-            "mode": mode,
-            "show_code": show_code,
-            "code": code,
-            "libs": libs,
-        }
-        whole = _whole(out_dir / f"{run.name}.html", out_dir / "notebooks" / f"{run.name}.ipynb")
-        if prev and prev.status == "ok" and prev.key == run_key(base, deps) and whole:
-            r = Result(run.name, run.title, run.params, "skipped", data_asof=prev.data_asof)
-            results.append(r)
-            if on_result:
-                on_result(r)
-            continue
-        job = Job(
-            run.name,
-            run.title,
-            run.params,
-            nb_path,
-            out_dir,
-            state,
-            mode,
-            show_code,
-            {"asof": asof, "commit": commit, "libraries": libs, "params_text": describe_params(run.params)},
-        )
-        todo.append((job, base))
+    for r in skipped:
+        results.append(r)
+        if on_result:
+            on_result(r)
     seconds = _previous_seconds(state)
     # Longest first (by last recorded time; unknown ones first), so a slow report does not run
     # alone at the end.
@@ -269,32 +242,7 @@ def _build_locked(
             asof,
         )
         results.append(r)
-        if f.report.status == "ok":
-            deps = tuple(f.report.datasets)
-            manifest[run.name] = Entry(
-                run_key(bases[run.name], deps),
-                "ok",
-                run.title,
-                run.params,
-                run.description,
-                list(deps),
-                asof,
-                None,
-                f.report.workbook,
-            )
-        else:
-            old = manifest.get(run.name)
-            manifest[run.name] = Entry(
-                None,
-                "failed",
-                run.title,
-                run.params,
-                run.description,
-                old.datasets if old else [],
-                old.data_asof if old else None,
-                r.error,
-                old.workbook if old else False,
-            )
+        manifest[run.name] = _entry(run, f, bases[run.name], manifest.get(run.name), asof, r.error)
         if on_result:
             on_result(r)
 
@@ -317,17 +265,89 @@ def _build_locked(
         if r.status == "skipped" and r.name in manifest:
             manifest[r.name].title, manifest[r.name].description = by_name[r.name].title, by_name[r.name].description
     write_manifest(state / "manifest.json", manifest)
-    change = _record_change(state, data_before, data_now, results, manifest)
+    change = record_change(state, data_before, data_now, results, manifest)
     if on_data_change and change is not None:
         on_data_change(change)
     write_index(
         out_dir,
         {k: dataclasses.asdict(v) for k, v in manifest.items()},
         [r.name for r in runs],
-        _last_change(state),
+        last_change(state),
     )
     _write_summary(state, results)
     return results
+
+
+def _entry(
+    run: Run, f: Finished, base: dict[str, Any], old: Entry | None, asof: str | None, error: str | None
+) -> Entry:
+    """The manifest entry of a report that ran: its key and the datasets it read when it built,
+    or, when it failed, no key (so it runs again) and what the last good build recorded."""
+    if f.report.status == "ok":
+        deps = tuple(f.report.datasets)
+        return Entry(
+            run_key(base, deps), "ok", run.title, run.params, run.description, list(deps), asof, None, f.report.workbook
+        )
+    return Entry(
+        None,
+        "failed",
+        run.title,
+        run.params,
+        run.description,
+        old.datasets if old else [],
+        old.data_asof if old else None,
+        error,
+        old.workbook if old else False,
+    )
+
+
+def _plan(
+    runs: list[Run],
+    manifest: dict[str, Entry],
+    out_dir: Path,
+    state: Path,
+    notebooks: Path,
+    mode: Mode,
+    show_code: bool,
+    asof: str | None,
+) -> tuple[list[Result], list[tuple[Job, dict[str, Any]]]]:
+    """Which reports are unchanged (their key matches the last build and their page and notebook
+    are whole) and which must run, each with the inputs of its key."""
+    from ..display.names import describe_params
+    from .provenance import git_commit, library_versions
+
+    code, libs, commit = code_hash(), library_versions(), git_commit()
+    skipped: list[Result] = []
+    todo: list[tuple[Job, dict[str, Any]]] = []
+    for run in runs:
+        nb_path = notebooks / f"{run.notebook}.ipynb"
+        prev = manifest.get(run.name)
+        deps = tuple(prev.datasets) if prev and prev.datasets else datasets_read(nb_path)
+        base = {
+            "notebook": hashlib.sha256(nb_path.read_bytes()).hexdigest(),
+            "params": run.params,
+            "mode": mode,
+            "show_code": show_code,
+            "code": code,
+            "libs": libs,
+        }
+        whole = _whole(out_dir / f"{run.name}.html", out_dir / "notebooks" / f"{run.name}.ipynb")
+        if prev and prev.status == "ok" and prev.key == run_key(base, deps) and whole:
+            skipped.append(Result(run.name, run.title, run.params, "skipped", data_asof=prev.data_asof))
+            continue
+        job = Job(
+            run.name,
+            run.title,
+            run.params,
+            nb_path,
+            out_dir,
+            state,
+            mode,
+            show_code,
+            {"asof": asof, "commit": commit, "libraries": libs, "params_text": describe_params(run.params)},
+        )
+        todo.append((job, base))
+    return skipped, todo
 
 
 def _run(
@@ -378,55 +398,6 @@ def _run(
         else:
             os.environ["JUPYTER_RUNTIME_DIR"] = saved
         shutil.rmtree(runtime, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class DataChange:
-    """What changed in the data since the previous build, and the reports rebuilt because of it."""
-
-    summary: str
-    tables: dict[str, dict[str, int]]
-    rebuilt: list[str]
-    data_asof: str | None = None
-
-    def line(self) -> str:
-        rebuilt = f"; rebuilt because of it: {', '.join(self.rebuilt)}" if self.rebuilt else ""
-        return f"data since the previous build: {self.summary}{rebuilt}"
-
-
-def _record_change(
-    state: Path,
-    before: dict[str, Any] | None,
-    now: dict[str, Any],
-    results: list[Result],
-    manifest: dict[str, Entry],
-) -> DataChange | None:
-    """Compare the data with the previous build's copy, keep the new copy, and, when something
-    changed, record it in ``changes.json`` (which the index reads). None on a first build."""
-    changes.write_snapshot(state / "catalog", now)
-    if before is None:
-        return None
-    found = changes.diff(before, now)
-    if found.is_empty():
-        return DataChange("no change", {}, [])
-    tables = {r.pop("table"): r for r in changes.counts(found).iter_rows(named=True)}
-    rebuilt = [
-        r.name
-        for r in results
-        if r.status == "ok" and r.name in manifest and ({"*", *tables} & set(manifest[r.name].datasets or []))
-    ]
-    change = DataChange(changes.describe(found), tables, sorted(rebuilt), results[0].data_asof if results else None)
-    write_text_if_changed(state / "changes.json", json.dumps(dataclasses.asdict(change), indent=1) + "\n")
-    return change
-
-
-def _last_change(state: Path) -> dict[str, Any] | None:
-    """The last recorded data change (kept until the data changes again), for the index."""
-    try:
-        value = json.loads((state / "changes.json").read_text(encoding="utf-8"))
-        return value if isinstance(value, dict) and isinstance(value.get("summary"), str) else None
-    except (OSError, ValueError):
-        return None
 
 
 def _write_summary(state: Path, results: list[Result]) -> None:
