@@ -249,8 +249,8 @@ def _frame(rows: list[dict]) -> pl.DataFrame:
 
 def conflicts(volumes: pl.DataFrame, facts: pl.DataFrame) -> pl.DataFrame:
     """Periods whose published months already exceed the published total (an implied remainder
-    would be negative), and implied figures that disagree with a non-preferred published value
-    of the same month by more than 2 %."""
+    would be negative). Implied figures that disagree with a published value or with their own
+    model figures are listed by :func:`hima_analytics.reconcile.implied_vs_published`."""
     deliveries = volumes.filter((pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all"))
     out = []
     for r in _periods(facts).iter_rows(named=True):

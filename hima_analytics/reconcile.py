@@ -1,18 +1,26 @@
 """Reconciliation: do the parts add up to the published wholes?
 
-Three checks, each reported, never fixed:
+Five checks, each reported, never fixed:
 
 - ``brands_vs_alliance``: the sum of HIMA's brand figures against the alliance total;
 - ``models_vs_brand``: the sum of a brand's model figures against the brand figure;
 - ``months_vs_period``: monthly figures summed over a quarter or year against a published
-  period total (facts with metric ``deliveries``).
+  period total (facts with metric ``deliveries``);
+- ``sources_disagree``: a non-preferred published value against the preferred one for the same
+  key, when they differ by more than their wording allows (``reported`` is the preferred value,
+  ``parts_sum`` the other; ``reason`` names the other source);
+- ``implied_vs_published``: a figure implied by published totals against a published value of
+  the same month that was not preferred, or against the brand's own model figures (``reported``
+  is the implied value).
 
 Each row gets a ``status``:
 
 - ``ok``: within tolerance (qualifier-aware: "over 387,000" is met by any sum >= 387,000);
 - ``partial``: some parts are missing, so only "parts <= whole" can be checked, and it holds;
 - ``flagged``: outside tolerance (or parts exceed the whole);
-- ``exception``: flagged, but documented in the ``exceptions`` table with a reason.
+- ``exception``: flagged, but documented in the ``exceptions`` table with a reason;
+- ``conflict``: two figures for one thing disagree beyond rounding: kept, listed, and left to the
+  preferred value (these do not fail ``hima data reconcile``).
 """
 
 from __future__ import annotations
@@ -228,6 +236,115 @@ def months_vs_period(
     )
 
 
+def _rounding_slack(q: pl.Expr, tolerance: float) -> pl.Expr:
+    """How far a figure may be from another and still agree: the tolerance, or 5 % for a figure
+    worded "about" or rounded."""
+    return pl.when(q.is_in(["about", "rounded"])).then(pl.lit(max(tolerance, 0.05))).otherwise(pl.lit(tolerance))
+
+
+def _conflict_rows(frame: pl.DataFrame, check: str, tolerance: float) -> pl.DataFrame:
+    """Rows ``entity, month, reported, qualifier, other, other_qualifier, reason`` → the report's
+    schema, status ``conflict`` where the two disagree beyond what their wording allows."""
+    rel = (pl.col("other") - pl.col("reported")) / pl.col("reported")
+    slack = pl.max_horizontal(
+        _rounding_slack(pl.col("qualifier"), tolerance), _rounding_slack(pl.col("other_qualifier"), tolerance)
+    )
+    same_bound = pl.col("qualifier").is_in(["over", "under"]) & (pl.col("qualifier") == pl.col("other_qualifier"))
+    agrees = (
+        pl.when(same_bound)
+        .then(True)  # two lower (or two upper) bounds never contradict each other
+        .when(pl.col("other_qualifier") == "over")
+        .then(rel <= slack)  # "over N" agrees with any value at least N
+        .when(pl.col("other_qualifier") == "under")
+        .then(rel >= -slack)
+        .when(pl.col("qualifier") == "over")
+        .then(rel >= -slack)
+        .when(pl.col("qualifier") == "under")
+        .then(rel <= slack)
+        .otherwise(rel.abs() <= slack)
+    )
+    out = frame.filter(pl.col("reported") > 0).with_columns(
+        pl.lit(check).alias("check"),
+        pl.col("month").alias("period_start"),
+        pl.col("month").dt.month_end().alias("period_end"),
+        pl.col("other").alias("parts_sum"),
+        pl.lit(1, pl.UInt32).alias("parts_reported"),
+        pl.lit(1, pl.UInt32).alias("parts_expected"),
+        pl.lit(None, pl.String).alias("missing_parts"),
+        (pl.col("other") - pl.col("reported")).alias("diff"),
+        rel.alias("rel_diff"),
+        pl.when(agrees).then(pl.lit("ok")).otherwise(pl.lit("conflict")).alias("status"),
+    )
+    return out.select(list(_SCHEMA)).cast(_SCHEMA)
+
+
+def sources_disagree(all_values: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pl.DataFrame:
+    """Every non-preferred value of a volumes key against the preferred one (same entity, month,
+    measure and perimeter)."""
+    key = ["entity", "month", "measure", "perimeter"]
+    v = all_values.with_columns(pl.col(c).cast(pl.String) for c in ("entity", "measure", "perimeter", "qualifier"))
+    preferred = v.filter(pl.col("preferred")).select(*key, pl.col("value").alias("reported"), "qualifier")
+    others = v.filter(~pl.col("preferred")).select(
+        *key,
+        pl.col("value").alias("other"),
+        pl.col("qualifier").alias("other_qualifier"),
+        pl.format("{} gives {}", pl.col("source_id"), pl.col("value")).alias("reason"),
+    )
+    return _conflict_rows(preferred.join(others, on=key, how="inner"), "sources_disagree", tolerance)
+
+
+def implied_vs_published(
+    implied_rows: pl.DataFrame, all_values: pl.DataFrame, entities: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE
+) -> pl.DataFrame:
+    """Each implied figure against a published, not preferred value of the same month and, for an
+    implied brand figure, against the sum of that brand's published model figures (which it must
+    not be below)."""
+    key = ["entity", "month", "measure", "perimeter"]
+    imp = implied_rows.with_columns(pl.col(c).cast(pl.String) for c in ("entity", "measure", "perimeter")).select(
+        *key, pl.col("value").alias("reported"), pl.lit("exact").alias("qualifier")
+    )
+    v = all_values.with_columns(pl.col(c).cast(pl.String) for c in ("entity", "measure", "perimeter", "qualifier"))
+    published = v.select(
+        *key,
+        pl.col("value").alias("other"),
+        pl.col("qualifier").alias("other_qualifier"),
+        pl.format("{} gives {}", pl.col("source_id"), pl.col("value")).alias("reason"),
+    )
+    against_sources = imp.join(published, on=key, how="inner")
+    parents = entities.select(pl.col("entity").cast(pl.String), pl.col("parent").cast(pl.String).alias("_parent"))
+    models = (
+        v.filter(pl.col("preferred"))
+        .join(parents, on="entity")
+        .filter(pl.col("_parent").is_not_null())
+        .group_by(pl.col("_parent").alias("entity"), "month", "measure", "perimeter")
+        .agg(
+            pl.col("value").sum().alias("models"),
+            (pl.col("qualifier").is_in(["exact", "rounded", "about", "over"])).all().alias("_lower"),
+        )
+    )
+    below_models = (
+        imp.join(models, on=key, how="inner")
+        .filter(pl.col("_lower") & (pl.col("models") > pl.col("reported") * (1 + tolerance)))
+        .select(
+            *key,
+            "reported",
+            "qualifier",
+            pl.col("models").alias("other"),
+            pl.lit("over").alias("other_qualifier"),
+            pl.lit("its published models add up to more").alias("reason"),
+        )
+    )
+    rows = pl.concat([against_sources, below_models], how="diagonal_relaxed")
+    found = _conflict_rows(rows, "implied_vs_published", tolerance)
+    # Against the models, any excess is a conflict: the implied brand figure cannot be below its parts.
+    return found.with_columns(
+        pl.when(pl.col("reason") == "its published models add up to more")
+        .then(pl.lit("conflict"))
+        .otherwise(pl.col("status"))
+        .alias("status")
+    )
+
+
 def apply_exceptions(report: pl.DataFrame, exceptions: pl.DataFrame) -> pl.DataFrame:
     """Mark flagged rows covered by a documented exception (same check and entity, period
     inside the exception's range) as ``exception`` with its reason."""
@@ -257,7 +374,8 @@ def apply_exceptions(report: pl.DataFrame, exceptions: pl.DataFrame) -> pl.DataF
 
 
 def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs) -> pl.DataFrame:
-    """All three checks over the catalog's preferred values, with documented exceptions applied."""
+    """Every check over the catalog's preferred values (and, for the conflict checks, every
+    reported and implied value), with documented exceptions applied."""
     from .catalog import load
 
     volumes = load("volumes", **load_kwargs)
@@ -283,6 +401,12 @@ def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs
             tolerance=tolerance,
         ),
         months_vs_period(volumes, load("facts", **load_kwargs), tolerance=tolerance),
+    ]
+    every = load("volumes", all_values=True, **load_kwargs)
+    implied_rows = load("volumes", implied=True, **load_kwargs).filter(pl.col("qualifier") == "implied")
+    parts += [
+        sources_disagree(every, tolerance),
+        implied_vs_published(implied_rows, every, entities, tolerance),
     ]
     report = pl.concat(parts).sort("check", "entity", "period_start", "period_end", "reported")
     return apply_exceptions(report, load("exceptions", **load_kwargs))

@@ -179,12 +179,15 @@ CHECKS = {
     "brands_vs_alliance": "Brands against the alliance",
     "models_vs_brand": "Models against their brand",
     "months_vs_period": "Months against a published period total",
+    "sources_disagree": "Other sources against the preferred figure",
+    "implied_vs_published": "Implied figures against published ones",
 }
 STATUSES = {
     "ok": "Agrees",
     "partial": "Partial (parts missing)",
     "flagged": "Flagged",
     "exception": "Explained exception",
+    "conflict": "Sources disagree (kept, not preferred)",
 }
 KINDS = {"month": "Missing month", "remainder": "Several missing months together", "brand": "Brand remainder"}
 GROUPS = {"Maker": "Makers", "HIMA brand": "HIMA brands"}

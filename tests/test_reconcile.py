@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 
 import polars as pl
+import pytest
 from conftest import GOOD
 
 from hima_analytics.reconcile import reconciliation_report
@@ -61,3 +62,57 @@ def test_parts_exceeding_the_whole_are_flagged_even_when_incomplete(tmp_path):
     data = _fixture_with(tmp_path, "2025-06,AITO_M8,deliveries,,29836", "2025-06,AITO_M8,deliveries,,39836")
     rep = reconciliation_report(data_dir=data)
     assert _row(rep, "models_vs_brand", "AITO", D(2025, 6, 1))["status"] == "flagged"
+
+
+def _values(rows):
+    import datetime as dt
+
+    return pl.DataFrame(
+        [
+            {
+                "entity": e,
+                "month": dt.date(2025, 2, 1),
+                "measure": "deliveries",
+                "perimeter": "all",
+                "value": v,
+                "qualifier": q,
+                "source_id": s,
+                "preferred": p,
+            }
+            for e, v, q, s, p in rows
+        ]
+    )
+
+
+@pytest.mark.parametrize(
+    ("preferred", "other", "status"),
+    [
+        ((21517, "exact"), (22000, "over"), "conflict"),  # "topped 22,000" cannot be 21,517
+        ((21517, "exact"), (21000, "over"), "ok"),
+        ((21517, "exact"), (22000, "rounded"), "ok"),  # within the rounding of 2.2万
+        ((21517, "exact"), (23000, "exact"), "conflict"),
+        ((20000, "over"), (25000, "over"), "ok"),  # two lower bounds never contradict
+        ((20000, "over"), (19000, "exact"), "conflict"),
+        ((30000, "under"), (25000, "exact"), "ok"),
+    ],
+)
+def test_a_non_preferred_source_is_listed_when_it_contradicts_the_preferred_value(preferred, other, status):
+    from hima_analytics.reconcile import sources_disagree
+
+    rows = _values([("HIMA", *preferred, "a", True), ("HIMA", *other, "b", False)])
+    [row] = sources_disagree(rows).to_dicts()
+    assert (row["reported"], row["parts_sum"], row["status"]) == (preferred[0], other[0], status)
+    assert row["check"] == "sources_disagree" and row["reason"] == f"b gives {other[0]}"
+
+
+def test_an_implied_brand_figure_below_its_own_models_is_a_conflict():
+    from hima_analytics.reconcile import implied_vs_published
+
+    implied = _values([("LUXEED", 3377, "implied", "calc", True)])
+    published = _values([("LUXEED_S7", 3455, "exact", "a", True), ("LUXEED", 3350, "exact", "b", False)])
+    entities = pl.DataFrame({"entity": ["LUXEED", "LUXEED_S7"], "parent": ["HIMA", "LUXEED"]})
+    found = implied_vs_published(implied, published, entities).sort("reason")
+    assert found.select("reported", "parts_sum", "status", "reason").rows() == [
+        (3377, 3350, "ok", "b gives 3350"),  # within 2 % of the implied 3,377
+        (3377, 3455, "conflict", "its published models add up to more"),
+    ]

@@ -264,7 +264,8 @@ def reconcile(tolerance, show_all, as_csv, as_json, data_dir, overlay) -> None:
     report = reconciliation_report(
         tolerance=DEFAULT_TOLERANCE if tolerance is None else tolerance, data_dir=data_dir, overlay=overlay
     )
-    shown = report if show_all else report.filter(pl.col("status").is_in(["flagged", "exception", "partial"]))
+    notable = ["flagged", "exception", "partial", "conflict"]
+    shown = report if show_all else report.filter(pl.col("status").is_in(notable))
     if as_csv or as_json:
         emit(shown, as_csv, as_json)
     else:
