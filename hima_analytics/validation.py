@@ -353,4 +353,8 @@ def check_tables(
         "",
         got=pl.col("period_end").cast(pl.String),
     )
+    from .perimeters import perimeter_problems
+
+    for name in ("volumes", "financials"):
+        problems += perimeter_problems(frames[name], name)
     return problems

@@ -30,6 +30,7 @@ CASES = {
     "wrong_year": (2, "month", "source published 2025-07-01"),
     "no_header": (1, None, "the header row is missing"),
     "duplicate_url": (2, "url", "the same URL under 2 ids"),
+    "perimeter_in_note": (2, "perimeter", "expected perimeter 'passenger', as the note states; got 'all'"),
 }
 
 
