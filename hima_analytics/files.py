@@ -35,8 +35,16 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
 
 
 def write_text_if_changed(path: Path, text: str) -> bool:
-    """Write ``text`` atomically unless the file already holds it. Returns True when written."""
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    """Write ``text`` atomically unless the file already holds it. Returns True when written.
+    The old content is compared as bytes, so a damaged file (not even UTF-8) is just replaced.
+
+    >>> damaged = Path(tempfile.mkdtemp()) / "manifest.json"
+    >>> _ = damaged.write_bytes(b"\\xff\\xfe")
+    >>> write_text_if_changed(damaged, "{}"), write_text_if_changed(damaged, "{}"), damaged.read_text()
+    (True, False, '{}')
+    """
+    data = text.encode("utf-8")
+    if path.exists() and path.read_bytes() == data:
         return False
-    write_atomic(path, text.encode("utf-8"))
+    write_atomic(path, data)
     return True

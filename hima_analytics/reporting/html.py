@@ -108,15 +108,26 @@ def _exporter_class():
     benchmarks/RESULTS.md). This subclass adds the same attributes with two regular expressions
     over the template's own markup, and skips nbformat's schema check after each preprocessor
     (the runner exports notebooks papermill has just written and validated).
+
+    The HTML of every Markdown cell and Markdown output passes an allow-list
+    (:func:`~.sanitise.sanitise_html`) that leaves pages without hostile markup byte-identical.
+    nbconvert's own ``sanitize_html`` is not used: it would also strip the charts' scripts.
     """
+    from jinja2 import pass_context
     from nbconvert import HTMLExporter
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters.highlight import Highlight2HTML
     from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
 
+    from .sanitise import sanitise_html
+
     class ReportExporter(HTMLExporter):
         def _validate_preprocessor(self, nbc, preprocessor):  # noqa: ARG002 - see the docstring
             return None
+
+        @pass_context
+        def markdown2html(self, context, source):
+            return sanitise_html(super().markdown2html(context, source))
 
         def from_notebook_node(self, nb, resources=None, **kw):
             langinfo = nb.metadata.get("language_info", {})
