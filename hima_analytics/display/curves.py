@@ -101,7 +101,44 @@ def band_forecast(
     below zero is drawn from zero, and the subtitle says so."""
     import altair as alt
 
-    hist = prepare(
+    hist = _history_points(history, value=value, period=period, qualifier=qualifier)
+    truncated = forecast.filter(pl.col("lower") < 0).height
+    f = _band_data(forecast)
+    subs = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
+    if truncated:
+        subs.append(
+            f"The interval's lower end is below zero in {truncated} month(s); it is drawn from zero "
+            "(the model's own lower end is in the tooltip and the download)."
+        )
+    h_line = (
+        alt.Chart(line_data(hist))
+        .mark_line(color=PALETTE["HIMA"], invalid="break-paths-show-domains")
+        .encode(
+            x=alt.X("x:T", title=None, axis=month_axis()),
+            y=alt.Y("line_y:Q", title="Vehicles per month", axis=alt.Axis(format=",.0f")),
+        )
+    )
+    shapes, legend = figure_scale(_figure_kinds(hist, actuals, qualifier), SHAPES.get)
+    h_pts = marker_layers(
+        hist.drop("_id", "line_y"),
+        x="x:T",
+        y="y:Q",
+        colour=alt.value(PALETTE["HIMA"]),
+        shapes=shapes,
+        legend=legend,
+        size=45,
+        tooltip=tooltips("Month", "%b %Y", "Published"),
+    )
+    band, mean = _band_layers(f)
+    layers = [band, h_line, *h_pts, mean]
+    if actuals is not None and actuals.height:
+        layers.append(_actuals_layer(actuals, value=value, period=period, qualifier=qualifier, shapes=shapes))
+    return alt.layer(*layers).properties(title=chart_title(title, subs), width=WIDTH, height=HEIGHT)
+
+
+def _history_points(history: pl.DataFrame, *, value: str, period: str, qualifier: str) -> pl.DataFrame:
+    """The history prepared for plotting, as one HIMA series when it has no ``entity`` column."""
+    return prepare(
         history.with_columns(pl.lit("HIMA" if "entity" not in history.columns else None).alias("_e"))
         if "entity" not in history.columns
         else history,
@@ -111,7 +148,10 @@ def band_forecast(
         qualifier=qualifier,
         unit=None,
     )
-    truncated = forecast.filter(pl.col("lower") < 0).height
+
+
+def _band_data(forecast: pl.DataFrame) -> pl.DataFrame:
+    """The forecast months with the band's lower end clipped at zero and the tooltip texts."""
     f = forecast.select(
         pl.col("month").alias("x"),
         "mean",
@@ -119,7 +159,7 @@ def band_forecast(
         "upper",
         pl.col("lower").alias("lower_model"),
     )
-    f = f.with_columns(
+    return f.with_columns(
         pl.Series("mean_shown", [fmt.fmt_int(v) for v in f["mean"].to_list()], dtype=pl.String),
         pl.Series(
             "interval",
@@ -130,21 +170,10 @@ def band_forecast(
             dtype=pl.String,
         ),
     )
-    subs = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
-    if truncated:
-        subs.append(
-            f"The interval's lower end is below zero in {truncated} month(s); it is drawn from zero "
-            "(the model's own lower end is in the tooltip and the download)."
-        )
-    colour = alt.value(PALETTE["HIMA"])
-    h_line = (
-        alt.Chart(line_data(hist))
-        .mark_line(color=PALETTE["HIMA"], invalid="break-paths-show-domains")
-        .encode(
-            x=alt.X("x:T", title=None, axis=month_axis()),
-            y=alt.Y("line_y:Q", title="Vehicles per month", axis=alt.Axis(format=",.0f")),
-        )
-    )
+
+
+def _figure_kinds(hist: pl.DataFrame, actuals: pl.DataFrame | None, qualifier: str) -> list[str]:
+    """The kinds of figure the markers show: the history's qualifiers, then the actuals' (as published)."""
     kinds = hist["qualifier"].drop_nulls().unique().to_list()
     if actuals is not None:
         kinds += (
@@ -155,17 +184,13 @@ def band_forecast(
             if qualifier in actuals.columns
             else ["published"]
         )
-    shapes, legend = figure_scale(kinds, SHAPES.get)
-    h_pts = marker_layers(
-        hist.drop("_id", "line_y"),
-        x="x:T",
-        y="y:Q",
-        colour=colour,
-        shapes=shapes,
-        legend=legend,
-        size=45,
-        tooltip=tooltips("Month", "%b %Y", "Published"),
-    )
+    return kinds
+
+
+def _band_layers(f: pl.DataFrame) -> tuple[alt.Chart, alt.Chart]:
+    """The shaded prediction interval and the dashed forecast mean with its tooltip."""
+    import altair as alt
+
     band = alt.Chart(f).mark_area(opacity=0.2, color="#555").encode(x="x:T", y="lower:Q", y2="upper:Q")
     mean = (
         alt.Chart(f)
@@ -180,19 +205,21 @@ def band_forecast(
             ],
         )
     )
-    layers = [band, h_line, *h_pts, mean]
-    if actuals is not None and actuals.height:
-        act = prepare(
-            actuals, value=value, period=period, entity="entity", qualifier=qualifier, unit=None, calendar=False
+    return band, mean
+
+
+def _actuals_layer(actuals: pl.DataFrame, *, value: str, period: str, qualifier: str, shapes: alt.Scale) -> alt.Chart:
+    """Published figures for the forecast months as black markers, shaped by qualifier."""
+    import altair as alt
+
+    act = prepare(actuals, value=value, period=period, entity="entity", qualifier=qualifier, unit=None, calendar=False)
+    return (
+        alt.Chart(act.drop("_id", "line_y"))
+        .mark_point(size=70, strokeWidth=2, color="#000")
+        .encode(
+            x="x:T",
+            y="y:Q",
+            shape=alt.Shape("qualifier:N", scale=shapes, legend=None),
+            tooltip=tooltips("Month", "%b %Y", "Published since"),
         )
-        layers.append(
-            alt.Chart(act.drop("_id", "line_y"))
-            .mark_point(size=70, strokeWidth=2, color="#000")
-            .encode(
-                x="x:T",
-                y="y:Q",
-                shape=alt.Shape("qualifier:N", scale=shapes, legend=None),
-                tooltip=tooltips("Month", "%b %Y", "Published since"),
-            )
-        )
-    return alt.layer(*layers).properties(title=chart_title(title, subs), width=WIDTH, height=HEIGHT)
+    )

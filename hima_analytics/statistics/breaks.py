@@ -6,13 +6,26 @@ import datetime as dt
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from .months import clean_series, month_index, month_label
 
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
 _MIN_SIDE = 3
+_K = 2  # parameters of the trend model (constant and slope)
+_TESTS_SCHEMA = {  # the columns of ShareBreaksResult.tests
+    "test": pl.String,
+    "break_date": pl.Date,
+    "statistic": pl.Float64,
+    "p_value": pl.Float64,
+    "n_before": pl.Int64,
+    "n_after": pl.Int64,
+    "note": pl.String,
+}
 
 
 @dataclass(frozen=True)
@@ -78,47 +91,12 @@ def share_breaks(
     y = data["y"].to_numpy()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from scipy import stats
         from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
         full = _ols(t, y)
-        ci = np.asarray(full.conf_int(alpha=1 - level))
-        trend = pl.DataFrame(
-            {
-                "term": ["const", "trend"],
-                "coef": [float(v) for v in full.params],
-                "ci_low": [float(v) for v in ci[:, 0]],
-                "ci_high": [float(v) for v in ci[:, 1]],
-                "p_value": [float(v) for v in full.pvalues],
-            }
-        )
-        rows = []
-        k = 2
-        for b in sorted(break_dates):
-            b_month = dt.date(b.year, b.month, 1)
-            before = t < month_index(b_month) - month_index(months[0])
-            n1, n2 = int(before.sum()), int((~before).sum())
-            row = {
-                "test": "chow",
-                "break_date": b,
-                "statistic": None,
-                "p_value": None,
-                "n_before": n1,
-                "n_after": n2,
-                "note": None,
-            }
-            if min(n1, n2) < _MIN_SIDE:
-                row["note"] = (
-                    f"skipped: {min(n1, n2)} observation(s) {'before' if n1 < n2 else 'after'} "
-                    f"{month_label(b_month)}; the test needs at least {_MIN_SIDE} on each side"
-                )
-            else:
-                ssr_split = _ols(t[before], y[before]).ssr + _ols(t[~before], y[~before]).ssr
-                f = ((full.ssr - ssr_split) / k) / (ssr_split / (n - 2 * k)) if ssr_split > 0 else float("inf")
-                row["statistic"] = float(f)
-                row["p_value"] = float(stats.f.sf(f, k, n - 2 * k))
-            rows.append(row)
-        stat, pval, _ = breaks_cusumolsresid(np.asarray(full.resid), ddof=k)
+        trend = _trend_table(full, level)
+        rows = [_chow_row(b, t, y, full, months[0]) for b in sorted(break_dates)]
+        stat, pval, _ = breaks_cusumolsresid(np.asarray(full.resid), ddof=_K)
         rows.append(
             {
                 "test": "cusum",
@@ -130,18 +108,61 @@ def share_breaks(
                 "note": "OLS-residual CUSUM, break at an unknown date",
             }
         )
-    tests = pl.DataFrame(
-        rows,
-        schema={
-            "test": pl.String,
-            "break_date": pl.Date,
-            "statistic": pl.Float64,
-            "p_value": pl.Float64,
-            "n_before": pl.Int64,
-            "n_after": pl.Int64,
-            "note": pl.String,
-        },
+    tests = pl.DataFrame(rows, schema=_TESTS_SCHEMA)
+    return ShareBreaksResult(trend=trend, tests=tests, summary=_summary(trend, rows, months, value=value, level=level))
+
+
+def _trend_table(full, level: float) -> pl.DataFrame:
+    """The fitted trend's terms with their intervals at ``level`` and p-values."""
+    import numpy as np
+
+    ci = np.asarray(full.conf_int(alpha=1 - level))
+    return pl.DataFrame(
+        {
+            "term": ["const", "trend"],
+            "coef": [float(v) for v in full.params],
+            "ci_low": [float(v) for v in ci[:, 0]],
+            "ci_high": [float(v) for v in ci[:, 1]],
+            "p_value": [float(v) for v in full.pvalues],
+        }
     )
+
+
+def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, full, first: dt.date) -> dict[str, Any]:
+    """The Chow test at one break date, or the reason it was skipped (too few months on a side)."""
+    from scipy import stats
+
+    n = len(t)
+    b_month = dt.date(b.year, b.month, 1)
+    before = t < month_index(b_month) - month_index(first)
+    n1, n2 = int(before.sum()), int((~before).sum())
+    row: dict[str, Any] = {
+        "test": "chow",
+        "break_date": b,
+        "statistic": None,
+        "p_value": None,
+        "n_before": n1,
+        "n_after": n2,
+        "note": None,
+    }
+    if min(n1, n2) < _MIN_SIDE:
+        row["note"] = (
+            f"skipped: {min(n1, n2)} observation(s) {'before' if n1 < n2 else 'after'} "
+            f"{month_label(b_month)}; the test needs at least {_MIN_SIDE} on each side"
+        )
+    else:
+        ssr_split = _ols(t[before], y[before]).ssr + _ols(t[~before], y[~before]).ssr
+        f = ((full.ssr - ssr_split) / _K) / (ssr_split / (n - 2 * _K)) if ssr_split > 0 else float("inf")
+        row["statistic"] = float(f)
+        row["p_value"] = float(stats.f.sf(f, _K, n - 2 * _K))
+    return row
+
+
+def _summary(
+    trend: pl.DataFrame, rows: list[dict[str, Any]], months: list[dt.date], *, value: str, level: float
+) -> str:
+    """The plain-text summary: the sample, the trend, each test's verdict at the 5 % level."""
+    n = len(months)
     slope = trend.row(1, named=True)
     gaps = (month_index(months[-1]) - month_index(months[0]) + 1) - n
     lines = [
@@ -151,7 +172,7 @@ def share_breaks(
         f"Linear trend {slope['coef'] * 100:+.2f} share points per month "
         f"({level:.0%} CI {slope['ci_low'] * 100:+.2f} to {slope['ci_high'] * 100:+.2f}).",
     ]
-    for r in cast(list[dict[str, Any]], rows):
+    for r in rows:
         if r["test"] == "chow":
             if r["note"]:
                 lines.append(f"Chow at {month_label(r['break_date'])}: {r['note']}.")
@@ -166,4 +187,4 @@ def share_breaks(
             lines.append(f"CUSUM: statistic {r['statistic']:.2f}, p={r['p_value']:.3f}: {verdict}.")
     if n < 24:
         lines.append(f"Caveat: only {n} observations; the tests have little power.")
-    return ShareBreaksResult(trend=trend, tests=tests, summary=" ".join(lines))
+    return " ".join(lines)

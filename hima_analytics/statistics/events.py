@@ -6,15 +6,30 @@ import math
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import polars as pl
 
 from ..metrics.series import require_columns
 from .months import clean_series, month_index, month_label
 
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
+
 Shape = Literal["step", "pulse"]
 _COND_LIMIT = 30.0  # Belsley's rule of thumb for the scaled condition number
+_EFFECTS_SCHEMA = {  # the columns of EventEffectsResult.effects
+    "event": pl.String,
+    "event_type": pl.String,
+    "month": pl.Date,
+    "date": pl.Date,
+    "effect": pl.Float64,
+    "ci_low": pl.Float64,
+    "ci_high": pl.Float64,
+    "p_value": pl.Float64,
+    "n_obs": pl.Int64,
+    "note": pl.String,
+}
 
 
 def _fmt(x: float, *, sign: bool = False) -> str:
@@ -85,14 +100,40 @@ def event_effects(
     >>> round(row["effect"], -1), row["ci_low"] < 400 < row["ci_high"], row["n_obs"]
     (400.0, True, 36)
     """
-    import numpy as np
-
     if shape not in ("step", "pulse"):
         raise ValueError(f"event_effects: expected shape 'step' or 'pulse'; got {shape!r}.")
     if not 0 < level < 1:
         raise ValueError(f"event_effects: expected 0 < level < 1; got {level}.")
     require_columns(events, ["date", "event_type", "description"], "event_effects (events)")
     data = clean_series(series, value=value, month=month, where="event_effects")
+    ev = _select_events(events, kinds)
+    if window_months is not None:
+        data = _within_window(data, ev, window_months)
+    groups = _event_groups(ev)
+    n = data.height
+    cols, event_cols, notes = _indicator_columns(data, groups, shape, pulse_months)
+    chosen = _choose_design(cols, _month_columns(data), event_cols, notes, n)
+    design = chosen.columns
+    if n - len(design) < 2:
+        raise ValueError(
+            f"event_effects: expected at least {len(design) + 2} observations for "
+            f"{len(design)} regressors; got {n}. Hint: use fewer kinds or a longer series."
+        )
+    fit = _fit_hac(data["y"].to_numpy(), design, level)
+    rows = _effect_rows(groups, chosen.event_cols, chosen.notes, list(design), fit, n)
+    effects = pl.DataFrame(rows, schema=_EFFECTS_SCHEMA)
+    design_text = (
+        "constant + linear trend"
+        + (" + 11 month-of-year dummies" if "month_02" in design else "")
+        + f" + {len(chosen.event_cols)} event {shape} indicator(s)"
+        + (f" of {pulse_months} months" if shape == "pulse" else "")
+    )
+    summary = _summary(data, rows, chosen.caveats, value=value, design_text=design_text, fit=fit, level=level)
+    return EventEffectsResult(effects=effects, design=design_text, summary=summary)
+
+
+def _select_events(events: pl.DataFrame, kinds: Sequence[str]) -> pl.DataFrame:
+    """The events of the requested kinds, with their month in ``_m``; raises when there are none."""
     ev = (
         events.filter(pl.col("event_type").cast(pl.String).is_in(list(kinds)))
         .with_columns(pl.col("date").dt.truncate("1mo").alias("_m"))
@@ -103,21 +144,28 @@ def event_effects(
             f"event_effects: no events of kinds {list(kinds)}; got event types "
             f"{sorted(events['event_type'].cast(pl.String).unique().to_list())}. Hint: widen kinds=."
         )
-    if window_months is not None:
-        lo, hi = ev["_m"].min(), ev["_m"].max()
-        data = data.filter(
-            pl.col("month").dt.offset_by(f"{window_months}mo") >= lo,
-            pl.col("month") <= pl.lit(hi).dt.offset_by(f"{window_months}mo"),
-        )
-    has_entity = "entity" in ev.columns
+    return ev
+
+
+def _within_window(data: pl.DataFrame, ev: pl.DataFrame, window_months: int) -> pl.DataFrame:
+    """The observations within ``window_months`` of the first and last event."""
+    lo, hi = ev["_m"].min(), ev["_m"].max()
+    return data.filter(
+        pl.col("month").dt.offset_by(f"{window_months}mo") >= lo,
+        pl.col("month") <= pl.lit(hi).dt.offset_by(f"{window_months}mo"),
+    )
+
+
+def _event_groups(ev: pl.DataFrame) -> pl.DataFrame:
+    """One row per event month: the events' labels and types joined, first date, count ``_k``."""
     label = (
         pl.col("label").cast(pl.String)
         if "label" in ev.columns
         else pl.concat_str([pl.col("entity").cast(pl.String), pl.lit(" "), pl.col("event_type").cast(pl.String)])
-        if has_entity
+        if "entity" in ev.columns
         else pl.col("event_type").cast(pl.String)
     )
-    groups = (
+    return (
         ev.with_columns(label.alias("_label"))
         .group_by("_m", maintain_order=True)
         .agg(
@@ -128,10 +176,17 @@ def event_effects(
         )
         .sort("_m")
     )
+
+
+def _indicator_columns(
+    data: pl.DataFrame, groups: pl.DataFrame, shape: Shape, pulse_months: int
+) -> tuple[dict[str, np.ndarray], dict[int, str], dict[int, str]]:
+    """Constant, trend and one indicator per event month (column names by group, and notes)."""
+    import numpy as np
+
     n = data.height
     t = np.array([month_index(m) for m in data["month"].to_list()], dtype=float)
     t0 = t.min() if n else 0.0
-    y = data["y"].to_numpy()
     cols: dict[str, np.ndarray] = {"const": np.ones(n), "trend": t - t0}
     notes: dict[int, str] = {}
     event_cols: dict[int, str] = {}
@@ -148,8 +203,45 @@ def event_effects(
         event_cols[i] = name
         if r["_k"] > 1:
             notes[i] = f"{r['_k']} events in {month_label(r['_m'])} share one indicator"
+    return cols, event_cols, notes
+
+
+def _month_columns(data: pl.DataFrame) -> dict[str, np.ndarray]:
+    """Month-of-year dummies for February to December."""
     moy = data["month"].dt.month().to_numpy()
-    month_cols = {f"month_{m:02d}": (moy == m).astype(float) for m in range(2, 13)}
+    return {f"month_{m:02d}": (moy == m).astype(float) for m in range(2, 13)}
+
+
+def _condition(d: dict[str, np.ndarray]) -> tuple[float, int]:
+    """Scaled condition number and rank of the design with these columns."""
+    import numpy as np
+
+    X = np.column_stack(list(d.values()))
+    norms = np.linalg.norm(X, axis=0)
+    norms[norms == 0] = 1.0
+    Xs = X / norms
+    return float(np.linalg.cond(Xs)), int(np.linalg.matrix_rank(X))
+
+
+@dataclass(frozen=True)
+class _Design:
+    """The regressors used, the events still estimated, their notes and the caveats so far."""
+
+    columns: dict[str, np.ndarray]
+    event_cols: dict[int, str]
+    notes: dict[int, str]
+    caveats: list[str]
+
+
+def _choose_design(
+    cols: dict[str, np.ndarray],
+    month_cols: dict[str, np.ndarray],
+    event_cols: dict[int, str],
+    notes: dict[int, str],
+    n: int,
+) -> _Design:
+    """Add month effects if the sample allows, then drop them and collinear events until estimable."""
+    event_cols, notes = dict(event_cols), dict(notes)
     caveats: list[str] = []
     use_months = n >= 24 and n - (len(cols) + len(month_cols)) >= 10
     if not use_months:
@@ -157,43 +249,47 @@ def event_effects(
             "month-of-year effects were not included (they need 24+ observations and 10 spare degrees of freedom)"
         )
     design = {**cols, **(month_cols if use_months else {})}
-
-    def _cond(d: dict[str, np.ndarray]) -> tuple[float, int]:
-        X = np.column_stack(list(d.values()))
-        norms = np.linalg.norm(X, axis=0)
-        norms[norms == 0] = 1.0
-        Xs = X / norms
-        return float(np.linalg.cond(Xs)), int(np.linalg.matrix_rank(X))
-
-    cond, rank = _cond(design)
+    cond, rank = _condition(design)
     if (cond > _COND_LIMIT or rank < len(design)) and use_months:
         design = dict(cols)
-        cond, rank = _cond(design)
+        cond, rank = _condition(design)
         caveats.append("the design was near-singular, so month-of-year effects were dropped")
     if rank < len(design):
         kept: dict[str, np.ndarray] = {"const": design["const"], "trend": design["trend"]}
         for i, name in list(event_cols.items()):
             trial = {**kept, name: design[name]}
-            if _cond(trial)[1] == len(trial):
+            if _condition(trial)[1] == len(trial):
                 kept = trial
             else:
                 notes[i] = "not estimated: collinear with the trend or an earlier event"
                 del event_cols[i]
         design = kept
-        cond, rank = _cond(design)
+        cond, rank = _condition(design)
         caveats.append("some events were collinear and were not estimated")
     elif cond > _COND_LIMIT:
         caveats.append(
             f"the design is ill-conditioned (scaled condition number {cond:.0f}); effects of "
             "nearby events are hard to separate"
         )
-    if n - len(design) < 2:
-        raise ValueError(
-            f"event_effects: expected at least {len(design) + 2} observations for "
-            f"{len(design)} regressors; got {n}. Hint: use fewer kinds or a longer series."
-        )
+    return _Design(columns=design, event_cols=event_cols, notes=notes, caveats=caveats)
+
+
+@dataclass(frozen=True)
+class _Fit:
+    """Coefficients, their intervals (two columns) and p-values, and the HAC lags used."""
+
+    params: np.ndarray
+    ci: np.ndarray
+    pvalues: np.ndarray
+    maxlags: int
+
+
+def _fit_hac(y: np.ndarray, design: dict[str, np.ndarray], level: float) -> _Fit:
+    """OLS with Newey-West errors floored at the classical ones, and t-based intervals at ``level``."""
+    import numpy as np
     import statsmodels.api as sm
 
+    n = len(y)
     X = np.column_stack(list(design.values()))
     maxlags = int(math.floor(4 * (n / 100) ** (2 / 9)))
     from scipy import stats
@@ -202,13 +298,19 @@ def event_effects(
         warnings.simplefilter("ignore")
         hac = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags, "use_correction": True}, use_t=True)
         classical = sm.OLS(y, X).fit()
-    names = list(design)
     se = np.maximum(np.asarray(hac.bse), np.asarray(classical.bse))
     df = float(classical.df_resid)
     tcrit = float(stats.t.ppf(0.5 + level / 2, df))
     params = np.asarray(hac.params)
     ci = np.column_stack([params - tcrit * se, params + tcrit * se])
     pvalues = 2 * stats.t.sf(np.abs(params / se), df)
+    return _Fit(params=params, ci=ci, pvalues=pvalues, maxlags=maxlags)
+
+
+def _effect_rows(
+    groups: pl.DataFrame, event_cols: dict[int, str], notes: dict[int, str], names: list[str], fit: _Fit, n: int
+) -> list[dict]:
+    """One output row per event month: its effect and interval if estimated, else its note."""
     rows = []
     for i, r in enumerate(groups.iter_rows(named=True)):
         col = event_cols.get(i)
@@ -219,39 +321,26 @@ def event_effects(
                 "event_type": r["event_type"],
                 "month": r["_m"],
                 "date": r["date"],
-                "effect": float(params[j]) if j is not None else None,
-                "ci_low": float(ci[j, 0]) if j is not None else None,
-                "ci_high": float(ci[j, 1]) if j is not None else None,
-                "p_value": float(pvalues[j]) if j is not None else None,
+                "effect": float(fit.params[j]) if j is not None else None,
+                "ci_low": float(fit.ci[j, 0]) if j is not None else None,
+                "ci_high": float(fit.ci[j, 1]) if j is not None else None,
+                "p_value": float(fit.pvalues[j]) if j is not None else None,
                 "n_obs": n,
                 "note": notes.get(i),
             }
         )
-    effects = pl.DataFrame(
-        rows,
-        schema={
-            "event": pl.String,
-            "event_type": pl.String,
-            "month": pl.Date,
-            "date": pl.Date,
-            "effect": pl.Float64,
-            "ci_low": pl.Float64,
-            "ci_high": pl.Float64,
-            "p_value": pl.Float64,
-            "n_obs": pl.Int64,
-            "note": pl.String,
-        },
-    )
-    design_text = (
-        "constant + linear trend"
-        + (" + 11 month-of-year dummies" if "month_02" in design else "")
-        + f" + {len(event_cols)} event {shape} indicator(s)"
-        + (f" of {pulse_months} months" if shape == "pulse" else "")
-    )
+    return rows
+
+
+def _summary(
+    data: pl.DataFrame, rows: list[dict], caveats: list[str], *, value: str, design_text: str, fit: _Fit, level: float
+) -> str:
+    """The plain-text summary: the model, each event's effect or note, the caveats."""
+    n = data.height
     if n < 24:
-        caveats.insert(0, f"only {n} observations: effects are imprecise and sensitive to the trend specification")
+        caveats = [f"only {n} observations: effects are imprecise and sensitive to the trend specification", *caveats]
     lines = [
-        f"OLS of {value} on {design_text}; Newey-West (HAC, {maxlags} lags, floored at the classical "
+        f"OLS of {value} on {design_text}; Newey-West (HAC, {fit.maxlags} lags, floored at the classical "
         f"standard error) {level:.0%} intervals; "
         f"{n} monthly observations ({month_label(data['month'][0])} – {month_label(data['month'][-1])}), "
         "absent months left out."
@@ -268,4 +357,4 @@ def event_effects(
     if caveats:
         lines.append("Caveats: " + "; ".join(caveats) + ".")
     lines.append("These are associations given a linear trend, not proof that the event caused the change.")
-    return EventEffectsResult(effects=effects, design=design_text, summary=" ".join(lines))
+    return " ".join(lines)

@@ -12,6 +12,7 @@ import polars as pl
 from ..metrics.series import require_columns
 
 PeriodType = Literal["Q", "H", "9M", "FY"]
+_KEYS = ["period_start", "period_end"]  # a period's key in every frame here
 
 
 @dataclass(frozen=True)
@@ -70,73 +71,25 @@ def margin_vs_volume(
     >>> round(res.coefficients["coef"][1], 3)
     0.094
     """
-    import numpy as np
-
     from .errors import InsufficientData
 
     require_columns(
         financials, ["company", "period_type", "period_start", "period_end", "metric", "value"], "margin_vs_volume"
     )
-    keys = ["period_start", "period_end"]
     fin = financials.filter(
         pl.col("company").cast(pl.String) == company, pl.col("period_type").cast(pl.String) == period_type
     ).with_columns(pl.col("metric").cast(pl.String))
     if fin.is_empty():
         have = sorted(financials["company"].cast(pl.String).unique().to_list())
         raise ValueError(f"margin_vs_volume: no {period_type} rows for company {company!r}; companies: {have}.")
-
-    def metric(name: str) -> pl.DataFrame:
-        return fin.filter(pl.col("metric") == name).select(*keys, pl.col("value").alias(name))
-
-    gm = metric("gross_margin")
-    derived = (
-        metric("gross_profit")
-        .join(metric("revenue"), on=keys)
-        .select(
-            *keys, pl.when(pl.col("revenue") > 0).then(pl.col("gross_profit") / pl.col("revenue")).alias("gross_margin")
-        )
-    )
-    gm = pl.concat([gm, derived.join(gm, on=keys, how="anti")]).drop_nulls()
-    if volumes is not None:
-        require_columns(volumes, ["month", "value"], "margin_vs_volume (volumes)")
-        v = volumes.select("month", pl.col("value").cast(pl.Float64)).drop_nulls()
-        periods = gm.select(*keys)
-        per = periods.join(v, how="cross").filter(
-            pl.col("month") >= pl.col("period_start"), pl.col("month") <= pl.col("period_end")
-        )
-        expected = periods.with_columns(
-            (
-                (pl.col("period_end").dt.year() - pl.col("period_start").dt.year()) * 12
-                + pl.col("period_end").dt.month()
-                - pl.col("period_start").dt.month()
-                + 1
-            ).alias("_need")
-        )
-        vol = (
-            per.group_by(keys)
-            .agg(pl.col("value").sum().alias("volume"), pl.len().alias("_have"))
-            .join(expected, on=keys)
-            .filter(pl.col("_have") == pl.col("_need"))
-            .select(*keys, "volume", pl.lit("monthly volumes (complete periods)").alias("volume_source"))
-        )
-    else:
-        vs = (
-            metric("vehicle_sales")
-            .rename({"vehicle_sales": "volume"})
-            .with_columns(pl.lit("vehicle_sales").alias("volume_source"))
-        )
-        dl = (
-            metric("deliveries")
-            .rename({"deliveries": "volume"})
-            .with_columns(pl.lit("deliveries").alias("volume_source"))
-        )
-        vol = pl.concat([vs, dl.join(vs, on=keys, how="anti")])
-    data = gm.join(vol, on=keys).filter(pl.col("volume") > 0)
+    gm = _gross_margin(fin)
+    vol = _volumes_from_months(gm, volumes) if volumes is not None else _volumes_from_metrics(fin)
+    data = gm.join(vol, on=_KEYS).filter(pl.col("volume") > 0)
     terms = ["const", "log_volume"]
     if mix_metric is not None:
-        data = data.join(metric(mix_metric).rename({mix_metric: "mix"}), on=keys)
+        data = data.join(_metric(fin, mix_metric).rename({mix_metric: "mix"}), on=_KEYS)
         terms.append("mix")
-    data = data.sort(keys)
+    data = data.sort(_KEYS)
     n, k = data.height, len(terms)
     if n < k + 1:
         found = ", ".join(f"{d:%Y-%m-%d}" for d in data["period_start"].to_list()) or "none"
@@ -152,22 +105,89 @@ def margin_vs_volume(
                 "the quarters that report a gross margin."
             ),
         )
+    coefficients = _fit_coefficients(data, terms, level)
+    summary = _summary(data, coefficients, company=company, period_type=period_type, mix=mix_metric, level=level)
+    return MarginVolumeResult(data=data, coefficients=coefficients, n=n, summary=summary)
+
+
+def _metric(fin: pl.DataFrame, name: str) -> pl.DataFrame:
+    """One metric's values by period, in a column named after it."""
+    return fin.filter(pl.col("metric") == name).select(*_KEYS, pl.col("value").alias(name))
+
+
+def _gross_margin(fin: pl.DataFrame) -> pl.DataFrame:
+    """The reported gross margin per period, else gross profit over (positive) revenue."""
+    gm = _metric(fin, "gross_margin")
+    derived = (
+        _metric(fin, "gross_profit")
+        .join(_metric(fin, "revenue"), on=_KEYS)
+        .select(
+            *_KEYS,
+            pl.when(pl.col("revenue") > 0).then(pl.col("gross_profit") / pl.col("revenue")).alias("gross_margin"),
+        )
+    )
+    return pl.concat([gm, derived.join(gm, on=_KEYS, how="anti")]).drop_nulls()
+
+
+def _volumes_from_months(gm: pl.DataFrame, volumes: pl.DataFrame) -> pl.DataFrame:
+    """Monthly volumes summed over the margin's periods, keeping only periods with every month."""
+    require_columns(volumes, ["month", "value"], "margin_vs_volume (volumes)")
+    v = volumes.select("month", pl.col("value").cast(pl.Float64)).drop_nulls()
+    periods = gm.select(*_KEYS)
+    per = periods.join(v, how="cross").filter(
+        pl.col("month") >= pl.col("period_start"), pl.col("month") <= pl.col("period_end")
+    )
+    expected = periods.with_columns(
+        (
+            (pl.col("period_end").dt.year() - pl.col("period_start").dt.year()) * 12
+            + pl.col("period_end").dt.month()
+            - pl.col("period_start").dt.month()
+            + 1
+        ).alias("_need")
+    )
+    return (
+        per.group_by(_KEYS)
+        .agg(pl.col("value").sum().alias("volume"), pl.len().alias("_have"))
+        .join(expected, on=_KEYS)
+        .filter(pl.col("_have") == pl.col("_need"))
+        .select(*_KEYS, "volume", pl.lit("monthly volumes (complete periods)").alias("volume_source"))
+    )
+
+
+def _volumes_from_metrics(fin: pl.DataFrame) -> pl.DataFrame:
+    """The reported vehicle_sales per period, else deliveries; ``volume_source`` says which."""
+    vs = (
+        _metric(fin, "vehicle_sales")
+        .rename({"vehicle_sales": "volume"})
+        .with_columns(pl.lit("vehicle_sales").alias("volume_source"))
+    )
+    dl = (
+        _metric(fin, "deliveries")
+        .rename({"deliveries": "volume"})
+        .with_columns(pl.lit("deliveries").alias("volume_source"))
+    )
+    return pl.concat([vs, dl.join(vs, on=_KEYS, how="anti")])
+
+
+def _fit_coefficients(data: pl.DataFrame, terms: list[str], level: float) -> pl.DataFrame:
+    """OLS of gross margin on the terms: coefficients, classical errors, intervals and p-values."""
+    import numpy as np
     import statsmodels.api as sm
 
+    n, k = data.height, len(terms)
     X = np.column_stack(
-        [np.ones(n), np.log(data["volume"].to_numpy())] + ([data["mix"].to_numpy()] if mix_metric else [])
+        [np.ones(n), np.log(data["volume"].to_numpy())] + ([data["mix"].to_numpy()] if "mix" in terms else [])
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = sm.OLS(data["gross_margin"].to_numpy(), X).fit()
-    dof = n - k
-    if dof > 0:
+    if n - k > 0:
         ci = np.asarray(fit.conf_int(alpha=1 - level))
         se, pv = list(fit.bse), list(fit.pvalues)
     else:
         ci = np.full((k, 2), math.nan)
         se = pv = [math.nan] * k
-    coefficients = pl.DataFrame(
+    return pl.DataFrame(
         {
             "term": terms,
             "coef": [float(v) for v in fit.params],
@@ -177,10 +197,17 @@ def margin_vs_volume(
             "p_value": [float(v) for v in pv],
         }
     ).with_columns(pl.col(pl.Float64).fill_nan(None))
+
+
+def _summary(
+    data: pl.DataFrame, coefficients: pl.DataFrame, *, company: str, period_type: str, mix: str | None, level: float
+) -> str:
+    """The plain-text summary: the sample, the slope as margin points for 10 % more vehicles, the caveat."""
+    n, k = data.height, coefficients.height
     b = coefficients.row(1, named=True)
     sources = sorted(set(data["volume_source"].to_list()))
     lines = [
-        f"OLS of {company} gross margin on ln(volume){' and mix' if mix_metric else ''} over {n} {period_type} "
+        f"OLS of {company} gross margin on ln(volume){' and mix' if mix else ''} over {n} {period_type} "
         f"periods ({data['period_start'][0]:%Y-%m} to {data['period_start'][-1]:%Y-%m}); volume from "
         f"{' and '.join(sources)}.",
         f"Slope {b['coef']:+.4f} per unit of ln(volume): {b['coef'] * math.log(1.1) * 100:+.2f} margin points "
@@ -190,7 +217,7 @@ def margin_vs_volume(
             if b["ci_low"] is not None
             else "; no interval (no residual degrees of freedom)."
         ),
-        f"Caveat: n = {n} periods for {k} parameters ({dof} residual degrees of freedom). This sample is tiny; "
+        f"Caveat: n = {n} periods for {k} parameters ({n - k} residual degrees of freedom). This sample is tiny; "
         "the estimate is descriptive, not a reliable elasticity, and mix, pricing and Huawei fees move margins too.",
     ]
-    return MarginVolumeResult(data=data, coefficients=coefficients, n=n, summary=" ".join(lines))
+    return " ".join(lines)

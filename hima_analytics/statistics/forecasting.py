@@ -9,6 +9,7 @@ from typing import Literal
 import polars as pl
 
 from .backtest import evaluate, fmt_number, fmt_percent
+from .candidates import MIN_ORIGINS, backtest_plan, model_grid
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
 from .months import MonthRun, add_months, clean_series, latest_run, longest_run, month_label, runs
@@ -18,8 +19,18 @@ Method = Literal["auto", "ets", "sarimax", "seasonal_naive", "naive"]
 METHODS = ("auto", "ets", "sarimax", "seasonal_naive", "naive")
 MIN_MONTHS = 6
 """Fewest contiguous months for any forecast (a naive forecast's interval needs its residuals)."""
-MIN_ORIGINS = 3
-"""Fewest backtest origins on which a model may be preferred to the baselines."""
+_BACKTEST_SCHEMA = {
+    "model": pl.String,
+    "role": pl.String,
+    "origins": pl.Int64,
+    "points": pl.Int64,
+    "mape": pl.Float64,
+    "mase": pl.Float64,
+}
+"""The columns of :attr:`ForecastResult.backtest`."""
+
+_Selection = tuple[ModelSpec, bool, pl.DataFrame, dict[str, float | None]]
+"""The selected model, whether it beats the baselines, the backtest table and MASE by model label."""
 
 
 @dataclass(frozen=True)
@@ -48,55 +59,6 @@ class ForecastResult:
     history: dict[str, dt.date | int]
     level: float
     summary: str
-
-
-def model_grid(method: Method, n: int, period: int) -> list[ModelSpec]:
-    seasonal = n >= 2 * period
-    ets = [ModelSpec.ets(trend=t, period=period) for t in ("none", "add", "damped")]
-    if seasonal:
-        ets += [ModelSpec.ets(trend=t, seasonal=True, period=period) for t in ("none", "add", "damped")]
-    sarimax = [
-        ModelSpec.sarimax(order=(1, 0, 0), constant=True, period=period),
-        ModelSpec.sarimax(order=(0, 1, 1), period=period),
-        ModelSpec.sarimax(order=(1, 1, 0), period=period),
-        ModelSpec.sarimax(order=(0, 1, 1), constant=True, period=period),
-    ]
-    if seasonal:
-        sarimax += [
-            ModelSpec.sarimax(order=(0, 1, 1), seasonal_order=(0, 1, 1), period=period),
-            ModelSpec.sarimax(order=(1, 0, 0), seasonal_order=(0, 1, 0), constant=True, period=period),
-        ]
-    if method == "ets":
-        return ets
-    if method == "sarimax":
-        return sarimax
-    if method == "naive":
-        return [ModelSpec.naive()]
-    if method == "seasonal_naive":
-        return [ModelSpec.seasonal_naive(period=period)]
-    return ets + sarimax
-
-
-def backtest_plan(n: int, horizon: int, origins: int, min_train: int, period: int) -> tuple[int, int] | None:
-    """(backtest horizon, first training length), or None when no month can be held out."""
-    if n >= 2 * period + min(horizon, period // 2):
-        floor = 2 * period
-    elif n >= period + 2:
-        floor = period + 1
-    else:
-        floor = min_train
-    if n - floor < 1:
-        return None
-    h = max(1, min(horizon, n - floor, max(1, n // 3)))
-    k = max(1, min(origins, n - h - floor + 1))
-    if k < MIN_ORIGINS <= origins:
-        # Fewer origins than can mean anything: train on less (the seasonal models drop out of the
-        # grid) to gain origins, if the series allows it.
-        for smaller in (period + 1, min_train):
-            if smaller < floor and n - h - smaller + 1 >= MIN_ORIGINS:
-                k = min(origins, n - h - smaller + 1)
-                break
-    return h, n - h - k + 1
 
 
 def forecast_frame(spec: ModelSpec, run: MonthRun, horizon: int, level: float) -> pl.DataFrame:
@@ -172,96 +134,26 @@ def forecast(
     if min_train < 2:
         raise ValueError(f"forecast: expected min_train >= 2; got {min_train}.")
     frame = clean_series(series, value=value, month=month, where="forecast")
-    run = latest_run(frame)
-    minimum = period + 1 if method == "seasonal_naive" else MIN_MONTHS
-    if run.n < minimum:
-        longest = longest_run(frame)
-        extra = (
-            f" An earlier run of {longest.describe()} exists but is not used: forecasts start from the latest data."
-            if longest.n > run.n
-            else ""
-        )
-        raise InsufficientData(
-            where="forecast",
-            minimum=minimum,
-            got=f"{run.describe()} ending at the latest observation",
-            hint=f"gaps are not filled; wait for more months or fill the gap from a source.{extra}",
-        )
+    run = _fitting_run(frame, method, period)
     n = run.n
     plan = backtest_plan(n, horizon, origins, min_train, period)
     grid = [s for s in model_grid(method, n, period) if s.min_train <= (plan[1] if plan else n)]
     if not grid:  # every grid model needs more history than the backtest leaves: fit without a backtest
         grid = [s for s in model_grid(method, n, period) if s.min_train <= n]
         plan = None
-    # AICc within comparable groups (same data), on the full run.
-    finalists: dict[str, tuple[float, ModelSpec]] = {}
-    for spec in grid:
-        if spec.is_baseline:
-            finalists[spec.group] = (0.0, spec)
-            continue
-        aicc = fit_forecast(run.values, spec, horizon=1, level=level).aicc
-        score = aicc if aicc is not None else float("inf")
-        if spec.group not in finalists or score < finalists[spec.group][0]:
-            finalists[spec.group] = (score, spec)
-    specs = [s for _, s in finalists.values()]
+    specs = _fit_candidates(run, grid, level)
     baselines = [ModelSpec.naive()]
     if plan and plan[1] >= period + 1:
         baselines.append(ModelSpec.seasonal_naive(period=period))
     baselines = [b for b in baselines if b not in specs]
     if plan:
         h_bt, first_train = plan
-        predictions, scores = evaluate(
-            run, [*specs, *baselines], horizon=h_bt, first_train=first_train, scale="naive", period=period
-        )
-        scores = with_seasonal_naive(scores, predictions, frame, baselines, period)
-        mase = {r["model"]: r["mase"] for r in scores.iter_rows(named=True)}
-        chosen = min(specs, key=lambda s: mase[s.label] if mase[s.label] is not None else float("inf"))
-        base_mase = [m for label, m in mase.items() if label not in {s.label for s in specs}]
-        enough = int(scores["origins"].max() or 0) >= MIN_ORIGINS  # type: ignore[arg-type]
-        beats: bool = bool(
-            enough
-            and not chosen.is_baseline
-            and mase[chosen.label] is not None
-            and all(m is None or mase[chosen.label] < m for m in base_mase)
-        )
-        roles = (
-            {s.label: "candidate" for s in specs}
-            | {b.label: "baseline" for b in baselines}
-            | {SEASONAL_LABEL: "baseline"}
-        )
-        roles[chosen.label] = "selected"
-        table = scores.with_columns(pl.col("model").replace_strict(roles, default="baseline").alias("role")).select(
-            "model", "role", "origins", "points", "mape", "mase"
-        )
+        chosen, beats, table, mase = _select_by_backtest(run, frame, specs, baselines, plan, period)
     else:
         h_bt = first_train = 0
-        # AICc does not compare across groups (different data after differencing): prefer ETS.
-        chosen = next((s for s in specs if s.group == "ETS"), specs[0])
-        beats = False
-        table = pl.DataFrame(
-            schema={
-                "model": pl.String,
-                "role": pl.String,
-                "origins": pl.Int64,
-                "points": pl.Int64,
-                "mape": pl.Float64,
-                "mase": pl.Float64,
-            }
-        )
+        chosen, beats, table, mase = _select_without_backtest(specs)
     seasonal = seasonal_frame(frame, run, horizon, period)
-    if chosen.is_baseline or beats:
-        shown_label = chosen.label
-    elif plan:
-        ranked = {
-            label: m
-            for label, m in mase.items()
-            if label not in {s.label for s in specs}
-            and m is not None
-            and (label != SEASONAL_LABEL or seasonal["mean"].null_count() == 0)
-        }
-        shown_label = min(ranked, key=lambda k: ranked[k]) if ranked else baselines[0].label
-    else:
-        shown_label = baselines[0].label
+    shown_label = _shown_label(chosen, beats, mase, specs, baselines, seasonal)
     forecasts = pl.concat(
         [forecast_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal]
     )
@@ -279,6 +171,101 @@ def forecast(
         level=level,
         summary=summary,
     )
+
+
+def _fitting_run(frame: pl.DataFrame, method: Method, period: int) -> MonthRun:
+    """The run of months ending at the latest observation; raises when it is too short to forecast."""
+    run = latest_run(frame)
+    minimum = period + 1 if method == "seasonal_naive" else MIN_MONTHS
+    if run.n < minimum:
+        longest = longest_run(frame)
+        extra = (
+            f" An earlier run of {longest.describe()} exists but is not used: forecasts start from the latest data."
+            if longest.n > run.n
+            else ""
+        )
+        raise InsufficientData(
+            where="forecast",
+            minimum=minimum,
+            got=f"{run.describe()} ending at the latest observation",
+            hint=f"gaps are not filled; wait for more months or fill the gap from a source.{extra}",
+        )
+    return run
+
+
+def _fit_candidates(run: MonthRun, grid: list[ModelSpec], level: float) -> list[ModelSpec]:
+    """The lowest-AICc model of each comparable group (same data), fitted on the full run."""
+    finalists: dict[str, tuple[float, ModelSpec]] = {}
+    for spec in grid:
+        if spec.is_baseline:
+            finalists[spec.group] = (0.0, spec)
+            continue
+        aicc = fit_forecast(run.values, spec, horizon=1, level=level).aicc
+        score = aicc if aicc is not None else float("inf")
+        if spec.group not in finalists or score < finalists[spec.group][0]:
+            finalists[spec.group] = (score, spec)
+    return [s for _, s in finalists.values()]
+
+
+def _select_by_backtest(
+    run: MonthRun,
+    frame: pl.DataFrame,
+    specs: list[ModelSpec],
+    baselines: list[ModelSpec],
+    plan: tuple[int, int],
+    period: int,
+) -> _Selection:
+    """The candidate with the lowest backtest MASE, and whether it beats every baseline on enough origins."""
+    h_bt, first_train = plan
+    predictions, scores = evaluate(
+        run, [*specs, *baselines], horizon=h_bt, first_train=first_train, scale="naive", period=period
+    )
+    scores = with_seasonal_naive(scores, predictions, frame, baselines, period)
+    mase = {r["model"]: r["mase"] for r in scores.iter_rows(named=True)}
+    chosen = min(specs, key=lambda s: mase[s.label] if mase[s.label] is not None else float("inf"))
+    base_mase = [m for label, m in mase.items() if label not in {s.label for s in specs}]
+    enough = int(scores["origins"].max() or 0) >= MIN_ORIGINS  # type: ignore[arg-type]
+    beats: bool = bool(
+        enough
+        and not chosen.is_baseline
+        and mase[chosen.label] is not None
+        and all(m is None or mase[chosen.label] < m for m in base_mase)
+    )
+    roles = (
+        {s.label: "candidate" for s in specs} | {b.label: "baseline" for b in baselines} | {SEASONAL_LABEL: "baseline"}
+    )
+    roles[chosen.label] = "selected"
+    table = scores.with_columns(pl.col("model").replace_strict(roles, default="baseline").alias("role")).select(
+        "model", "role", "origins", "points", "mape", "mase"
+    )
+    return chosen, beats, table, mase
+
+
+def _select_without_backtest(specs: list[ModelSpec]) -> _Selection:
+    """ETS when the grid has one (AICc does not compare across differencing), never beating the baselines."""
+    chosen = next((s for s in specs if s.group == "ETS"), specs[0])
+    return chosen, False, pl.DataFrame(schema=_BACKTEST_SCHEMA), {}
+
+
+def _shown_label(
+    chosen: ModelSpec,
+    beats: bool,
+    mase: dict[str, float | None],
+    specs: list[ModelSpec],
+    baselines: list[ModelSpec],
+    seasonal: pl.DataFrame,
+) -> str:
+    """The forecast to show: the selected model if it beats the baselines, else the best-scoring baseline."""
+    if chosen.is_baseline or beats:
+        return chosen.label
+    ranked = {  # empty without a backtest, so the naive baseline is shown
+        label: m
+        for label, m in mase.items()
+        if label not in {s.label for s in specs}
+        and m is not None
+        and (label != SEASONAL_LABEL or seasonal["mean"].null_count() == 0)
+    }
+    return min(ranked, key=lambda k: ranked[k]) if ranked else baselines[0].label
 
 
 def summarise(
