@@ -152,12 +152,34 @@ def test_forced_rebuild_gives_identical_bytes(built):
     assert not changed
 
 
+#: Measures the laid-out page: every table must fit its column and every chart area must hold a
+#: drawn chart of a real size (an empty or collapsed chart area is a broken figure).
+LAYOUT = """<script>window.addEventListener("load", function () { setTimeout(function () {
+  var bad = [], width = document.documentElement.clientWidth;
+  document.querySelectorAll("table").forEach(function (t, i) {
+    var r = t.getBoundingClientRect(), box = t.parentElement.getBoundingClientRect();
+    var over = Math.round(r.right - Math.min(width, box.right));
+    if (over > 2) bad.push("table " + i + " overflows by " + over + "px");
+  });
+  document.querySelectorAll("div[id^=vis-]").forEach(function (d) {
+    var r = d.getBoundingClientRect();
+    var drawn = d.querySelector("svg, canvas") && r.height >= 60 && r.width >= 200;
+    if (!drawn) bad.push("chart " + d.id + " is empty or collapsed");
+  });
+  if (document.documentElement.scrollWidth > width + 2) bad.push("the page scrolls sideways");
+  window.__layout = JSON.stringify(bad);
+}, 1200); });</script>"""
+
+
 def test_every_report_opens_offline_with_every_chart_drawn(built, chromium, tmp_path):  # noqa: F811
     out, _ = built
     for run in SMALL:
         page = (out / f"{run.name}.html").read_text(encoding="utf-8")
         ids = re.findall(r'<div id="(vis-[0-9a-f]{12}(?:-\d+)?)"></div><script>vegaEmbed', page)
-        dom, probe, stderr = open_in_browser(chromium, page, tmp_path)
+        head, _, tail = page.rpartition("</body>")  # the page's own: the Vega bundle has one in a string
+        page = head + LAYOUT + "</body>" + tail
+        dom, probe, stderr = open_in_browser(chromium, page, tmp_path, watch=("__layout",))
+        assert probe["watched"]["__layout"] == "[]", f"{run.name}: {probe['watched']['__layout']}"
         assert probe.get("done") == 1, f"{run.name}: the page did not finish loading"
         assert not probe["errors"], f"{run.name}: {probe['errors']}"
         external = [u for u in probe["urls"] if not u.startswith(("file:", "data:", "blob:", "about:"))]
