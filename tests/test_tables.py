@@ -1,0 +1,48 @@
+"""Tables print what the data records: bounds as bounds, implied figures as implied, gaps as
+gaps, periods and names in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+
+import polars as pl
+
+from hima_analytics import display as hd
+
+
+def cells(table) -> list[str]:
+    raw = table.as_raw_html()
+    return [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", raw, re.S)]
+
+
+def test_every_qualifier_is_printed_with_its_figure_and_explained_once():
+    frame = pl.DataFrame(
+        {
+            "month": [dt.date(2025, m, 1) for m in (1, 2, 3, 4, 5)],
+            "entity": ["AITO"] * 5,
+            "value": [20000, 1000, 18000, None, 3377],
+            "qualifier": ["over", "under", "about", "exact", "implied"],
+            "yoy": [0.25, None, -0.1, None, 0.5],
+            "yoy_qualifier": ["over", None, "about", None, "implied"],
+            "preferred": [True, False, True, None, True],
+        }
+    )
+    got = cells(hd.table(frame, title="Deliveries"))
+    rows = [got[i : i + 5] for i in range(1, 26, 5)]
+    assert rows == [
+        ["Jan 2025", "问界 AITO", "> 20,000", "> 25.0%", "Yes"],
+        ["Feb 2025", "问界 AITO", "< 1,000", "—", "No"],
+        ["Mar 2025", "问界 AITO", "≈ 18,000", "≈ -10.0%", "Yes"],
+        ["Apr 2025", "问界 AITO", "—", "—", "—"],  # a gap is a dash, never 0
+        ["May 2025", "问界 AITO", "3,377 (implied)", "50.0% (implied)", "Yes"],
+    ]
+    notes = " ".join(got[26:])
+    assert "> more than (published as a lower bound)" in notes and "(implied): computed from published totals" in notes
+
+
+def test_a_table_with_exact_figures_only_carries_no_legend():
+    frame = pl.DataFrame({"month": [dt.date(2025, 6, 1)], "value": [52747], "qualifier": ["exact"]})
+    got = cells(hd.table(frame, title="June"))
+    assert got[1:] == ["Jun 2025", "52,747"]
