@@ -66,8 +66,8 @@ def _status(
         .then(pl.lit("ok"))
         .when(complete & ~parts_exact)
         .then(pl.lit("ok"))  # bounds on parts: cannot be checked exactly
-        .when(~complete & ~over_whole)
-        .then(pl.lit("partial"))
+        .when(~complete & ~over_whole.fill_null(False))
+        .then(pl.lit("partial"))  # with no part published there is nothing to compare: partial too
         .otherwise(pl.lit("flagged"))
     )
 
@@ -150,7 +150,8 @@ def children_vs_parent(
     summary = merged.group_by("entity", "month").agg(
         pl.col("reported").first(),
         pl.col("qualifier").first(),
-        pl.col("_v").sum().alias("parts_sum"),
+        # No part published is no sum at all, never a sum of zero.
+        pl.when(pl.col("_v").is_not_null().any()).then(pl.col("_v").sum()).alias("parts_sum"),
         pl.col("_v").is_not_null().sum().alias("parts_reported"),
         pl.len().cast(pl.UInt32).alias("parts_expected"),
         pl.col("child").filter(pl.col("_v").is_null()).sort().str.join(", ").alias("missing_parts"),
@@ -204,7 +205,7 @@ def months_vs_period(
     summary = merged.group_by("entity", "period_start", "period_end").agg(
         pl.col("reported").first(),
         pl.col("qualifier").first(),
-        pl.col("value").sum().alias("parts_sum"),
+        pl.when(pl.col("value").is_not_null().any()).then(pl.col("value").sum()).alias("parts_sum"),
         pl.col("value").is_not_null().sum().alias("parts_reported"),
         pl.len().cast(pl.UInt32).alias("parts_expected"),
         pl.col("month")

@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import GOOD
 
+import hima_analytics as ha
 from hima_analytics.cli import main
 
 run = CliRunner().invoke
@@ -105,7 +106,10 @@ def test_coverage_prints_a_grid_that_fits_the_terminal():
     assert max(len(line) for line in result.output.splitlines()) <= 120
     assert "HIMA" in result.output and "■" in result.output
     everything = CliRunner().invoke(main, ["data", "coverage", "--csv"])
-    assert everything.output.splitlines()[0].startswith("entity,measure,2022,")
+    volumes = ha.load("volumes")
+    first, last = volumes["month"].min().year, volumes["month"].max().year
+    years = ",".join(str(y) for y in range(first, last + 1))
+    assert everything.output.splitlines()[0] == f"entity,measure,{years},months,implied"
 
 
 @pytest.mark.parametrize(

@@ -116,3 +116,17 @@ def test_an_implied_brand_figure_below_its_own_models_is_a_conflict():
         (3377, 3350, "ok", "b gives 3350"),  # within 2 % of the implied 3,377
         (3377, 3455, "conflict", "its published models add up to more"),
     ]
+
+
+def test_a_whole_with_no_part_published_has_no_sum_and_no_gap(tmp_path):
+    # Drop every AITO model figure for June 2025: the brand figure has nothing to be compared with.
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    path = data / "volumes" / "fixture.csv"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith("2025-06,AITO_M")]
+    assert len(kept) < len(lines)
+    path.write_text("".join(kept), encoding="utf-8")
+    row = _row(reconciliation_report(data_dir=data), "models_vs_brand", "AITO", D(2025, 6, 1))
+    assert row["parts_reported"] == 0 and row["status"] == "partial"
+    assert row["parts_sum"] is None and row["diff"] is None and row["rel_diff"] is None

@@ -179,6 +179,34 @@ def fmt_month(d: dt.date | None) -> str:
     return MISSING if d is None else f"{calendar.month_abbr[d.month]} {d.year}"
 
 
+def fmt_month_runs(months: list[dt.date]) -> str:
+    """Months as runs, the way a reader scans a list of gaps: consecutive months become a range.
+
+    >>> D = dt.date
+    >>> fmt_month_runs([D(2023, m, 1) for m in (1, 2, 3, 6)] + [D(2023, 12, 1), D(2024, 1, 1)])
+    'Jan–Mar 2023, Jun 2023, Dec 2023–Jan 2024'
+    >>> fmt_month_runs([])
+    ''
+    """
+    ordered = sorted({m.replace(day=1) for m in months})
+    runs: list[list[dt.date]] = []
+    for m in ordered:
+        if runs and (runs[-1][-1].year * 12 + runs[-1][-1].month) + 1 == m.year * 12 + m.month:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    parts = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if first == last:
+            parts.append(fmt_month(first))
+        elif first.year == last.year:
+            parts.append(f"{calendar.month_abbr[first.month]}–{fmt_month(last)}")
+        else:
+            parts.append(f"{fmt_month(first)}–{fmt_month(last)}")
+    return ", ".join(parts)
+
+
 def fmt_date(d: dt.date | None) -> str:
     """``date(2025, 12, 5) -> '5 Dec 2025'``.
 

@@ -75,14 +75,15 @@ def label_column(df: pl.DataFrame, column: str) -> pl.Expr:
         values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
         import re
 
-        def one(x: str) -> str:
-            if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", x):
-                from .formatting import fmt_month
+        from .formatting import fmt_month_runs
 
-                return fmt_month(dt.date(int(x[:4]), int(x[5:7]), 1))
-            return name_of(x)
+        def listed(v: str) -> str:
+            items = [x for x in re.split(r"\s*[,;]\s*", v) if x]
+            if items and all(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", x) for x in items):
+                return fmt_month_runs([dt.date(int(x[:4]), int(x[5:7]), 1) for x in items])
+            return ", ".join(name_of(x) for x in items)
 
-        mapping = {v: ", ".join(one(x) for x in re.split(r"\s*[,;]\s*", v) if x) for v in values}
+        mapping = {v: listed(v) for v in values}
         return c.replace_strict(mapping, default=None, return_dtype=pl.String).alias(column)
     if column in VOCABULARY_COLUMNS:
         voc = VOCABULARY_COLUMNS[column]
