@@ -79,6 +79,16 @@ def pdf_dir(html_dir: Path | None = None) -> Path:
     return html_dir.parent / "pdf" if html_dir.name == "html" else html_dir.with_name(html_dir.name + "-pdf")
 
 
+def build_state_dir(out_dir: Path) -> Path:
+    """Where a build keeps its state (manifest, logs, data snapshot) for the pages folder
+    ``out_dir``: a sibling folder, so that the pages folder holds only what is published.
+
+    >>> build_state_dir(Path("/tmp/x/html")).as_posix()
+    '/tmp/x/html-build'
+    """
+    return out_dir.with_name(out_dir.name + "-build")
+
+
 def notebooks_dir() -> Path:
     return PROJECT_ROOT / "notebooks"
 

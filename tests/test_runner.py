@@ -307,3 +307,78 @@ def test_a_build_after_adding_a_row_rebuilds_its_readers_and_says_what_changed(t
     assert (out / "index.html").read_text(encoding="utf-8") == index
     diff = CliRunner().invoke(main, ["data", "diff", "--out", str(out)])
     assert diff.exit_code == 0 and "since the last build: no change" in diff.output
+
+
+def _age(*files: Path, seconds: float = 60) -> None:
+    """Move files' modification times into the past, out of the stamp's racy window."""
+    import os
+
+    past = time.time() - seconds
+    for f in files:
+        os.utime(f, (past, past))
+
+
+def _build_in_child(args: list[str]) -> tuple[str, bool]:
+    """Run ``hima`` in a fresh interpreter; its output and whether it imported Polars."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\nfrom hima_analytics.cli import main\ntry:\n    main(sys.argv[1:])\n"
+        "finally:\n    print('polars imported:', 'polars' in sys.modules)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, timeout=300)
+    return proc.stdout + proc.stderr, "polars imported: True" in proc.stdout
+
+
+def test_a_no_change_build_answers_from_the_stamp_and_any_change_goes_the_full_way(workspace):
+    nbs, out = workspace / "notebooks", workspace / "html"
+    grid = workspace / "one.toml"
+    grid.write_text('[[report]]\nnotebook = "good"\ntitle = "Good"\n', encoding="utf-8")
+    _age(grid, *nbs.glob("*.ipynb"))
+    args = ["reports", "build", "--grid", str(grid), "--notebooks", str(nbs), "--out", str(out)]
+    first, _ = _build_in_child(args)
+    assert "1 built, 0 unchanged" in first and (state_dir(out) / "stamp.json").exists()
+    again, heavy = _build_in_child(args)
+    assert "skipped good" in again and "0 built, 1 unchanged, 0 failed" in again
+    assert "data since the previous build: no change" in again
+    assert not heavy, "a no-change build must answer before Polars is imported"
+    # A notebook edit, a truncated page, a different option or environment: the full path decides.
+    write_notebook(nbs, "good", 'print("hello again", label)')
+    _age(*nbs.glob("*.ipynb"))
+    edited, heavy = _build_in_child(args)
+    assert heavy and "ok      good" in edited and "1 built" in edited
+    page = out / "good.html"
+    page.write_bytes(page.read_bytes()[:200])
+    truncated, _ = _build_in_child(args)
+    assert "ok      good" in truncated and page.read_bytes().rstrip().endswith(b"</html>")
+    static, _ = _build_in_child([*args, "--static"])
+    assert "ok      good" in static
+    import os
+
+    os.environ["HIMA_CJK_FONT"] = "/nonexistent/font.ttc"
+    try:
+        other_env, heavy = _build_in_child([*args, "--static"])
+    finally:
+        del os.environ["HIMA_CJK_FONT"]
+    assert heavy and "0 built, 1 unchanged" in other_env  # decided by content: nothing to rebuild
+    # --force never trusts the stamp.
+    forced, _ = _build_in_child([*args, "--static", "--force"])
+    assert "ok      good" in forced
+
+
+def test_a_stamp_is_not_written_while_an_input_is_racy(tmp_path):
+    from hima_analytics.reporting import stamp
+
+    out, nbs = tmp_path / "html", tmp_path / "nb"
+    nbs.mkdir()
+    grid = tmp_path / "grid.toml"
+    grid.write_text("", encoding="utf-8")
+    now = stamp.current(out, notebooks=nbs, grid=grid, options={})
+    assert not stamp.write(out, now, [], [])  # the grid was written a moment ago
+    assert stamp.matches(out, now) is None
+    _age(grid)
+    aged = stamp.current(out, notebooks=nbs, grid=grid, options={})
+    assert stamp.write(out, aged, ["r"], ["skipped r"])
+    assert stamp.matches(out, aged) == (["r"], ["skipped r"])
+    assert stamp.matches(out, {**aged, "options": {"static": True}}) is None

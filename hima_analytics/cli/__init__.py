@@ -17,7 +17,6 @@ Every command that prints data takes ``--csv`` or ``--json``.
 
 from __future__ import annotations
 
-from . import data, entry, reports  # noqa: F401  (register the commands)
-from .app import main
+from .app import main  # the groups import their commands when first used
 
 __all__ = ["main"]

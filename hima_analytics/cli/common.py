@@ -9,10 +9,12 @@ import shutil
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import polars as pl
+
+if TYPE_CHECKING:
+    import polars as pl
 
 _DATA_OPTS = [
     click.option(
@@ -145,6 +147,7 @@ def print_frame(
     """A table that fits the terminal: numbers right-aligned and formatted, long text cut with
     an ellipsis (columns in ``wrap`` wrap instead, columns in ``keep`` are never cut), at most
     ``limit`` rows with a count of the rest."""
+    import polars as pl
     from rich.table import Table
 
     rows = frame if limit is None else frame.head(limit)

@@ -79,11 +79,22 @@ def reports_build(
     import time
 
     from .. import paths
-    from ..reporting.grid import DEFAULT_TIMEOUT
-    from ..reporting.runner import build
+    from ..reporting import stamp
 
-    runs, settings = select_runs(grid_path, notebooks_dir, only, overrides)
-    limit = timeout if timeout is not None else float(settings.get("timeout_seconds", DEFAULT_TIMEOUT))
+    started = time.monotonic()
+    out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
+    grid_file = Path(grid_path) if grid_path else paths.reports_dir() / "grid.toml"
+    nb_dir = Path(notebooks_dir) if notebooks_dir else paths.notebooks_dir()
+    options = {
+        "only": sorted(only),
+        "params": list(overrides),
+        "static": static,
+        "show_code": show_code,
+        "out": str(out.resolve()),
+        "grid": str(grid_file.resolve()),
+        "notebooks": str(nb_dir.resolve()),
+    }
+    before = stamp.current(out, notebooks=nb_dir, grid=grid_file, options=options)
     if pdf:  # a missing browser is said now, not after the build
         from ..errors import ChromiumMissingError
         from ..reporting.pdf import find_chromium
@@ -93,13 +104,27 @@ def reports_build(
         except ChromiumMissingError as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(2)
-    started = time.monotonic()
+    unchanged = None if force else stamp.matches(out, before)
+    if unchanged is not None:  # nothing a report's key depends on moved since the last build
+        names, lines = unchanged
+        click.echo(f"building {len(names)} report(s) with {jobs or os.cpu_count()} job(s)...")
+        for line in lines:
+            click.echo(line)
+        click.echo(summary_line(0, len(names), 0, time.monotonic() - started, out))
+        if pdf and names:
+            print_pdfs_or_exit(out, names)
+        return
+
+    from ..reporting.grid import DEFAULT_TIMEOUT
+    from ..reporting.runner import build
+
+    runs, settings = select_runs(grid_path, notebooks_dir, only, overrides)
+    limit = timeout if timeout is not None else float(settings.get("timeout_seconds", DEFAULT_TIMEOUT))
     click.echo(f"building {len(runs)} report(s) with {jobs or os.cpu_count()} job(s)...")
     from ..errors import KernelMissingError
     from ..problems import DataValidationError
     from ..reporting.runner import BuildLocked, BuildStopped
 
-    out = Path(out_dir) if out_dir else paths.reports_dir() / "html"
     changed: list = []
     try:
         results = build(
@@ -129,6 +154,8 @@ def reports_build(
     for change in changed:
         click.echo(change.line())
     failed = report_results(results, out, time.monotonic() - started)
+    if not failed:
+        remember_unchanged(out, before, runs, nb_dir, grid_file, options)
     if pdf:
         printable = [r.name for r in results if r.status in ("ok", "skipped")]
         if printable:
@@ -136,6 +163,22 @@ def reports_build(
     if failed:
         click.echo(f"{len(failed)} of {len(results)} report(s) failed: {', '.join(r.name for r in failed)}", err=True)
         sys.exit(1)
+
+
+def remember_unchanged(out: Path, before: dict, runs, notebooks: Path, grid: Path, options: dict) -> bool:
+    """After a build without failures, keep the stamp of what it read and wrote and the lines a
+    no-change build prints, unless an input moved while it ran (then the next build decides by
+    content). Returns whether the stamp was written."""
+    from ..reporting import stamp
+    from ..reporting.data_changes import DataChange
+    from ..reporting.runner import Result
+
+    after = stamp.current(out, notebooks=notebooks, grid=grid, options=options)
+    if after["inputs"] != before["inputs"] or after["env"] != before["env"] or after["roots"] != before["roots"]:
+        return False
+    lines = [Result(r.name, r.title, r.params, "skipped").line() for r in runs]
+    lines.append(DataChange("no change", {}, []).line())
+    return stamp.write(out, after, [r.name for r in runs], lines)
 
 
 def select_runs(grid_path, notebooks_dir, only, overrides):
@@ -163,17 +206,22 @@ def select_runs(grid_path, notebooks_dir, only, overrides):
     return runs, settings
 
 
+def summary_line(built: int, unchanged: int, failed: int, seconds: float, out: Path) -> str:
+    """The build's last line: what it did, how long it took, and where the pages and logs are."""
+    from ..paths import build_state_dir
+
+    return (
+        f"{built} built, {unchanged} unchanged, {failed} failed in {seconds:.1f}s; "
+        f"index: {out / 'index.html'}; log and timings: {build_state_dir(out)}"
+    )
+
+
 def report_results(results, out: Path, seconds: float) -> list:
     """The build's summary line and one line per failed report; returns the failed results."""
-    from ..reporting.runner import state_dir
-
     failed = [r for r in results if r.status == "failed"]
     done = sum(r.status == "ok" for r in results)
     skipped = sum(r.status == "skipped" for r in results)
-    click.echo(
-        f"{done} built, {skipped} unchanged, {len(failed)} failed in {seconds:.1f}s; "
-        f"index: {out / 'index.html'}; log and timings: {state_dir(out)}"
-    )
+    click.echo(summary_line(done, skipped, len(failed), seconds, out))
     for r in failed:
         click.echo(
             f"FAILED {r.name}: {r.error}" + (f" in cell {r.cell}" if r.cell is not None else "") + f" (log: {r.log})",

@@ -21,6 +21,7 @@ from typing import Any
 from .. import paths
 from ..files import write_text_if_changed
 from ..schemas import TABLES
+from .stamp import code_files
 
 __all__ = [
     "DATASETS_LOG_ENV",
@@ -115,13 +116,7 @@ def hash_files(files: list[Path], root: Path | None = None) -> str:
 
 def code_hash() -> str:
     """Hash of the package's code and templates: a change anywhere rebuilds every report."""
-    pkg = Path(__file__).resolve().parent.parent
-    files = [
-        p
-        for p in pkg.rglob("*")
-        if p.is_file() and p.suffix in {".py", ".j2", ".css", ".json", ".tpl"} and "__pycache__" not in p.parts
-    ]
-    return hash_files(files, pkg)
+    return hash_files(code_files(), Path(__file__).resolve().parent.parent)
 
 
 def datasets_read(notebook: Path) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from .. import changes, paths
 from ..files import write_text_if_changed
+from . import stamp
 from .data_changes import DataChange, last_change, record_change
 from .grid import Run
 from .manifest import Entry, code_hash, datasets_read, read_manifest, run_key, write_manifest
@@ -67,9 +68,7 @@ class Result:
         return f"{self.status:<7} {self.name:<34} {self.seconds:6.1f}s{err}"
 
 
-def state_dir(out_dir: Path) -> Path:
-    """Where a build keeps its state for the pages folder ``out_dir``."""
-    return out_dir.with_name(out_dir.name + "-build")
+state_dir = paths.build_state_dir
 
 
 class _Lock:
@@ -171,6 +170,7 @@ def build(
     out_dir = out_dir or paths.reports_dir() / "html"
     state = state_dir(out_dir)
     with _Lock(state / "lock"):
+        stamp.clear(out_dir)
         _remove_leftovers(state)
         return _build_locked(
             runs,
