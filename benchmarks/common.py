@@ -21,6 +21,8 @@ PROJECT = BENCH_DIR.parent
 VENV_BIN = Path(sys.executable).parent
 PYTHON = sys.executable
 HIMA = str(VENV_BIN / "hima")
+#: ``hima`` with cell durations and stage timers kept (see ``instrument.py``).
+INSTRUMENT = str(BENCH_DIR / "instrument.py")
 KERNEL = "hima-analytics"
 GRID = PROJECT / "reports" / "grid.toml"
 NOTEBOOKS = PROJECT / "notebooks"
@@ -90,6 +92,8 @@ class Row:
     detail: str = ""
     target: str = ""
     met: bool | None = None
+    #: True for the targets of issue 15 (listed first in RESULTS.md).
+    issue15: bool = False
 
 
 @dataclass

@@ -36,8 +36,8 @@ def compute(monthly: pl.DataFrame) -> dict[str, pl.DataFrame]:
         "totals": monthly.sort("entity", "month"),
         "yoy": hm.yoy(monthly).select("entity", "month", "value", "yoy_base", "yoy"),
         "rolling": hm.rolling_sum(monthly, window=3).select("entity", "month", "sum_3m"),
-        "share_alliance": monthly.filter(pl.col("entity").is_in(HIMA_BRANDS)).select(
-            "month", "entity", hm.share_of_total(over="month").alias("share")
+        "share_alliance": hm.share_of_total(monthly.filter(pl.col("entity").is_in(HIMA_BRANDS))).select(
+            "month", "entity", "share"
         ),
         "share_market": hm.share_of_denominator(monthly, market, label="all registrations").select(
             "month", "entity", "share"

@@ -67,5 +67,10 @@ def measure(reps: int, work: Path) -> Section:
             fmt_runs(times["setup cell imports"]),
         ),
     ]
-    sec.facts.update(import_ratio=ratio, bytecode_env=env)
+    sec.facts.update(
+        import_ratio=ratio,
+        bytecode_env=env,
+        import_hima=med["hima_analytics"],
+        import_and_load=med["hima_analytics + load"],
+    )
     return sec

@@ -51,6 +51,45 @@ def _kernel_session(code: str | None) -> tuple[float, float, float]:
     return t1 - t0, t2 - t1, time.perf_counter() - t3
 
 
+def warm_kernel_sessions(reps: int) -> list[tuple[float, float, float]]:
+    """The runner's warm kernels: one :class:`~hima_analytics.reporting.warm_kernels.KernelServer`
+    (started and waited for outside the timing), then per repetition a kernel forked from it,
+    timed as (start, start-to-ready, shutdown). Ready is what ``wait_for_ready`` waits for: the
+    first ``kernel_info`` reply with IOPub connected."""
+    import os
+
+    from hima_analytics.reporting.warm_kernels import KernelServer, kernel_manager_class
+
+    out = []
+    saved = {k: os.environ.get(k) for k in ("HIMA_REPORT_MODE",)}
+    os.environ["HIMA_REPORT_MODE"] = "interactive"
+    try:
+        with KernelServer() as server:
+            manager = kernel_manager_class(server.wait_ready())
+            for _ in range(reps):
+                km = manager(kernel_name=KERNEL)
+                t0 = time.perf_counter()
+                km.start_kernel(cwd=str(NOTEBOOKS), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                t1 = time.perf_counter()
+                kc = km.client()
+                kc.start_channels()
+                try:
+                    kc.wait_for_ready(timeout=120)
+                    t2 = time.perf_counter()
+                finally:
+                    kc.stop_channels()
+                    t3 = time.perf_counter()
+                    km.shutdown_kernel(now=True)
+                out.append((t1 - t0, t2 - t1, time.perf_counter() - t3))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return out
+
+
 def setup_cell(runs) -> tuple[str, str]:
     """(notebook name, code) of the parameters cell plus the first code cell after it, for the
     grid's most common notebook: what every report runs before its own work."""
@@ -141,15 +180,31 @@ def measure(runs, reps: int) -> Section:
     cold-build section."""
     sec = Section()
     bare = bare_kernel_start(reps)
+    warm = warm_kernel_sessions(reps)
     floor, cells, notebook = floor_per_report(runs, reps)
     walls, per_report = empty_notebook_via_runner(reps)
-    sec.facts.update(floor_per_report=median(floor), kernel_start=median(bare), empty_per_report=median(per_report))
+    warm_ready = [r for _s, r, _d in warm]
+    warm_total = [sum(w) for w in warm]
+    sec.facts.update(
+        floor_per_report=median(floor),
+        kernel_start=median(bare),
+        empty_per_report=median(per_report),
+        warm_ready=median(warm_ready),
+        warm_total=median(warm_total),
+    )
     sec.rows += [
         Row(
             "per-report overhead",
             "bare kernel start (start + wait_for_ready + shutdown)",
             fmt_s(median(bare)),
             fmt_runs(bare),
+        ),
+        Row(
+            "per-report overhead",
+            "warm kernel (forked from the runner's kernel server): start + wait_for_ready + shutdown",
+            fmt_s(median(warm_total)),
+            f"{fmt_runs(warm_total)}; of which start to ready {fmt_s(median(warm_ready))} "
+            f"{fmt_runs(warm_ready)} (the forked kernel's own initialisation and first `kernel_info` reply)",
         ),
         Row(
             "per-report overhead",

@@ -3,10 +3,13 @@ dependency analysis (``runner.datasets_read``: ``load("name")`` calls in the not
 plus the reference tables, plus every table for validation/reconciliation/coverage calls).
 
 The trace runs every distinct notebook of the grid once, cell by cell, in a plain IPython shell
-in a child process, with ``hima_analytics.catalog.load`` and ``validate`` wrapped to record the
-tables asked for, including calls made from inside the package (e.g. ``claims.check()``).
+in a child process of its own (as each report has a kernel of its own: the display layer keeps
+per-page state, such as the download names already used, for the life of the process), with
+``hima_analytics.catalog.load`` and ``validate`` wrapped to record the tables asked for,
+including calls made from inside the package (e.g. ``claims.check()``). The children run as many
+at a time as there are cores; nothing is timed here.
 
-Run as a script, it traces the notebooks named in a JSON file and prints a JSON mapping.
+Run as a script, it traces one notebook named in a JSON file and prints a JSON list.
 """
 
 from __future__ import annotations
@@ -56,14 +59,22 @@ def _trace(notebook: Path, params: dict) -> list[str]:  # runs in the child
 
 
 def traced_reads(runs, work: Path) -> dict[str, list[str]]:
-    """{notebook: datasets it read at run time}, one run per distinct notebook."""
+    """{notebook: datasets it read at run time}, one run (one child process) per distinct notebook."""
+    from concurrent.futures import ThreadPoolExecutor
+
     todo = {}
     for r in runs:
         todo.setdefault(r.notebook, r.params)
+    work.mkdir(parents=True, exist_ok=True)
     spec = work / "readers.json"
     spec.write_text(json.dumps(todo), encoding="utf-8")
-    _secs, proc = run([PYTHON, str(Path(__file__)), str(spec)], env=child_env(), cwd=NOTEBOOKS)
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    def trace(nb: str) -> list[str]:
+        _secs, proc = run([PYTHON, str(Path(__file__)), str(spec), nb], env=child_env(), cwd=NOTEBOOKS)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        return dict(zip(todo, pool.map(trace, todo)))
 
 
 def static_reads(runs) -> dict[str, list[str]]:
@@ -75,5 +86,6 @@ def static_reads(runs) -> dict[str, list[str]]:
 
 if __name__ == "__main__":
     todo = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    name = sys.argv[2]
     os.chdir(NOTEBOOKS)
-    print(json.dumps({nb: _trace(NOTEBOOKS / f"{nb}.ipynb", params) for nb, params in todo.items()}))
+    print(json.dumps(_trace(NOTEBOOKS / f"{name}.ipynb", todo[name])))

@@ -1,5 +1,9 @@
 """Incremental rebuilds: nothing changed, then one data file changed.
 
+The no-change rebuild is timed as the user runs it (``hima reports build``, whole command, wall
+clock); further runs through :mod:`instrument` time each stage of the parent (grid, catalog,
+data snapshot, keys, index, ...) for the diagnosis.
+
 The runner keys each report on content hashes of its notebook, parameters, package code and
 the CSV files of the datasets it read on its last run (recorded at run time through
 ``$HIMA_DATASETS_LOG``; before a report's first run, static analysis of its ``load("name")``
@@ -22,6 +26,8 @@ from pathlib import Path
 from cold_build import runner_build
 from common import DATA, Row, Section, child_env, fmt_runs, fmt_s, median
 from readers import static_reads, traced_reads
+
+NOCHANGE_TARGET = 0.5  # seconds
 
 CHANGED_TABLE = "financials"
 CHANGED_FILE = Path("financials") / "peer_fin.csv"
@@ -47,20 +53,36 @@ def append_financials_row(data: Path, i: int) -> str:
     return f"{first['company']} {first['metric']} {first['period_start']} from {later[i]}, preferred=false"
 
 
+def recorded_reads(runs, build_dir: Path) -> dict[str, list[str]]:
+    """{notebook: the datasets the runner keyed its report on}, from the build's manifest (the
+    first report of each notebook)."""
+    from hima_analytics.reporting.manifest import read_manifest
+    from hima_analytics.reporting.runner import state_dir
+
+    manifest = read_manifest(state_dir(build_dir) / "manifest.json")
+    out: dict[str, list[str]] = {}
+    for r in runs:
+        if r.name in manifest:
+            out.setdefault(r.notebook, sorted(manifest[r.name].datasets))
+    return out
+
+
 def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
     sec = Section()
     before = code_hash()
     nochange = [runner_build(build_dir, force=False) for _ in range(reps)]
     counts = [b["counts"][0] for b in nochange]
     secs = [b["seconds"] for b in nochange]
+    timed = [runner_build(build_dir, force=False, instrument=work / f"nochange{i}") for i in range(reps)]
     sec.rows.append(
         Row(
             "rebuild",
-            "nothing changed: `hima reports build` again",
+            "nothing changed: `hima reports build` again (whole command, wall clock)",
             fmt_s(median(secs)),
             fmt_runs(secs),
-            "< 2 s",
-            median(secs) < 2,
+            f"< {NOCHANGE_TARGET:g} s",
+            median(secs) < NOCHANGE_TARGET,
+            issue15=True,
         )
     )
     sec.rows.append(
@@ -71,6 +93,7 @@ def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
             f"per repetition {counts}",
             "0",
             max(counts) == 0,
+            issue15=True,
         )
     )
 
@@ -78,13 +101,15 @@ def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
     shutil.copytree(DATA, data)
     env = child_env(HIMA_DATA_DIR=str(data))
     same = runner_build(build_dir, force=False, env=env)  # a copy with identical content changes nothing
-    changed, built_sets, described = [], [], []
+    changed, built_sets, described, change_lines = [], [], [], []
     for i in range(reps):
         described.append(append_financials_row(data, i))
         b = runner_build(build_dir, force=False, env=env)
         changed.append(b["seconds"])
         built_sets.append(sorted(_OK.findall(b["stdout"])))
+        change_lines += [ln for ln in b["stdout"].splitlines() if ln.startswith("data since the previous build")]
     traced, static = traced_reads(runs, work), static_reads(runs)
+    recorded = recorded_reads(runs, build_dir)
     readers = sorted(r.name for r in runs if CHANGED_TABLE in traced[r.notebook])
     static_readers = sorted(r.name for r in runs if CHANGED_TABLE in static[r.notebook])
     built = built_sets[-1]
@@ -107,6 +132,7 @@ def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
             detail,
             "only (and all) the readers",
             ok,
+            issue15=True,
         )
     )
     if code_hash() != before:
@@ -115,7 +141,20 @@ def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
             "`hima_analytics/`); the runner then rebuilds every report, so the rebuild rows of this run "
             "are not meaningful. Rerun `make bench` on a quiet tree."
         )
-    sec.facts.update(stale=stale, traced=traced, static=static, readers=readers, static_readers=static_readers)
+    sec.facts.update(
+        stale=stale,
+        extra=extra,
+        built_sets=built_sets,
+        traced=traced,
+        static=static,
+        readers=readers,
+        static_readers=static_readers,
+        recorded=recorded,
+        build_dir=build_dir,
+        nochange_seconds=median(secs),
+        nochange_timed=[{"seconds": t["seconds"], **t["stages"]} for t in timed],
+        onefile_seconds=median(changed),
+    )
     sec.notes += [
         "The runner records at run time which datasets each report loads (the kernel appends each `load()` to the "
         "file `$HIMA_DATASETS_LOG` names; validation counts as every table) and keys the report on those files; "
@@ -124,6 +163,7 @@ def measure(runs, reps: int, work: Path, build_dir: Path) -> Section:
         f"(pointing `HIMA_DATA_DIR` at an identical copy executed {same['counts'][0]} reports).",
         f"Changed table: `{CHANGED_TABLE}` (`data/{CHANGED_FILE}` in a temporary copy; one new valid row per "
         f"repetition: {described[0]}, then the next later source). Readers by run-time trace: "
-        f"{', '.join(readers)}. Readers by the runner's static analysis: {', '.join(static_readers)}.",
+        f"{', '.join(readers)}. Readers by the runner's static analysis: {', '.join(static_readers)}. "
+        f"What the build said about it: `{change_lines[-1] if change_lines else '(no data-change line)'}`.",
     ]
     return sec

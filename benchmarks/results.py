@@ -23,10 +23,27 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
+def _target_line(r: Row) -> str:
+    return f"- {'met' if r.met else 'MISSED'}: {r.section}: {r.metric} = {r.value} (target {r.target})"
+
+
 def targets_summary(rows: list[Row]) -> str:
+    """Every judged row, met or missed: the targets of issue 15 first, then the others."""
     judged = [r for r in rows if r.met is not None]
+    issue = [r for r in judged if r.issue15]
+    other = [r for r in judged if not r.issue15]
+    missed = sum(not r.met for r in judged)
     lines = [
-        f"- {'met' if r.met else 'MISSED'}: {r.section}: {r.metric} = {r.value} (target {r.target})" for r in judged
+        f"{len(judged) - missed} of {len(judged)} targets met, {missed} missed "
+        "(each miss has a profile, a diagnosis and a proposed fix below).",
+        "",
+        "Targets of issue 15:",
+        "",
+        *map(_target_line, issue),
+        "",
+        "Other targets:",
+        "",
+        *map(_target_line, other),
     ]
     return "\n".join(lines)
 

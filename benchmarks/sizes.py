@@ -41,6 +41,8 @@ def measure(runs, work: Path, build_dir: Path) -> Section:
 
 
 ELEMENTS = {
+    "vega bundle (inlined once per interactive page)": r'<script id="hima-vega-bundle">.*?</script>',
+    "CJK font subset (base64 WOFF)": r'<style id="hima-cjk-font">.*?</style>',
     "<style> blocks": r"<style\b.*?</style>",
     "<script> blocks": r"<script\b.*?</script>",
     "<svg> charts": r"<svg\b.*?</svg>",
@@ -50,7 +52,8 @@ ELEMENTS = {
 
 
 def breakdown(path: Path, top: int = 4) -> str:
-    """Where a page's bytes are: total per kind of element (kinds may nest) and the largest of each."""
+    """Where a page's bytes are: total per kind of element (kinds may nest: the font is also a
+    <style> block and a data: URI, the bundle a <script> block) and the largest of each."""
     text = path.read_text(encoding="utf-8")
     total = len(text.encode())
     lines = [f"{path.name}: {total:,} bytes"]
@@ -63,5 +66,19 @@ def breakdown(path: Path, top: int = 4) -> str:
             extra = "; largest: " + ", ".join(f"{b:,} B ({r} rows)" for b, r in rows)
         elif sizes:
             extra = "; largest: " + ", ".join(f"{b:,} B" for b in sizes[:top])
-        lines.append(f"  {label:<38} {sum(sizes):>10,} B ({sum(sizes) / total:5.1%}) in {len(sizes)}{extra}")
+        lines.append(f"  {label:<48} {sum(sizes):>10,} B ({sum(sizes) / total:5.1%}) in {len(sizes)}{extra}")
+    downloads = sorted(
+        (
+            (len(tag.encode()), name.group(1))
+            for tag in _A_TAG.findall(text)
+            if 'href="data:' in tag and (name := _DOWNLOAD_NAME.search(tag))
+        ),
+        reverse=True,
+    )[:top]
+    if downloads:
+        lines.append("  largest downloads: " + ", ".join(f"{name} {b:,} B" for b, name in downloads))
     return "\n".join(lines)
+
+
+_A_TAG = re.compile(r"<a\b[^>]*>")
+_DOWNLOAD_NAME = re.compile(r'\bdownload="([^"]*)"')
