@@ -1,6 +1,6 @@
 """Reconciliation: do the parts add up to the published wholes?
 
-Five checks, each reported, never fixed:
+Six checks, each reported, never fixed:
 
 - ``brands_vs_alliance``: the sum of HIMA's brand figures against the alliance total;
 - ``models_vs_brand``: the sum of a brand's model figures against the brand figure;
@@ -12,6 +12,9 @@ Five checks, each reported, never fixed:
 - ``implied_vs_published``: a figure implied by published totals against a published value of
   the same month that was not preferred, or against the brand's own model figures (``reported``
   is the implied value).
+- ``growth_vs_levels``: a published growth rate (a fact ``<metric>_growth_yoy``) against the
+  levels it relates: the prior year's figure grown at that rate must give the current one
+  (``reported`` is the current level, ``parts_sum`` what the rate implies).
 
 Each row gets a ``status``:
 
@@ -264,10 +267,11 @@ def _conflict_rows(frame: pl.DataFrame, check: str, tolerance: float) -> pl.Data
         .then(rel <= slack)
         .otherwise(rel.abs() <= slack)
     )
+    end = pl.col("period_end") if "period_end" in frame.columns else pl.col("month").dt.month_end()
     out = frame.filter(pl.col("reported") > 0).with_columns(
         pl.lit(check).alias("check"),
         pl.col("month").alias("period_start"),
-        pl.col("month").dt.month_end().alias("period_end"),
+        end.alias("period_end"),
         pl.col("other").alias("parts_sum"),
         pl.lit(1, pl.UInt32).alias("parts_reported"),
         pl.lit(1, pl.UInt32).alias("parts_expected"),
@@ -346,6 +350,91 @@ def implied_vs_published(
     )
 
 
+def growth_vs_levels(
+    facts: pl.DataFrame, financials: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE
+) -> pl.DataFrame:
+    """Each published growth rate (a fact ``<metric>_growth_yoy``) against the levels it relates:
+    the prior year's level grown at the published rate must give the current level. ``reported``
+    is the current level, ``parts_sum`` the prior-year level times (1 + the published rate);
+    ``reason`` says which figures were used. Levels come from the financials, then the facts
+    (preferred values, the whole company's perimeter). A rate on a zero or negative base says
+    nothing about levels and is not checked; a rate whose levels are not both on record is not
+    checked either.
+
+    >>> import datetime as dt
+    >>> D = dt.date
+    >>> facts = pl.DataFrame({"subject": ["X"], "metric": ["revenue_growth_yoy"], "period_start": [D(2025, 1, 1)],
+    ...     "period_end": [D(2025, 12, 31)], "value": [0.2], "qualifier": ["exact"], "source_id": ["s"]})
+    >>> fin = pl.DataFrame({"company": ["X", "X"], "metric": ["revenue", "revenue"],
+    ...     "period_start": [D(2025, 1, 1), D(2024, 1, 1)], "period_end": [D(2025, 12, 31), D(2024, 12, 31)],
+    ...     "value": [150.0, 100.0], "qualifier": ["exact", "exact"], "perimeter": [None, None]})
+    >>> growth_vs_levels(facts, fin).select("reported", "parts_sum", "status").row(0)
+    (150, 120, 'conflict')
+    """
+    key = ["entity", "metric", "period_start", "period_end"]
+    whole = pl.col("perimeter").is_null() | pl.col("perimeter").cast(pl.String).is_in(["", "all"])
+    fin = financials.filter(whole) if "perimeter" in financials.columns else financials
+    is_growth = pl.col("metric").cast(pl.String).str.ends_with("_growth_yoy")
+    level_cols = [pl.col("value").cast(pl.Float64), pl.col("qualifier").cast(pl.String)]
+    levels = pl.concat(
+        [
+            fin.select(
+                pl.col("company").cast(pl.String).alias("entity"),
+                pl.col("metric").cast(pl.String),
+                "period_start",
+                "period_end",
+                *level_cols,
+            ),
+            facts.filter(~is_growth).select(
+                pl.col("subject").cast(pl.String).alias("entity"),
+                pl.col("metric").cast(pl.String),
+                "period_start",
+                "period_end",
+                *level_cols,
+            ),
+        ]
+    ).unique(subset=key, keep="first", maintain_order=True)
+    growth = facts.filter(is_growth).select(
+        pl.col("subject").cast(pl.String).alias("entity"),
+        pl.col("metric").cast(pl.String).str.strip_suffix("_growth_yoy"),
+        "period_start",
+        "period_end",
+        pl.col("value").cast(pl.Float64).alias("growth"),
+        pl.col("qualifier").cast(pl.String).alias("other_qualifier"),
+        pl.col("source_id").cast(pl.String).alias("_growth_source"),
+    )
+    prior = levels.select(
+        "entity",
+        "metric",
+        pl.col("period_start").dt.offset_by("1y").alias("period_start"),
+        pl.col("period_end").dt.offset_by("1y").alias("period_end"),
+        pl.col("value").alias("_prior"),
+    )
+    from .vocabulary import label
+
+    names = {m: label("metric", m) for m in growth["metric"].unique().to_list()}
+    growth = growth.with_columns(pl.col("metric").replace_strict(names, default=None).alias("_label"))
+    rows = (
+        growth.join(levels.rename({"value": "reported"}), on=key)
+        .join(prior, on=key)
+        .filter((pl.col("_prior") > 0) & pl.col("_prior").is_finite() & pl.col("growth").is_finite())
+        .with_columns(
+            pl.col("period_start").alias("month"),
+            (pl.col("_prior") * (1 + pl.col("growth"))).alias("other"),
+            pl.format(
+                "{} {}% ({}) on the prior year's {}",
+                pl.col("_label"),
+                (pl.col("growth") * 100).round(2),
+                pl.col("_growth_source"),
+                pl.col("_prior").round(2),
+            ).alias("reason"),
+        )
+    )
+    return _conflict_rows(
+        rows.with_columns(pl.col("reported").round(), pl.col("other").round()), "growth_vs_levels", tolerance
+    )
+
+
 def apply_exceptions(report: pl.DataFrame, exceptions: pl.DataFrame) -> pl.DataFrame:
     """Mark flagged rows covered by a documented exception (same check and entity, period
     inside the exception's range) as ``exception`` with its reason."""
@@ -408,6 +497,7 @@ def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs
     parts += [
         sources_disagree(every, tolerance),
         implied_vs_published(implied_rows, every, entities, tolerance),
+        growth_vs_levels(load("facts", **load_kwargs), load("financials", **load_kwargs), tolerance),
     ]
     report = pl.concat(parts).sort("check", "entity", "period_start", "period_end", "reported")
     return apply_exceptions(report, load("exceptions", **load_kwargs))

@@ -181,6 +181,7 @@ CHECKS = {
     "months_vs_period": "Months against a published period total",
     "sources_disagree": "Other sources against the preferred figure",
     "implied_vs_published": "Implied figures against published ones",
+    "growth_vs_levels": "Published growth rates against their levels",
 }
 STATUSES = {
     "ok": "Agrees",

@@ -130,3 +130,52 @@ def test_a_whole_with_no_part_published_has_no_sum_and_no_gap(tmp_path):
     row = _row(reconciliation_report(data_dir=data), "models_vs_brand", "AITO", D(2025, 6, 1))
     assert row["parts_reported"] == 0 and row["status"] == "partial"
     assert row["parts_sum"] is None and row["diff"] is None and row["rel_diff"] is None
+
+
+@pytest.mark.parametrize(
+    ("growth", "prior", "status"),
+    [
+        (0.5, 100.0, "ok"),  # 100 grown 50% is the 150 on record
+        (0.2, 100.0, "conflict"),  # a published rate that implies another base
+        (0.5, -40.0, None),  # a rate on a negative base relates no levels: not checked
+        (0.5, None, None),  # the prior year is not on record: not checked
+    ],
+)
+def test_a_published_growth_rate_is_checked_against_the_levels_it_relates(growth, prior, status):
+    from hima_analytics.reconcile import growth_vs_levels
+
+    facts = pl.DataFrame(
+        {
+            "subject": ["X"],
+            "metric": ["revenue_growth_yoy"],
+            "period_start": [D(2025, 1, 1)],
+            "period_end": [D(2025, 12, 31)],
+            "value": [growth],
+            "qualifier": ["exact"],
+            "source_id": ["s"],
+        }
+    )
+    years = [2025] + ([2024] if prior is not None else [])
+    fin = pl.DataFrame(
+        {
+            "company": ["X"] * len(years),
+            "metric": ["revenue"] * len(years),
+            "period_start": [D(y, 1, 1) for y in years],
+            "period_end": [D(y, 12, 31) for y in years],
+            "value": [150.0] + ([prior] if prior is not None else []),
+            "qualifier": ["exact"] * len(years),
+            "perimeter": [None] * len(years),
+        }
+    )
+    found = growth_vs_levels(facts, fin)
+    if status is None:
+        assert found.is_empty()
+    else:
+        [row] = found.to_dicts()
+        assert (row["check"], row["period_end"], row["reported"], row["status"]) == (
+            "growth_vs_levels",
+            D(2025, 12, 31),
+            150,
+            status,
+        )
+        assert row["reason"].startswith("Revenue ") and row["parts_sum"] == round(prior * (1 + growth))
