@@ -97,6 +97,9 @@ def _seed_names() -> set[str] | None:
 
 @lru_cache(maxsize=8)
 def _load(roots: tuple[Path, ...], fingerprint: tuple[tuple[str, int, int, int], ...]) -> Catalog:
+    handed = _from_build(roots, fingerprint)
+    if handed is not None:
+        return handed
     layout = scan(roots)  # refused shards and unknown overlay entries are errors
     problems: list[Problem] = list(layout.problems)
     frames: dict[str, pl.DataFrame] = {}
@@ -126,6 +129,52 @@ def _load(roots: tuple[Path, ...], fingerprint: tuple[tuple[str, int, int, int],
         digest.update(f"{path.parent.name}/{path.name}\0".encode())
         digest.update(path.read_bytes())
     return Catalog(_typed(frames), tuple(files), digest.hexdigest())
+
+
+_HANDOVER_META = "catalog.json"
+
+
+def hand_over(folder: Path) -> Path:
+    """Validate the catalog and leave it in ``folder`` (Arrow IPC, one file per table, and what it
+    was read from) for the report kernels of a build: the parent validates once, before any kernel
+    starts, and points :data:`~hima_analytics.paths.CATALOG_CACHE_ENV` at ``folder``; each kernel's
+    first load reads the frames instead of parsing and validating every CSV again. A kernel uses
+    them only when the data folders and every file's stat signature are still the ones validated;
+    otherwise it loads from the CSV as usual. Returns ``folder``."""
+    import json
+
+    roots = _roots(None, None)
+    fingerprint = _signature(roots)
+    cat = _load(tuple(roots), fingerprint)
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, frame in cat.frames.items():
+        frame.write_ipc(folder / f"{name}.arrow")
+    meta = {
+        "roots": [str(r) for r in roots],
+        "signature": [list(e) for e in fingerprint],
+        "files": [str(f) for f in cat.files],
+        "fingerprint": cat.fingerprint,
+    }
+    (folder / _HANDOVER_META).write_text(json.dumps(meta), encoding="utf-8")  # last: marks the folder whole
+    return folder
+
+
+def _from_build(roots: tuple[Path, ...], fingerprint: tuple[tuple[str, int, int, int], ...]) -> Catalog | None:
+    """The catalog a build's parent validated (see :func:`hand_over`), when it is the one these
+    roots and signature describe; None otherwise, or when anything in the folder is unreadable."""
+    import json
+
+    folder = os.environ.get(paths.CATALOG_CACHE_ENV)
+    if not folder:
+        return None
+    try:
+        meta = json.loads((Path(folder) / _HANDOVER_META).read_text(encoding="utf-8"))
+        if meta["roots"] != [str(r) for r in roots] or meta["signature"] != [list(e) for e in fingerprint]:
+            return None
+        frames = {name: pl.read_ipc(Path(folder) / f"{name}.arrow") for name in TABLES}
+        return Catalog(frames, tuple(Path(f) for f in meta["files"]), str(meta["fingerprint"]))
+    except (OSError, ValueError, KeyError, TypeError, pl.exceptions.PolarsError):
+        return None
 
 
 def load_catalog(
@@ -258,7 +307,18 @@ def load(
     return frame.drop(LOCATION_COLUMNS)
 
 
+_IMPLIED: dict[str, pl.DataFrame] = {}
+
+
 def _implied_rows(cat: Catalog, like: pl.DataFrame) -> pl.DataFrame:
+    """The implied volumes rows of ``cat``, computed once per catalog content in a process."""
+    if cat.fingerprint not in _IMPLIED:
+        _IMPLIED.clear()  # only the current catalog's are worth keeping
+        _IMPLIED[cat.fingerprint] = _compute_implied(cat, like)
+    return _IMPLIED[cat.fingerprint]
+
+
+def _compute_implied(cat: Catalog, like: pl.DataFrame) -> pl.DataFrame:
     from . import implied
 
     preferred = cat.frames["volumes"].filter(pl.col("preferred"))

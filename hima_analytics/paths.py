@@ -15,6 +15,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DATA_ENV = "HIMA_DATA_DIR"
 CJK_FONT_ENV = "HIMA_CJK_FONT"
 OVERLAY_ENV = "HIMA_DATA_OVERLAY"
+#: A folder where a build's parent left the catalog it validated, for its report kernels.
+CATALOG_CACHE_ENV = "HIMA_CATALOG_CACHE"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:

@@ -24,7 +24,7 @@ PAGE = (
 
 
 def embedded_font(page: str) -> bytes:
-    match = re.search(r"base64,([A-Za-z0-9+/=]+)\) format\(\"woff\"\)", page)
+    match = re.search(r"base64,([A-Za-z0-9+/=]+)\) format\(\"woff2\"\)", page)
     assert match, "no embedded font"
     return base64.b64decode(match.group(1))
 
@@ -36,6 +36,7 @@ def test_the_page_embeds_exactly_its_glyphs_in_its_own_head(tmp_path):
     page = embed_cjk(PAGE, FONT, cache=tmp_path)
     style = page.index('<style id="hima-cjk-font">')
     assert page.index("</style>") < style < page.index("</head>\n<body><h1>")
+    assert embedded_font(page)[:4] == b"wOF2"  # WOFF2: the smallest web font container
     font = TTFont(io.BytesIO(embedded_font(page)))
     mapped = {chr(c) for c in font.getBestCmap()}
     assert set(cjk_text(PAGE)) <= mapped and "A" not in mapped  # CJK glyphs only

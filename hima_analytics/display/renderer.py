@@ -168,7 +168,10 @@ def render_static(spec: dict[str, Any], **_metadata: Any) -> dict[str, str]:
 
     _check_inline(spec)
     vis = _next_id(spec)
-    svg = vlc.vegalite_to_svg(spec, vl_version=vegalite_version())
+    # No ARIA description on every mark: a static page is for print and small files (about a
+    # quarter of each SVG); the figure's data is in its download, and the interactive page keeps it.
+    drawn = {**spec, "config": {**spec.get("config", {}), "aria": False}}
+    svg = vlc.vegalite_to_svg(drawn, vl_version=vegalite_version())
     if svg.startswith("<?xml"):
         svg = svg[svg.index("?>") + 2 :].lstrip()
     return {"text/html": f'<div id="{vis}" class="hima-chart-static">{svg}</div>'}

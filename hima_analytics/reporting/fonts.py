@@ -103,20 +103,20 @@ def _subset_face(face, chars: str) -> bytes:
     subsetter = subset.Subsetter(options)
     subsetter.populate(text=chars)
     subsetter.subset(face)
-    face.flavor = "woff"
+    face.flavor = "woff2"  # brotli-compressed: about a third smaller than WOFF
     out = io.BytesIO()
     face.save(out)
     return out.getvalue()
 
 
 def subset_bytes(font: FontChoice, chars: str, cache: Path | None = None) -> bytes:
-    """The WOFF subset of ``font`` for ``chars``, from the cache when it was made before."""
+    """The WOFF2 subset of ``font`` for ``chars``, from the cache when it was made before."""
     from ..display.renderer import cache_dir
     from ..files import write_atomic
 
     folder = (cache or cache_dir()) / "fonts"
     key = hashlib.sha256(f"{font.key()}\0{chars}".encode()).hexdigest()[:32]
-    cached = folder / f"{key}.woff"
+    cached = folder / f"{key}.woff2"
     if cached.is_file():
         return cached.read_bytes()
     data = _subset(font, chars)
@@ -137,7 +137,7 @@ def embed_cjk(page: str, font: FontChoice | None, cache: Path | None = None) -> 
         data = base64.b64encode(subset_bytes(font, chars, cache)).decode("ascii")
         style = (
             f'<style id="hima-cjk-font">@font-face{{font-family:"{FAMILY}";font-display:block;'
-            f'src:url(data:font/woff;base64,{data}) format("woff");unicode-range:{UNICODE_RANGE}}}</style>'
+            f'src:url(data:font/woff2;base64,{data}) format("woff2");unicode-range:{UNICODE_RANGE}}}</style>'
         )
         # The page's own </head><body>: the inlined Vega bundle has both in a string.
         ends = [m.start() for m in _HEAD_END.finditer(page)]

@@ -366,8 +366,12 @@ def _run(
     runtime.mkdir(parents=True, exist_ok=True)
     saved = os.environ.get("JUPYTER_RUNTIME_DIR")
     os.environ["JUPYTER_RUNTIME_DIR"] = str(runtime)  # connection files die with the build
+    saved_catalog = os.environ.get(paths.CATALOG_CACHE_ENV)
     server, socket_path = None, None
     try:
+        from ..catalog import hand_over
+
+        os.environ[paths.CATALOG_CACHE_ENV] = str(hand_over(runtime / "catalog"))  # validated once, here
         if warm_kernels:
             from .warm_kernels import KernelServer
 
@@ -393,10 +397,11 @@ def _run(
     finally:
         if server is not None:
             server.close()
-        if saved is None:
-            os.environ.pop("JUPYTER_RUNTIME_DIR", None)
-        else:
-            os.environ["JUPYTER_RUNTIME_DIR"] = saved
+        for name, value in (("JUPYTER_RUNTIME_DIR", saved), (paths.CATALOG_CACHE_ENV, saved_catalog)):
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
         shutil.rmtree(runtime, ignore_errors=True)
 
 
