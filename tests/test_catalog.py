@@ -108,3 +108,30 @@ def test_source_of_resolves_a_row():
     src = ha.source_of(v["source_id"][0], data_dir=GOOD)
     assert src["url"] == "https://example.org/hima-june-2025"
     assert src["published"] == dt.date(2025, 7, 1)
+
+
+def test_a_build_hands_its_validated_catalog_to_kernels_only_while_the_data_is_unchanged(tmp_path, monkeypatch):
+    from hima_analytics import catalog, paths
+
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    monkeypatch.setenv(paths.DATA_ENV, str(data))
+    folder = catalog.hand_over(tmp_path / "handed")
+    validated = catalog.load_catalog()
+    roots = (data,)
+    monkeypatch.setenv(paths.CATALOG_CACHE_ENV, str(folder))
+    handed = catalog._from_build(roots, catalog._signature(list(roots)))
+    assert handed is not None and handed.fingerprint == validated.fingerprint
+    for name, frame in validated.frames.items():
+        assert handed.frames[name].equals(frame) and handed.frames[name].schema == frame.schema, name
+    # A changed shard (another size and time) is not what was validated: the kernel reads the CSV.
+    shard = data / "volumes" / "fixture.csv"
+    shard.write_text(shard.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert catalog._from_build(roots, catalog._signature(list(roots))) is None
+    # A damaged hand-over is never trusted either.
+    monkeypatch.delenv(paths.CATALOG_CACHE_ENV)
+    folder = catalog.hand_over(tmp_path / "again")
+    monkeypatch.setenv(paths.CATALOG_CACHE_ENV, str(folder))
+    assert catalog._from_build(roots, catalog._signature(list(roots))) is not None
+    (folder / "volumes.arrow").write_bytes(b"not arrow")
+    assert catalog._from_build(roots, catalog._signature(list(roots))) is None
