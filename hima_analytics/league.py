@@ -199,18 +199,32 @@ def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
     )
 
 
-def annual_targets(facts: pl.DataFrame) -> pl.DataFrame:
-    """Announced annual targets per entity and year: ``target`` (a single target, or the low end
-    of a range), ``target_high`` (the range's high end, else null), their qualifiers, and
-    ``wording`` ("deliveries" or "sales", as the maker put it). Makers that report deliveries
-    often word their target as sales (销量目标); the wording is kept so a reader can judge."""
+def annual_targets(facts: pl.DataFrame, sources: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Announced annual targets per entity and year, one row per announcement: ``target`` (a
+    single target, or the low end of a range), ``target_high`` (the high end of the same
+    announcement's range, else null), their qualifiers, ``wording`` ("deliveries" or "sales", as
+    the maker put it), ``announced`` (the publication date of its source, when ``sources`` is
+    given) and ``current`` (true for the latest announcement of each entity and year: a revision
+    replaces the target before it). Makers that report deliveries often word their target as
+    sales (销量目标); the wording is kept so a reader can judge. A range's two ends are paired only
+    within one source, so a revision's high end never meets an earlier target's low end.
+
+    >>> import datetime as dt
+    >>> D = dt.date(2024, 1, 1), dt.date(2024, 12, 31)
+    >>> facts = pl.DataFrame({"subject": ["LI"] * 3, "metric": ["delivery_target", "sales_target_low",
+    ...     "sales_target_high"], "period_start": [D[0]] * 3, "period_end": [D[1]] * 3,
+    ...     "value": [800_000.0, 560_000.0, 640_000.0], "qualifier": ["exact"] * 3, "source_id": ["a", "b", "b"]})
+    >>> sources = pl.DataFrame({"source_id": ["a", "b"], "published": [dt.date(2024, 2, 1), dt.date(2024, 3, 20)]})
+    >>> annual_targets(facts, sources).select("target", "target_high", "current").rows()
+    [(800000.0, None, False), (560000.0, 640000.0, True)]
+    """
     rows = facts.filter(pl.col("metric").str.contains(r"^(delivery|sales)_target(_low|_high)?$")).select(
         pl.col("subject").cast(pl.String).alias("entity"),
         pl.col("period_start").dt.year().alias("year"),
         "metric",
         "value",
         pl.col("qualifier").cast(pl.String),
-        "source_id",
+        pl.col("source_id").cast(pl.String),
     )
     rows = rows.with_columns(
         pl.when(pl.col("metric").str.starts_with("delivery"))
@@ -219,27 +233,33 @@ def annual_targets(facts: pl.DataFrame) -> pl.DataFrame:
         .alias("wording"),
         pl.when(pl.col("metric").str.ends_with("_high")).then(pl.lit("high")).otherwise(pl.lit("low")).alias("_end"),
     )
+    key = ["entity", "year", "source_id"]
     low = rows.filter(pl.col("_end") == "low").select(
+        *key, "wording", pl.col("value").alias("target"), pl.col("qualifier").alias("target_qualifier")
+    )
+    high = rows.filter(pl.col("_end") == "high").select(
+        *key, pl.col("value").alias("target_high"), pl.col("qualifier").alias("target_high_qualifier")
+    )
+    out = low.join(high, on=key, how="left").unique(key, keep="first", maintain_order=True)
+    if sources is not None:
+        dates = sources.select(pl.col("source_id").cast(pl.String), pl.col("published").alias("announced"))
+        out = out.join(dates, on="source_id", how="left")
+    else:
+        out = out.with_columns(pl.lit(None, pl.Date).alias("announced"))
+    out = out.sort("entity", "year", "announced", "source_id", nulls_last=False)
+    last = pl.int_range(pl.len()).over("entity", "year") == pl.len().over("entity", "year") - 1
+    return out.with_columns(last.alias("current")).select(
         "entity",
         "year",
         "wording",
-        pl.col("value").alias("target"),
-        pl.col("qualifier").alias("target_qualifier"),
+        "target",
+        "target_qualifier",
+        "target_high",
+        "target_high_qualifier",
+        "announced",
+        "current",
         "source_id",
     )
-    high = rows.filter(pl.col("_end") == "high").select(
-        "entity",
-        "year",
-        pl.col("value").alias("target_high"),
-        pl.col("qualifier").alias("target_high_qualifier"),
-        pl.col("source_id").alias("_src_high"),
-    )
-    out = (
-        low.join(high, on=["entity", "year"], how="left")
-        .with_columns(pl.concat_str(["source_id", "_src_high"], separator=";", ignore_nulls=True).alias("source_id"))
-        .drop("_src_high")
-    )
-    return out.unique(["entity", "year"], keep="first", maintain_order=True).sort("entity", "year")
 
 
 def quarter_guidance(facts: pl.DataFrame) -> pl.DataFrame:

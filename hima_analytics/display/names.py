@@ -98,6 +98,8 @@ def describe_params(params: dict) -> str:
 
     >>> describe_params({"brand": "LUXEED", "start": "2024-01", "end": "2026-02"})
     'from Jan 2024; to Feb 2026; brand 智界 Luxeed'
+    >>> describe_params({"month": "latest"}), describe_params({"horizon": 6, "publishers_shown": 25})
+    ('the latest month with data', 'horizon 6 months; publishers shown 25')
     >>> describe_params({})
     'defaults'
     """
@@ -124,16 +126,19 @@ def describe_params(params: dict) -> str:
         if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}", value):
             y, m = map(int, value.split("-"))
             return fmt_month(dt.date(y, m, 1))
-        if value == "latest":
-            return "the latest month with data"
         if isinstance(value, str) and value.isupper():
             return name_of(value)
-        if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value} months" if value > 0 else str(value)
         return str(value).replace("_", " ")
 
+    def said(key: str, value: object) -> str:
+        if value == "latest":
+            return "the latest month with data"
+        if key == "horizon" and isinstance(value, int) and not isinstance(value, bool):
+            return f"horizon {value} months"
+        return f"{words.get(key, vocabulary.humanize(key).lower())} {one(value)}"
+
     parts = [
-        f"{words.get(k, vocabulary.humanize(k).lower())} {one(v)}"
+        said(k, v)
         for k, v in sorted(params.items(), key=lambda kv: list(words).index(kv[0]) if kv[0] in words else 99)
     ]
     return "; ".join(parts) or "defaults"

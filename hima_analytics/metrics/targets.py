@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from .qualifiers import bounded_value, qualifier_of_difference, qualifier_of_ratio
-from .series import require_columns, valid_base
+from .series import require_columns, require_unique, valid_base
 
 __all__ = ["guidance_implied", "target_progress"]
 
@@ -40,6 +40,7 @@ def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "
     """
     require_columns(ytd, [entity, "month", "ytd"], "target_progress")
     require_columns(targets, [entity, "year", "target"], "target_progress (targets)")
+    require_unique(targets, [entity, "year"], "target_progress (targets: one per entity and year)")
     y = ytd.with_columns(pl.col(entity).cast(pl.String), pl.col("month").dt.year().alias("year"))
     if "ytd_qualifier" not in y.columns:
         y = y.with_columns(pl.lit("exact").alias("ytd_qualifier"))

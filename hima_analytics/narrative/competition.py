@@ -44,8 +44,8 @@ def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "val
     if rows.height < 2:
         return None
     a, b = rows.row(0, named=True), rows.row(1, named=True)
-    qa, qb = a.get(f"{column}_qualifier") or a.get("qualifier"), b.get(f"{column}_qualifier") or b.get("qualifier")
-    settled = not (qb == "over" or qa == "under")
+    qcol = f"{column}_qualifier" if f"{column}_qualifier" in rows.columns else "qualifier"
+    qa, qb = a.get(qcol), b.get(qcol)
     tmpl_args = dict(
         a=name_of(a["entity"]),
         b=name_of(b["entity"]),
@@ -53,12 +53,24 @@ def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "val
         va=cite(totals, column, download=download, entity=a["entity"], year=year),
         vb=cite(totals, column, download=download, entity=b["entity"], year=year),
     )
-    if settled:
-        return text("{y}: {a} led with {va} deliveries, ahead of {b} ({vb}).", **tmpl_args)
-    return text(
-        "{y}: {a} ({va}) and {b} ({vb}) head the table; {b}'s figure is a lower bound, so the order is not settled.",
-        **tmpl_args,
-    )
+    if qb == "over" or qa == "under":  # the two at the top could swap
+        return text(
+            "{y}: {a} ({va}) and {b} ({vb}) head the table; {b}'s figure is a lower bound, so the order is "
+            "not settled.",
+            **tmpl_args,
+        )
+    below = rows.slice(2).filter(pl.col(qcol) == "over") if qcol in rows.columns else rows.clear()
+    if "rank_certain" in rows.columns and not a["rank_certain"] and below.height:
+        # A lower bound further down could in principle pass them: say what is known, no more.
+        first = below.row(0, named=True)
+        return text(
+            "{y}: {a} had the highest published total, {va}, ahead of {b} ({vb}); {c}'s is published only "
+            "as a lower bound ({vc}).",
+            c=name_of(first["entity"]),
+            vc=cite(totals, column, download=download, entity=first["entity"], year=year),
+            **tmpl_args,
+        )
+    return text("{y}: {a} led with {va} deliveries, ahead of {b} ({vb}).", **tmpl_args)
 
 
 def target_status(progress: pl.DataFrame, *, download: str, entity: str) -> Text | None:

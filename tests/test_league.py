@@ -1,0 +1,196 @@
+"""The league table, annual rankings, targets and guidance on a tiny hand-computed fixture."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+import pytest
+
+from hima_analytics import league
+from hima_analytics import metrics as hm
+from hima_analytics.narrative.competition import leader
+
+D = dt.date
+ENTITIES = pl.DataFrame(
+    {
+        "entity": ["HIMA", "AITO", "LI_AUTO", "NIO_INC"],
+        "level": ["alliance", "brand", "brand", "group"],
+        "parent": [None, "HIMA", None, None],
+    }
+)
+MONTHS = {  # entity: {month: value}
+    "HIMA": {D(2024, 1, 1): 25_000, D(2024, 2, 1): 21_000, D(2025, 1, 1): 35_000, D(2025, 2, 1): 21_517},
+    "LI_AUTO": {D(2024, 1, 1): 30_000, D(2024, 2, 1): 20_000, D(2025, 1, 1): 30_000, D(2025, 2, 1): 26_000},
+    "NIO_INC": {D(2025, 1, 1): 13_000, D(2025, 2, 1): 13_000},
+    "AITO": {D(2025, 2, 1): 11_315},
+}
+
+
+def _volumes() -> pl.DataFrame:
+    rows = [
+        {
+            "entity": e,
+            "month": m,
+            "measure": "deliveries",
+            "perimeter": "all",
+            "value": v,
+            "qualifier": "exact",
+            "source_id": f"s-{e}",
+        }
+        for e, series in MONTHS.items()
+        for m, v in series.items()
+    ]
+    return pl.DataFrame(rows)
+
+
+MARKET = pl.DataFrame(
+    {
+        "month": [D(2025, 2, 1)],
+        "segment": ["nev_passenger"],
+        "measure": ["retail"],
+        "value": [500_000],
+        "qualifier": ["exact"],
+    }
+)
+
+
+def plain(sentence) -> str:
+    """A computed sentence as a reader sees it (its figures are cited in spans)."""
+    import html
+    import re
+
+    return re.sub(r"\\(.)", r"\1", html.unescape(re.sub(r"<[^>]+>", "", str(sentence))))  # Markdown escapes too
+
+
+def _row(table: pl.DataFrame, entity: str) -> dict:
+    return table.filter(pl.col("entity") == entity).row(0, named=True)
+
+
+def test_the_monthly_league_matches_hand_computed_growth_ytd_ranks_and_share():
+    table = league.monthly_league(_volumes(), MARKET, ENTITIES, month=D(2025, 2, 1))
+    li, hima, nio = _row(table, "LI_AUTO"), _row(table, "HIMA"), _row(table, "NIO_INC")
+    assert li["mom"] == pytest.approx(26_000 / 30_000 - 1)
+    assert li["yoy"] == pytest.approx(26_000 / 20_000 - 1)
+    assert li["ytd"] == 56_000 and li["ytd_yoy"] == pytest.approx(56_000 / 50_000 - 1)
+    assert hima["ytd"] == 56_517 and hima["ytd_yoy"] == pytest.approx(56_517 / 46_000 - 1)
+    assert nio["yoy"] is None and nio["ytd_yoy"] is None  # no 2024 figures: no growth, never from zero
+    # February: Li Auto 26,000 > HIMA 21,517 > NIO 13,000; January was HIMA, Li Auto, NIO.
+    assert [
+        (r["entity"], r["rank"], r["rank_change"])
+        for r in table.filter(pl.col("group") == "Maker").iter_rows(named=True)
+    ] == [
+        ("LI_AUTO", 1, 1),
+        ("HIMA", 2, -1),
+        ("NIO_INC", 3, 0),
+    ]
+    assert li["share"] == pytest.approx(26_000 / 500_000)
+    aito = _row(table, "AITO")
+    assert (aito["group"], aito["rank"]) == ("HIMA brand", 1)
+
+
+def test_a_lower_bound_below_the_leader_leaves_the_order_unsettled():
+    v = _volumes().with_columns(
+        pl.when((pl.col("entity") == "NIO_INC") & (pl.col("month") == D(2025, 2, 1)))
+        .then(pl.lit("over"))
+        .otherwise(pl.col("qualifier"))
+        .alias("qualifier")
+    )
+    table = league.monthly_league(v, MARKET, ENTITIES, month=D(2025, 2, 1))
+    assert not _row(table, "LI_AUTO")["rank_certain"]  # "over 13,000" could be more than 26,000
+
+
+def _facts(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "subject": s,
+                "metric": m,
+                "period_start": a,
+                "period_end": b,
+                "value": float(v),
+                "qualifier": q,
+                "source_id": src,
+            }
+            for s, m, a, b, v, q, src in rows
+        ]
+    )
+
+
+FY2024 = (D(2024, 1, 1), D(2024, 12, 31))
+
+
+def test_annual_rankings_use_published_totals_never_sums_of_unequal_months():
+    facts = _facts(
+        [
+            ("LI_AUTO", "deliveries", *FY2024, 500_508, "exact", "a"),
+            ("NIO_INC", "deliveries", *FY2024, 221_970, "exact", "b"),
+        ]
+    )
+    annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2024)
+    # HIMA has two 2024 months on record and no published total: it is not ranked for 2024.
+    assert annual.select("entity", "rank", "basis").rows() == [
+        ("LI_AUTO", 1, "published annual total"),
+        ("NIO_INC", 2, "published annual total"),
+    ]
+    sentence = leader(annual, download="annual", year=2024)
+    assert plain(sentence) == "FY2024: Li Auto led with 500,508 deliveries, ahead of NIO Inc. (all brands) (221,970)."
+
+
+def test_a_leader_that_a_bound_could_overtake_is_not_said_to_have_led():
+    facts = _facts(
+        [
+            ("LI_AUTO", "deliveries", *FY2024, 500_508, "exact", "a"),
+            ("NIO_INC", "deliveries", *FY2024, 221_970, "over", "b"),
+        ]
+    )
+    annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2024)
+    text = plain(leader(annual, download="annual", year=2024))
+    assert "head the table" in text and "not settled" in text and "led with" not in text
+    # With a third maker exact in second place, the sentence says only what is published.
+    facts = pl.concat([facts, _facts([("HIMA", "deliveries", *FY2024, 444_956, "exact", "c")])])
+    annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2024)
+    text = plain(leader(annual, download="annual", year=2024))
+    assert text.startswith("FY2024: Li Auto had the highest published total, 500,508, ahead of")
+    assert "is published only as a lower bound (> 221,970)" in text and "led with" not in text
+
+
+def test_targets_pair_a_range_within_one_announcement_and_progress_uses_the_latest():
+    facts = _facts(
+        [
+            ("LI_AUTO", "delivery_target", *FY2024, 800_000, "exact", "jan"),
+            ("LI_AUTO", "sales_target_low", *FY2024, 560_000, "exact", "mar"),
+            ("LI_AUTO", "sales_target_high", *FY2024, 640_000, "exact", "mar"),
+            ("LI_AUTO", "sales_target", *FY2024, 480_000, "exact", "jun"),
+        ]
+    )
+    sources = pl.DataFrame(
+        {"source_id": ["jan", "mar", "jun"], "published": [D(2024, 2, 1), D(2024, 3, 21), D(2024, 6, 5)]}
+    )
+    announced = league.annual_targets(facts, sources)
+    assert announced.select("target", "target_high", "current").rows() == [
+        (800_000.0, None, False),
+        (560_000.0, 640_000.0, False),  # the March range: never 800,000 to 640,000
+        (480_000.0, None, True),
+    ]
+    ytd = pl.DataFrame({"entity": ["LI_AUTO"], "month": [D(2024, 6, 1)], "ytd": [188_981], "ytd_qualifier": ["exact"]})
+    with pytest.raises(ValueError, match="duplicate"):
+        hm.target_progress(ytd, announced)  # three targets for one year: say which
+    row = hm.target_progress(ytd, announced.filter(pl.col("current"))).row(0, named=True)
+    assert row["progress"] == pytest.approx(188_981 / 480_000)
+    assert row["needed_per_month"] == pytest.approx((480_000 - 188_981) / 6)
+    assert row["pace"] == pytest.approx(188_981 / 6 * 12 / 480_000)
+
+
+def test_quarterly_guidance_implies_the_open_months():
+    facts = _facts(
+        [
+            ("LI_AUTO", "delivery_guidance_low", D(2025, 1, 1), D(2025, 3, 31), 88_000, "exact", "g"),
+            ("LI_AUTO", "delivery_guidance_high", D(2025, 1, 1), D(2025, 3, 31), 93_000, "exact", "g"),
+        ]
+    )
+    guidance = league.quarter_guidance(facts)
+    delivered = _volumes().filter(pl.col("entity") == "LI_AUTO").select("entity", "month", "value")
+    row = hm.guidance_implied(guidance, delivered).row(0, named=True)
+    assert (row["published"], row["months_published"], row["months_open"]) == (56_000, 2, 1)
+    assert (row["implied_low"], row["implied_high"]) == (88_000 - 56_000, 93_000 - 56_000)
