@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 import polars as pl
 
+from .. import vocabulary
 from . import formatting as fmt
 from .chartkit import (
     BOUND_TEST,
@@ -48,6 +49,7 @@ from .chartkit import (
     tooltips,
     unit_of,
 )
+from .names import ID_COLUMNS, name_of
 
 if TYPE_CHECKING:  # pragma: no cover
     import altair as alt
@@ -218,8 +220,10 @@ def bars(
         )
         tip_x = alt.Tooltip("x_label:N", title="Period")
     else:
+        if x in ID_COLUMNS:  # makers, brands, models: by their display names, never their ids
+            data = data.with_columns(pl.col("x").cast(pl.String).map_elements(name_of, return_dtype=pl.String))
         x_enc = alt.X("x:N", title=None, sort=None, axis=alt.Axis(labelAngle=0))
-        tip_x = alt.Tooltip("x:N", title=x)
+        tip_x = alt.Tooltip("x:N", title=vocabulary.label("column", x))
     enc: dict[str, Any] = {
         "x": x_enc,
         "y": alt.Y("y:Q", title=y_title or y, axis=alt.Axis(format=axis_format(unit))),

@@ -138,7 +138,6 @@ def describe_params(params: dict) -> str:
         return f"{words.get(key, vocabulary.humanize(key).lower())} {one(value)}"
 
     parts = [
-        said(k, v)
-        for k, v in sorted(params.items(), key=lambda kv: list(words).index(kv[0]) if kv[0] in words else 99)
+        said(k, v) for k, v in sorted(params.items(), key=lambda kv: list(words).index(kv[0]) if kv[0] in words else 99)
     ]
     return "; ".join(parts) or "defaults"
