@@ -194,3 +194,33 @@ def test_quarterly_guidance_implies_the_open_months():
     row = hm.guidance_implied(guidance, delivered).row(0, named=True)
     assert (row["published"], row["months_published"], row["months_open"]) == (56_000, 2, 1)
     assert (row["implied_low"], row["implied_high"]) == (88_000 - 56_000, 93_000 - 56_000)
+
+
+def test_like_for_like_says_only_what_the_totals_show_when_a_bound_could_overtake():
+    from hima_analytics.narrative.competition import like_for_like
+
+    months = [D(2025, 1, 1), D(2025, 2, 1)]
+    v = _volumes().filter(pl.col("month").is_in(months) & (pl.col("entity") != "AITO"))
+    v = v.with_columns(
+        pl.when(pl.col("entity") == "NIO_INC").then(pl.lit("over")).otherwise(pl.col("qualifier")).alias("qualifier")
+    )
+    totals = hm.rank(
+        hm.period_total(v, periods=months).with_columns(pl.lit("w").alias("w")),
+        period="w",
+        value="total",
+        qualifier="total_qualifier",
+    )
+    said = plain(like_for_like(totals, download="like", months=months))
+    assert "HIMA has the highest published total, 56,517, ahead of Li Auto with 56,000" in said
+    assert "is published only as a lower bound (> 26,000)" in said and "delivered" not in said
+    exact = hm.rank(
+        hm.period_total(_volumes().filter(pl.col("month").is_in(months)), periods=months).with_columns(
+            pl.lit("w").alias("w")
+        ),
+        period="w",
+        value="total",
+        qualifier="total_qualifier",
+    )
+    assert "HIMA delivered 56,517, ahead of Li Auto with 56,000" in plain(
+        like_for_like(exact, download="like", months=months)
+    )

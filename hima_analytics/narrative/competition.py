@@ -154,9 +154,7 @@ def like_for_like(totals: pl.DataFrame, *, download: str, months: list[dt.date])
     lo, hi = min(months), max(months)
     span = (hi.year - lo.year) * 12 + hi.month - lo.month + 1
     gaps = text(", not all consecutive") if span != len(months) else text("")
-    return text(
-        "Over the {n} months every maker in the comparison published ({first} to {last}{gaps}), {a} "
-        "delivered {va}, ahead of {b} with {vb}.",
+    args = dict(
         n=str(len(months)),
         gaps=gaps,
         first=fmt.fmt_month(min(months)),
@@ -165,4 +163,21 @@ def like_for_like(totals: pl.DataFrame, *, download: str, months: list[dt.date])
         b=name_of(b["entity"]),
         va=cite(totals, "total", download=download, entity=a["entity"]),
         vb=cite(totals, "total", download=download, entity=b["entity"]),
+    )
+    qcol = "total_qualifier"
+    below = rows.slice(1).filter(pl.col(qcol) == "over") if qcol in rows.columns else rows.clear()
+    if "rank_certain" in rows.columns and not a["rank_certain"] and below.height:
+        first = below.row(0, named=True)
+        return text(
+            "Over the {n} months every maker in the comparison published ({first} to {last}{gaps}), {a} "
+            "has the highest published total, {va}, ahead of {b} with {vb}; {c}'s is published only as a "
+            "lower bound ({vc}).",
+            c=name_of(first["entity"]),
+            vc=cite(totals, "total", download=download, entity=first["entity"]),
+            **args,
+        )
+    return text(
+        "Over the {n} months every maker in the comparison published ({first} to {last}{gaps}), {a} "
+        "delivered {va}, ahead of {b} with {vb}.",
+        **args,
     )
