@@ -285,3 +285,12 @@ def entity_labels(entities, companies=None) -> dict[str, str]:
         else:
             out[str(e)] = f"{zh} {name}" if hima_brand and zh and HIMA_ZH_FIRST else name
     return out
+
+
+def counted(n: int, word: str, plural: str | None = None) -> str:
+    """``n`` and ``word``, plural when ``n`` is not one: how sentences count things.
+
+    >>> counted(1, "origin"), counted(3, "origin"), counted(2, "month"), counted(0, "gap")
+    ('1 origin', '3 origins', '2 months', '0 gaps')
+    """
+    return f"{n} {word if n == 1 else (plural or word + 's')}"

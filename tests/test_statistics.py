@@ -89,7 +89,7 @@ def test_decompose_uses_the_longest_contiguous_run_and_says_so():
     res = st.decompose(monthly(y, drop=(30,)))  # runs of 30 and 9 months
     assert res.components.height == 30
     assert res.components["month"][-1] == dt.date(2022, 6, 1)
-    assert "30 consecutive month(s) (Jan 2020 – Jun 2022) was used" in res.summary
+    assert "30 consecutive months (Jan 2020 – Jun 2022) was used" in res.summary
 
 
 def test_decompose_too_short_raises_with_minimum():
@@ -97,7 +97,7 @@ def test_decompose_too_short_raises_with_minimum():
     with pytest.raises(InsufficientData) as err:
         st.decompose(monthly(y))
     assert err.value.minimum == 25
-    assert "at least 25 months" in str(err.value) and "20 consecutive month(s)" in str(err.value)
+    assert "at least 25 months" in str(err.value) and "20 consecutive months" in str(err.value)
     assert isinstance(err.value, ValueError)
 
 
@@ -194,7 +194,7 @@ def test_forecast_fits_only_the_run_ending_at_the_latest_month():
     y, _ = seasonal_series(40)
     res = st.forecast(monthly(y, drop=(29,)), horizon=3)  # runs of 29 and 10 months
     assert res.history == {"from": dt.date(2022, 7, 1), "to": dt.date(2023, 4, 1), "months": 10}
-    assert "the 29 month(s) before the latest gap were left out" in res.summary
+    assert "the 29 months before the latest gap were left out" in res.summary
     assert res.forecast.height == 3
 
 
@@ -212,8 +212,8 @@ def test_forecast_too_short_raises_with_minimum_and_longest_run():
         st.forecast(monthly(y, drop=(15,)), horizon=3)  # the latest run has 4 months
     text = str(err.value)
     assert err.value.minimum == 6
-    assert "at least 6 months" in text and "4 consecutive month(s)" in text
-    assert "earlier run of 15 consecutive month(s)" in text
+    assert "at least 6 months" in text and "4 consecutive months" in text
+    assert "earlier run of 15 consecutive months" in text
 
 
 def test_forecast_is_deterministic_and_ignores_row_order():

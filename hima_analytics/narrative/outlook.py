@@ -7,6 +7,7 @@ import polars as pl
 from ..display import formatting as fmt
 from ..display.names import name_of
 from ..display.text import Text, cite, text
+from ..vocabulary import counted
 
 __all__ = ["event_effects_status", "forecast_checks", "forecast_status", "share_breaks_status"]
 
@@ -38,8 +39,8 @@ def forecast_status(result, reason: str, *, download: str, entity: str) -> Text:
         verdict = text("no month could be held out to test any model, so a baseline is shown")
     elif origins < 3:
         verdict = text(
-            "with {k} backtest origin(s) no model can be preferred to the baselines, so the {b} baseline is shown",
-            k=str(origins),
+            "with {k} no model can be preferred to the baselines, so the {b} baseline is shown",
+            k=counted(origins, "backtest origin"),
             b=result.shown,
         )
     else:

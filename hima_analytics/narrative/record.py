@@ -6,6 +6,7 @@ import polars as pl
 
 from ..display import formatting as fmt
 from ..display.text import Text, cite, count, text
+from ..vocabulary import counted
 
 __all__ = [
     "contradicted_claims",
@@ -101,7 +102,7 @@ def validation_status(problems: list, *, sources: pl.DataFrame, download: str) -
     """Whether the catalog passed validation, and how many sources back it."""
     n = count(sources, "source_id", download=download)
     if problems:
-        return text("Validation found {k} problem(s); the catalog did not load.", k=str(len(problems)))
+        return text("Validation found {k}; the catalog did not load.", k=counted(len(problems), "problem"))
     return text(
         "Every table passes validation: each of the figures is typed, resolves to one of {n} sources, and "
         "has exactly one preferred value per key.",

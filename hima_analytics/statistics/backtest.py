@@ -8,6 +8,7 @@ from typing import Literal
 
 import polars as pl
 
+from ..vocabulary import counted
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
 from .months import MonthRun, clean_series, gap_note, latest_run
@@ -162,7 +163,7 @@ def backtest(
         run, specs, horizon=horizon, first_train=first_train, scale=scale, period=model.period
     )
     lines = [
-        f"Rolling-origin backtest: {origins} origin(s), horizon {horizon}, MASE scaled by the in-sample "
+        f"Rolling-origin backtest: {counted(origins, 'origin')}, horizon {horizon}, MASE scaled by the in-sample "
         f"{scale.replace('_', '-')} MAE. {gap_note(frame, run)}"
     ]
     for r in scores.iter_rows(named=True):

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from ..vocabulary import counted
 from .months import clean_series, month_index, month_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -147,7 +148,7 @@ def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, full, first: dt.date) ->
     }
     if min(n1, n2) < _MIN_SIDE:
         row["note"] = (
-            f"skipped: {min(n1, n2)} observation(s) {'before' if n1 < n2 else 'after'} "
+            f"skipped: {counted(min(n1, n2), 'observation')} {'before' if n1 < n2 else 'after'} "
             f"{month_label(b_month)}; the test needs at least {_MIN_SIDE} on each side"
         )
     else:
@@ -167,7 +168,7 @@ def _summary(
     gaps = (month_index(months[-1]) - month_index(months[0]) + 1) - n
     lines = [
         f"Share {value!r}: {n} observed months ({month_label(months[0])} – {month_label(months[-1])})"
-        + (f", {gaps} absent month(s) left out" if gaps else "")
+        + (f", {counted(gaps, 'absent month')} left out" if gaps else "")
         + ".",
         f"Linear trend {slope['coef'] * 100:+.2f} share points per month "
         f"({level:.0%} CI {slope['ci_low'] * 100:+.2f} to {slope['ci_high'] * 100:+.2f}).",

@@ -8,6 +8,7 @@ from typing import Literal
 
 import polars as pl
 
+from ..vocabulary import counted
 from .calendar import is_cny_month
 from .errors import InsufficientData
 from .months import clean_series, gap_note, longest_run
@@ -84,7 +85,7 @@ def decompose(
     run = longest_run(frame)
     minimum = 2 * period + 1
     if run.n < minimum:
-        got = f"{frame.height} month(s) observed, longest contiguous run {run.describe()}"
+        got = f"{counted(frame.height, 'month')} observed, longest contiguous run {run.describe()}"
         raise InsufficientData(
             where="decompose",
             minimum=minimum,

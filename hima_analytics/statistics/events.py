@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Literal
 import polars as pl
 
 from ..metrics.series import require_columns
+from ..vocabulary import counted
 from .months import clean_series, month_index, month_label
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -125,7 +126,7 @@ def event_effects(
     design_text = (
         "constant + linear trend"
         + (" + 11 month-of-year dummies" if "month_02" in design else "")
-        + f" + {len(chosen.event_cols)} event {shape} indicator(s)"
+        + f" + {counted(len(chosen.event_cols), f'event {shape} indicator')}"
         + (f" of {pulse_months} months" if shape == "pulse" else "")
     )
     summary = _summary(data, rows, chosen.caveats, value=value, design_text=design_text, fit=fit, level=level)

@@ -8,6 +8,7 @@ from typing import Literal
 
 import polars as pl
 
+from ..vocabulary import counted
 from .backtest import evaluate, fmt_number, fmt_percent
 from .candidates import MIN_ORIGINS, backtest_plan, model_grid
 from .errors import InsufficientData
@@ -285,7 +286,8 @@ def summarise(
     left_out = frame.height - run.n
     if left_out:
         parts.append(
-            f"The series has {len(runs(frame)) - 1} gap(s); the {left_out} month(s) before the latest gap "
+            f"The series has {counted(len(runs(frame)) - 1, 'gap')}; "
+            f"the {counted(left_out, 'month')} before the latest gap "
             "were left out (models are fitted only on the run ending at the latest month; "
             "gaps are never filled)."
         )
@@ -301,7 +303,7 @@ def summarise(
     else:
         origins = table["origins"][0]
         parts.append(
-            f"Rolling-origin backtest over {origins} origin(s), {h_bt} month(s) ahead, training on "
+            f"Rolling-origin backtest over {counted(origins, 'origin')}, {counted(h_bt, 'month')} ahead, training on "
             f"{first_train}+ months:"
         )
         parts.append(
@@ -318,23 +320,26 @@ def summarise(
                 "The seasonal-naive baseline (each month as the same month a year earlier) could not be "
                 "scored: no backtest month has a published figure twelve months before it."
             )
+        plural_baseline = "baseline" if len(names.split(" and ")) == 1 else "baselines"
         if chosen.is_baseline:
             parts.append(f"A baseline was requested, so there is no model to compare; {shown} is shown.")
         elif origins < MIN_ORIGINS:
             parts.append(
-                f"With {origins} backtest origin(s) (at least {MIN_ORIGINS} are needed) the backtest "
+                f"With {counted(origins, 'backtest origin')} (at least {MIN_ORIGINS} are needed) the backtest "
                 "cannot tell the models from the baselines, so no model is preferred: the best-scoring "
                 f"baseline, {shown}, is the forecast shown."
             )
         elif beats:
-            parts.append(f"{chosen.label} beats the {names} baseline(s) in the backtest and is the forecast shown.")
+            parts.append(
+                f"{chosen.label} beats the {names} {plural_baseline} in the backtest and is the forecast shown."
+            )
             best = min(m for m in table.filter(pl.col("role") == "baseline")["mase"].to_list() if m is not None)
             gain = 1 - table.filter(pl.col("role") == "selected")["mase"][0] / best
             if gain < 0.05:
                 parts.append(f"The margin is small ({gain:.1%} lower MASE than the best baseline).")
         else:
             parts.append(
-                f"{chosen.label} does not beat the {names} baseline(s) in the backtest, so the "
+                f"{chosen.label} does not beat the {names} {plural_baseline} in the backtest, so the "
                 f"{shown} baseline is the forecast shown."
             )
     parts.append(f"Intervals are {level:.0%} prediction intervals.")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from ..metrics.series import require_columns, require_unique
+from ..vocabulary import counted
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,9 @@ class MonthRun:
     def describe(self) -> str:
         if not self.months:
             return "no months"
-        return f"{self.n} consecutive month(s) ({month_label(self.months[0])} – {month_label(self.months[-1])})"
+        return (
+            f"{counted(self.n, 'consecutive month')} ({month_label(self.months[0])} – {month_label(self.months[-1])})"
+        )
 
 
 def month_label(d: dt.date) -> str:
@@ -103,5 +106,6 @@ def gap_note(frame: pl.DataFrame, used: MonthRun) -> str:
     n_runs = len(runs(frame))
     return (
         f"The series has gaps ({total} months observed in {n_runs} runs); only {used.describe()} "
-        f"was used and {total - used.n} earlier or separate month(s) were left out (gaps are never filled)."
+        f"was used and {counted(total - used.n, 'earlier or separate month')} "
+        f"{'was' if total - used.n == 1 else 'were'} left out (gaps are never filled)."
     )
