@@ -205,8 +205,8 @@ def test_like_for_like_says_only_what_the_totals_show_when_a_bound_could_overtak
         pl.when(pl.col("entity") == "NIO_INC").then(pl.lit("over")).otherwise(pl.col("qualifier")).alias("qualifier")
     )
     totals = hm.rank(
-        hm.period_total(v, periods=months).with_columns(pl.lit("w").alias("w")),
-        period="w",
+        hm.period_total(v, periods=months),
+        period=None,
         value="total",
         qualifier="total_qualifier",
     )
@@ -214,10 +214,8 @@ def test_like_for_like_says_only_what_the_totals_show_when_a_bound_could_overtak
     assert "HIMA has the highest published total, 56,517, ahead of Li Auto with 56,000" in said
     assert "is published only as a lower bound (> 26,000)" in said and "delivered" not in said
     exact = hm.rank(
-        hm.period_total(_volumes().filter(pl.col("month").is_in(months)), periods=months).with_columns(
-            pl.lit("w").alias("w")
-        ),
-        period="w",
+        hm.period_total(_volumes().filter(pl.col("month").is_in(months)), periods=months),
+        period=None,
         value="total",
         qualifier="total_qualifier",
     )

@@ -31,7 +31,7 @@ def _bounds(value: str, qualifier: str | None) -> tuple[pl.Expr, pl.Expr]:
 def rank(
     df: pl.DataFrame,
     *,
-    period: str = "month",
+    period: str | None = "month",
     entity: str = "entity",
     value: str = "value",
     name: str = "rank",
@@ -41,6 +41,7 @@ def rank(
 
     Adds ``name`` and ``<name>_certain``: False when another entity's figure in the same
     period could lie on the other side because one of the two is a bound (their ranges overlap).
+    ``period=None`` ranks the whole frame as one period (e.g. totals over common months).
 
     >>> import polars as pl
     >>> df = pl.DataFrame({"month": [1, 1, 1], "entity": ["A", "B", "C"], "value": [50, 40, 45],
@@ -52,11 +53,13 @@ def rank(
     require_columns(df, [*groups, entity, value], name)
     require_unique(df, [*groups, entity], name)
     known = df.filter(pl.col(value).is_not_null())
-    ranked = known.with_columns(pl.col(value).rank("min", descending=True).over(groups).cast(pl.Int64).alias(name))
+    order = pl.col(value).rank("min", descending=True)
+    ranked = known.with_columns((order.over(groups) if groups else order).cast(pl.Int64).alias(name))
     q = qualifier if has_qualifier(df, qualifier) else None
     lo, hi = _bounds(value, q)
     spans = ranked.select(*groups, entity, lo.alias("_lo"), hi.alias("_hi"))
-    pairs = spans.join(spans, on=groups, suffix="_o").filter(pl.col(entity) != pl.col(f"{entity}_o"))
+    paired = spans.join(spans, on=groups, suffix="_o") if groups else spans.join(spans, how="cross", suffix="_o")
+    pairs = paired.filter(pl.col(entity) != pl.col(f"{entity}_o"))
     overlap = pairs.filter(
         (pl.col("_lo") < pl.col("_hi_o"))
         & (pl.col("_lo_o") < pl.col("_hi"))

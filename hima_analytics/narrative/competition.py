@@ -37,6 +37,15 @@ def biggest_mover(table: pl.DataFrame, *, download: str, column: str = "yoy") ->
     )
 
 
+def _overtaking_bound(rows: pl.DataFrame, qcol: str, *, after: int) -> dict | None:
+    """The first lower bound below position ``after`` of ``rows`` (sorted, largest first) when the
+    leader's rank is not certain because of it; None when the lead stands."""
+    if "rank_certain" not in rows.columns or qcol not in rows.columns or rows.row(0, named=True)["rank_certain"]:
+        return None
+    below = rows.slice(after).filter(pl.col(qcol) == "over")
+    return below.row(0, named=True) if below.height else None
+
+
 def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "value") -> Text | None:
     """Who delivered most in a full year, and by how much, from published annual totals (with
     their qualifiers; a lead that a bound could erase is said to be unsettled)."""
@@ -59,10 +68,8 @@ def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "val
             "not settled.",
             **tmpl_args,
         )
-    below = rows.slice(2).filter(pl.col(qcol) == "over") if qcol in rows.columns else rows.clear()
-    if "rank_certain" in rows.columns and not a["rank_certain"] and below.height:
-        # A lower bound further down could in principle pass them: say what is known, no more.
-        first = below.row(0, named=True)
+    first = _overtaking_bound(rows, qcol, after=2)
+    if first is not None:  # a lower bound further down could in principle pass them: say what is known
         return text(
             "{y}: {a} had the highest published total, {va}, ahead of {b} ({vb}); {c}'s is published only "
             "as a lower bound ({vc}).",
@@ -165,9 +172,8 @@ def like_for_like(totals: pl.DataFrame, *, download: str, months: list[dt.date])
         vb=cite(totals, "total", download=download, entity=b["entity"]),
     )
     qcol = "total_qualifier"
-    below = rows.slice(1).filter(pl.col(qcol) == "over") if qcol in rows.columns else rows.clear()
-    if "rank_certain" in rows.columns and not a["rank_certain"] and below.height:
-        first = below.row(0, named=True)
+    first = _overtaking_bound(rows, qcol, after=1)
+    if first is not None:
         return text(
             "Over the {n} months every maker in the comparison published ({first} to {last}{gaps}), {a} "
             "has the highest published total, {va}, ahead of {b} with {vb}; {c}'s is published only as a "
