@@ -4,8 +4,8 @@
 deliveries as published, month on month, year on year, year to date and its growth, rank and
 rank change, and share of China's NEV retail market. :func:`annual_league` ranks full years on
 published annual totals, or on twelve published months when there is no total, never on sums
-of unequal month counts. Every figure keeps its qualifier; a rank a bound could change is
-flagged.
+of unequal month counts. Every figure keeps its qualifier; a rank that a bound or a maker
+still to publish could change is flagged as not settled.
 """
 
 from __future__ import annotations
@@ -69,12 +69,38 @@ def _series(volumes: pl.DataFrame, who: pl.DataFrame) -> pl.DataFrame:
     return d.join(who, on="entity")
 
 
+def _brand_ceiling(grown: pl.DataFrame) -> pl.DataFrame:
+    """``ceiling``: the most a HIMA brand can have delivered in a month, from the alliance's
+    exact total less the other brands' published figures (a lower bound counts at its value,
+    an upper bound at 0). Null for makers and for months without an exact alliance total.
+    A brand that has not published is bounded the same way, which is what settles a rank."""
+    total = grown.filter((pl.col("entity") == "HIMA") & (pl.col("qualifier") == "exact")).select(
+        "month", pl.col("value").cast(pl.Float64).alias("_total")
+    )
+    brand = pl.col("group") == "HIMA brand"
+    floor = pl.when(brand & (pl.col("qualifier") != "under")).then(pl.col("value")).otherwise(0).fill_null(0)
+    return (
+        grown.with_columns(floor.cast(pl.Float64).alias("_floor"))
+        .with_columns(pl.col("_floor").filter(brand).sum().over("month").alias("_parts"))
+        .join(total, on="month", how="left")
+        .with_columns(
+            pl.when(brand)
+            .then(pl.col("_total") - (pl.col("_parts") - pl.col("_floor")))
+            .otherwise(None)
+            .alias("ceiling")
+        )
+        .drop("_floor", "_parts", "_total")
+    )
+
+
 def monthly_league(
     volumes: pl.DataFrame, market: pl.DataFrame, entities: pl.DataFrame, *, month: dt.date
 ) -> pl.DataFrame:
     """One row per maker and HIMA brand for ``month``: ``value`` (deliveries), ``mom``,
     ``yoy``, ``ytd``, ``ytd_yoy`` (each with ``<name>_qualifier``), ``rank`` within its group,
-    ``rank_certain``, ``rank_change`` on the month before, and ``share`` of CPCA NEV passenger
+    ``rank_certain`` (False when a bound, or a member that has not published, could change the
+    rank; a brand's figure is capped by the alliance total less the other brands, see
+    :func:`_brand_ceiling`), ``rank_change`` on the month before, and ``share`` of CPCA NEV passenger
     retail (an indicative share: maker deliveries over market retail). Makers without a figure
     for the month are listed with nulls, so the table shows who did not publish."""
     who = makers(entities, volumes)
@@ -84,6 +110,7 @@ def monthly_league(
     grown = hm.yoy(grown)
     grown = hm.ytd(grown)
     grown = hm.yoy(grown, value="ytd", name="ytd_yoy", qualifier="ytd_qualifier")
+    grown = _brand_ceiling(grown)
     ranked = pl.concat(
         [
             hm.rank_change(
@@ -100,7 +127,9 @@ def monthly_league(
                             ]
                         )
                     )
-                    .drop("group")
+                    .drop("group"),
+                    upper="ceiling",
+                    unpublished=True,
                 ),
             ).with_columns(pl.lit(g).alias("group"))
             for g in ("Maker", "HIMA brand")
@@ -149,7 +178,8 @@ def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
 
     The figure is the published annual total (facts, metric ``deliveries``, 1 Jan to 31 Dec)
     where there is one, else the sum of the year's twelve published months; ``basis`` says
-    which. A year with neither is not ranked for that maker."""
+    which. A year with neither is not ranked for that maker, and a table-year in which only one
+    member has a full year (Voyah alone in 2022) is left out: one figure is not a ranking."""
     who = makers(entities, volumes)
     totals = facts.filter(
         (pl.col("metric") == "deliveries")
@@ -183,13 +213,15 @@ def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
         [totals, summed.join(totals.select("entity", "year"), on=["entity", "year"], how="anti")],
         how="diagonal_relaxed",
     ).join(who, on="entity")
+    # A year in which only one member of a table published is not a ranking.
+    combined = combined.filter(pl.len().over("group", "year") >= 2)
+    # Ranked even when empty (no year has two members), so the frame keeps its columns.
     ranked = pl.concat(
         [
             hm.rank(combined.filter(pl.col("group") == g).drop("group"), period="year").with_columns(
                 pl.lit(g).alias("group")
             )
             for g in ("Maker", "HIMA brand")
-            if combined.filter(pl.col("group") == g).height
         ],
         how="diagonal_relaxed",
     )

@@ -9,7 +9,7 @@ import pytest
 
 from hima_analytics import league
 from hima_analytics import metrics as hm
-from hima_analytics.narrative.competition import leader
+from hima_analytics.narrative.competition import leader, month_leader
 
 D = dt.date
 ENTITIES = pl.DataFrame(
@@ -98,6 +98,76 @@ def test_a_lower_bound_below_the_leader_leaves_the_order_unsettled():
     )
     table = league.monthly_league(v, MARKET, ENTITIES, month=D(2025, 2, 1))
     assert not _row(table, "LI_AUTO")["rank_certain"]  # "over 13,000" could be more than 26,000
+
+
+JAN_2026 = D(2026, 1, 1)
+BRANDS = pl.DataFrame(
+    {
+        "entity": ["HIMA", "AITO", "LUXEED", "STELATO", "LI_AUTO", "XPENG"],
+        "level": ["alliance", "brand", "brand", "brand", "brand", "brand"],
+        "parent": [None, "HIMA", "HIMA", "HIMA", None, None],
+    }
+)
+
+
+def _month(rows: dict[str, tuple[int, str]], month: dt.date = JAN_2026) -> pl.DataFrame:
+    return pl.DataFrame(
+        [
+            {
+                "entity": e,
+                "month": m,
+                "measure": "deliveries",
+                "perimeter": "all",
+                "value": v,
+                "qualifier": q,
+                "source_id": f"s-{e}",
+            }
+            for e, (v, q) in rows.items()
+            for m in (D(2025, 12, 1), month)  # a month before, so members that skip January are listed
+            if m == month or e == "STELATO" or e == "XPENG"
+        ]
+    )
+
+
+def test_a_brand_bound_is_capped_by_the_alliance_total_less_the_other_brands():
+    # HIMA 57,915 exact; AITO 40,016; Luxeed "over 4,500": Luxeed is at most 57,915 - 40,016 =
+    # 17,899, and Stelato (not published) at most 57,915 - 40,016 - 4,500 = 13,399, so AITO's
+    # first place is settled; Luxeed's second is not (Stelato could be up to 13,399).
+    v = _month({"HIMA": (57_915, "exact"), "AITO": (40_016, "exact"), "LUXEED": (4_500, "over")})
+    v = pl.concat([v, _month({"STELATO": (900, "exact")}).filter(pl.col("month") == D(2025, 12, 1))])
+    table = league.monthly_league(v, MARKET, BRANDS, month=D(2026, 1, 1))
+    assert (_row(table, "AITO")["rank"], _row(table, "AITO")["rank_certain"]) == (1, True)
+    assert (_row(table, "LUXEED")["rank"], _row(table, "LUXEED")["rank_certain"]) == (2, False)
+    assert _row(table, "STELATO")["rank"] is None
+
+
+def test_a_maker_still_to_publish_leaves_the_ranks_it_could_take_unsettled():
+    v = _month({"HIMA": (57_915, "exact"), "LI_AUTO": (27_668, "exact")})
+    v = pl.concat([v, _month({"XPENG": (36_728, "exact")}).filter(pl.col("month") == D(2025, 12, 1))])
+    table = league.monthly_league(v, MARKET, BRANDS, month=D(2026, 1, 1))
+    # XPeng published December but not January: it could be anywhere, so no maker's rank is settled.
+    assert [
+        (r["entity"], r["rank"], r["rank_certain"])
+        for r in table.filter(pl.col("group") == "Maker").iter_rows(named=True)
+    ] == [
+        ("HIMA", 1, False),
+        ("LI_AUTO", 2, False),
+        ("XPENG", None, None),
+    ]
+    assert plain(month_leader(table, download="league")) == (
+        "鸿蒙智行 HIMA led the makers that published for Jan 2026 with 57,915; "
+        "the order is not final while 1 maker has not published."
+    )
+    complete = league.monthly_league(
+        _month({"HIMA": (57_915, "exact"), "LI_AUTO": (27_668, "exact")}), MARKET, BRANDS, month=D(2026, 1, 1)
+    )
+    assert complete.filter(pl.col("entity") == "HIMA")["rank_certain"].to_list() == [True]
+
+
+def test_a_year_with_one_full_year_in_a_table_is_not_ranked():
+    facts = _facts([("LI_AUTO", "deliveries", D(2022, 1, 1), D(2022, 12, 31), 133_246, "exact", "a")])
+    annual = league.annual_league(_volumes(), facts, ENTITIES)
+    assert annual.filter(pl.col("year") == 2022).is_empty()
 
 
 def _facts(rows: list[tuple]) -> pl.DataFrame:

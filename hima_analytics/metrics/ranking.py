@@ -36,6 +36,8 @@ def rank(
     value: str = "value",
     name: str = "rank",
     qualifier: str = "qualifier",
+    upper: str | None = None,
+    unpublished: bool = False,
 ) -> pl.DataFrame:
     """Rank of each entity within its period (1 = largest; ties share the better rank).
 
@@ -43,22 +45,44 @@ def rank(
     period could lie on the other side because one of the two is a bound (their ranges overlap).
     ``period=None`` ranks the whole frame as one period (e.g. totals over common months).
 
+    ``upper`` names a column with a known ceiling on an entity's figure (for a brand, its
+    alliance's total less the other brands' published figures): a lower bound can then only
+    reach that far. With ``unpublished=True``, rows whose value is null are members that have
+    not published: they are not ranked, but their figure could be anywhere from 0 to their
+    ``upper`` (or without limit), so a rank they could take is not settled.
+
     >>> import polars as pl
     >>> df = pl.DataFrame({"month": [1, 1, 1], "entity": ["A", "B", "C"], "value": [50, 40, 45],
     ...                    "qualifier": ["exact", "over", "exact"]})
     >>> rank(df).sort("entity").select("entity", "rank", "rank_certain").rows()
     [('A', 1, False), ('B', 3, False), ('C', 2, False)]
+    >>> capped = df.with_columns(cap=pl.Series([None, 47.0, None]))
+    >>> rank(capped, upper="cap").sort("entity").select("entity", "rank_certain").rows()
+    [('A', True), ('B', False), ('C', False)]
+    >>> late = pl.DataFrame({"month": [1, 1, 1], "entity": ["A", "B", "C"], "value": [50, 10, None],
+    ...                      "qualifier": ["exact", "exact", None], "cap": [None, None, 30.0]})
+    >>> rank(late, upper="cap", unpublished=True).select("entity", "rank", "rank_certain").rows()
+    [('A', 1, True), ('B', 2, False)]
     """
     groups = series_keys(df, period)
-    require_columns(df, [*groups, entity, value], name)
+    require_columns(df, [*groups, entity, value, *([upper] if upper else [])], name)
     require_unique(df, [*groups, entity], name)
     known = df.filter(pl.col(value).is_not_null())
     order = pl.col(value).rank("min", descending=True)
     ranked = known.with_columns((order.over(groups) if groups else order).cast(pl.Int64).alias(name))
     q = qualifier if has_qualifier(df, qualifier) else None
     lo, hi = _bounds(value, q)
+    if upper:
+        hi = pl.min_horizontal(hi, pl.col(upper).cast(pl.Float64).fill_null(float("inf")))
     spans = ranked.select(*groups, entity, lo.alias("_lo"), hi.alias("_hi"))
-    paired = spans.join(spans, on=groups, suffix="_o") if groups else spans.join(spans, how="cross", suffix="_o")
+    others = spans
+    if unpublished:
+        ceiling = pl.col(upper).cast(pl.Float64).fill_null(float("inf")) if upper else pl.lit(float("inf"))
+        absent = df.filter(pl.col(value).is_null()).select(
+            *groups, entity, pl.lit(0.0).alias("_lo"), ceiling.alias("_hi")
+        )
+        others = pl.concat([spans, absent])
+    paired = spans.join(others, on=groups, suffix="_o") if groups else spans.join(others, how="cross", suffix="_o")
     pairs = paired.filter(pl.col(entity) != pl.col(f"{entity}_o"))
     overlap = pairs.filter(
         (pl.col("_lo") < pl.col("_hi_o"))

@@ -9,6 +9,7 @@ import polars as pl
 from ..display import formatting as fmt
 from ..display.names import name_of
 from ..display.text import Text, cite, text
+from ..vocabulary import counted
 
 __all__ = ["biggest_mover", "leader", "like_for_like", "month_leader", "not_published", "target_status"]
 
@@ -116,7 +117,18 @@ def month_leader(league: pl.DataFrame, *, download: str) -> Text | None:
         m=fmt.fmt_month(month),
         v=cite(league, "value", download=download, entity=top["entity"]),
     )
-    caveat = text("; the order is not settled, since some figures are bounds") if not top["rank_certain"] else text("")
+    waiting = league.filter((pl.col("group") == "Maker") & pl.col("value").is_null()).height
+    caveat = (
+        text("")
+        if top["rank_certain"]
+        else text(
+            "; the order is not final while {n} {have} not published",
+            n=counted(waiting, "maker"),
+            have="has" if waiting == 1 else "have",
+        )
+        if waiting
+        else text("; the order is not settled, since some figures are bounds")
+    )
     hima = makers.filter(pl.col("entity") == "HIMA")
     if hima.is_empty() or top["entity"] == "HIMA":
         return text("{lead}{caveat}.", lead=lead, caveat=caveat)
