@@ -34,7 +34,7 @@ def test_every_qualifier_is_printed_with_its_figure_and_explained_once():
     assert rows == [
         ["Jan 2025", "问界 AITO", "> 20,000", "> 25.0%", "Yes"],
         ["Feb 2025", "问界 AITO", "< 1,000", "—", "No"],
-        ["Mar 2025", "问界 AITO", "≈ 18,000", "≈ -10.0%", "Yes"],
+        ["Mar 2025", "问界 AITO", "≈ 18,000", "≈ -10%", "Yes"],  # an approximate rate has no decimals
         ["Apr 2025", "问界 AITO", "—", "—", "—"],  # a gap is a dash, never 0
         ["May 2025", "问界 AITO", "3,377 (implied)", "50.0% (implied)", "Yes"],
     ]

@@ -37,7 +37,8 @@ __all__ = [
 
 MISSING = "n/a"
 #: The mark a qualifier puts before a figure.
-BOUND_MARK = {"over": "> ", "under": "< ", "about": "≈ "}
+#: A rounded figure ("59.66万" as 596,600) and an approximate one ("about 18,000") both read "≈".
+BOUND_MARK = {"over": "> ", "under": "< ", "about": "≈ ", "rounded": "≈ "}
 Kind = Literal["int", "pct", "pp", "money", "unit", "decimal"]
 
 
@@ -128,6 +129,8 @@ def fmt_bound(text: str, qualifier: str | None) -> str:
 
     >>> fmt_bound("20,000", "over"), fmt_bound("9,580", "exact"), fmt_bound("45,300", "implied")
     ('> 20,000', '9,580', '45,300 (implied)')
+    >>> fmt_bound("596,600", "rounded")
+    '≈ 596,600'
     """
     if text == MISSING or qualifier is None:
         return text
@@ -150,11 +153,21 @@ def fmt_q(
     as a percentage), ``pp`` (percentage points), ``money`` (in ``unit``), ``unit`` (by the
     ``unit`` given) or ``decimal``. A derived figure whose qualifier is missing is not shown.
 
+    An approximate figure (``about``) prints no more precisely than it is known: vehicles to
+    three significant figures, percentages without decimals.
+
     >>> fmt_q(0.5, "under", kind="pct", signed=True), fmt_q(145176.0, "exact", kind="money", unit="CNY_mn")
     ('< +50.0%', '145.2 bn yuan')
+    >>> fmt_q(58016, "about"), fmt_q(18000, "about"), fmt_q(-0.5503, "about", kind="pct", signed=True)
+    ('≈ 58,000', '≈ 18,000', '≈ -55%')
     """
     if x is None or is_missing(x):
         return missing
+    if qualifier == "about":
+        if kind == "int" and abs(x) >= 1000:
+            x = float(f"{x:.3g}")
+        elif kind in ("pct", "pp"):
+            decimals = 0
     if kind == "pct":
         text = fmt_pct(x, decimals, signed, missing)
     elif kind == "pp":
