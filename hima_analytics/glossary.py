@@ -4,16 +4,51 @@ reports can never drift from the code."""
 from __future__ import annotations
 
 import inspect
+import re
 
 import polars as pl
 
+#: Clauses about a function's calling convention (output column names, arguments) say
+#: nothing to a reader of a report; they are removed, then any sentence that still names a
+#: column pattern (``<name>_qualifier``) or describes outputs or exceptions is left out.
+_CLAUSES = (
+    (re.compile(r",? named (?:after )?[\w<>{}]+(?= unless|[.;,)]|$)"), ""),
+    (re.compile(r"\bNamed [\w<>{}]+(?: unless [^.;]+)?[.;]\s*"), ""),
+    (re.compile(r";? ?pass them in \w+=\)"), ")"),
+    (re.compile(r"sum_\{window\}m"), "the sum"),
+    (re.compile(r"\(fraction; ([^()]+)\)"), r"(a fraction; \1)"),
+)
+_CODE_ONLY = re.compile(r"<\w+>|^(?:Adds|Output adds|Raises|Returns)\b")
+_ROLE = re.compile(r":(?:func|mod|class|meth|attr):`~?\.?([^`]+)`")
+
 
 def _readable(text: str) -> str:
-    """Code names in a docstring as words: ``gross_profit / revenue`` -> ``gross profit / revenue``."""
-    import re
+    """A docstring paragraph for a reader: code names as words (``gross_profit / revenue`` ->
+    ``gross profit / revenue``), cross-references as plain names, and what only concerns the
+    calling convention left out.
 
+    >>> _readable("Mean of the window: sum_{window}m / window, named mean_<window>m. Adds <name>_n.")
+    'Mean of the window: the sum / window.'
+    >>> _readable("Net margin: net profit / revenue (fraction; negative for a loss), named net_margin.")
+    'Net margin: net profit / revenue (a fraction; negative for a loss).'
+    >>> _readable("Follows the sum rule (:mod:`~.qualifiers`); see :func:`share_of_total`.")
+    'Follows the sum rule (qualifier rules); see share of total.'
+    """
     from .vocabulary import humanize
 
+    def role(m: re.Match[str]) -> str:
+        target = m.group(1).rsplit(".", 1)[-1]
+        return "qualifier rules" if target == "qualifiers" else target
+
+    text = _ROLE.sub(role, text)
+    for pattern, replacement in _CLAUSES:
+        text = pattern.sub(replacement, text)
+    sentences = [s for s in re.split(r"(?<=\.)\s+", text) if s]
+    # A later sentence that starts in lower case is what is left of a removed one.
+    kept = [s for i, s in enumerate(sentences) if not _CODE_ONLY.search(s) and (i == 0 or not s[0].islower())]
+    text = " ".join(kept).strip().replace(";.", ".")
+    if text.endswith(";"):
+        text = text[:-1] + "."
     return re.sub(r"\b[a-z]+(?:_[a-z0-9]+)+\b", lambda m: humanize(m.group(0)).lower(), text)
 
 
