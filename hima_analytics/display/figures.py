@@ -34,6 +34,9 @@ SOURCES_SHOWN = 6
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Every download offered on the page so far, by name (for the workbook and the checks).
 _DOWNLOADS: dict[str, pl.DataFrame] = {}
+#: The source sets already listed on this page: a figure drawn from the same sources as one
+#: above refers to that list instead of repeating it.
+_LISTED: set[tuple[str, ...]] = set()
 
 
 def safe_url(url: str | None) -> str | None:
@@ -135,7 +138,8 @@ def source_ids(frames: Sequence[pl.DataFrame]) -> list[str]:
 def sources_html(*frames: pl.DataFrame, note: str | None = None) -> str:
     """One sources line for the figures in ``frames`` (any ``source_id`` or ``source_id_*``
     column): each source's publisher and date, linked to its page when the address is http(s);
-    seeds by file name; the tier when it is not a major outlet. All text is escaped."""
+    reference articles (seeds) as such, with title and file name on hover; the tier when it
+    is not a major outlet. All text is escaped."""
     rows = _sources_for(source_ids(frames))
     parts = []
     for r in rows.iter_rows(named=True):
@@ -148,8 +152,9 @@ def sources_html(*frames: pl.DataFrame, note: str | None = None) -> str:
                 f'<a href="{html.escape(url, quote=True)}" title="{html.escape(r["title"], quote=True)}" '
                 f'rel="noopener noreferrer">{label}</a>'
             )
-        elif r["seed_file"]:
-            parts.append(f"{label} (seed {html.escape(r['seed_file'])})")
+        elif r["seed_file"]:  # a reference article with no public address: its title, file in the tooltip
+            hover = f"{r['title']} (reference article {r['seed_file']})"
+            parts.append(f'<span title="{html.escape(hover, quote=True)}">{label} (reference article)</span>')
         else:
             parts.append(label)
     more = f" {html.escape(note)}" if note else ""
@@ -216,8 +221,15 @@ def show(
         )
     else:
         display(figure)
+    frames = sources if sources is not None else [data]
+    ids = tuple(sorted(set(source_ids(frames))))
     if sources is not None and len(sources) == 0:
         line = f'<p class="hima-sources">{html.escape(note or "")}</p>' if note else ""
+    elif len(ids) > 1 and ids in _LISTED:
+        more = f" {html.escape(note)}" if note else ""
+        n = _sources_for(ids).height
+        line = f'<p class="hima-sources"><strong>Sources</strong>: the same {n} sources as listed above.{more}</p>'
     else:
-        line = sources_html(*(sources if sources is not None else [data]), note=note)
+        _LISTED.add(ids)
+        line = sources_html(*frames, note=note)
     display(HTML(line + csv_link(data, name)))
