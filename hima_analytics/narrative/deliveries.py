@@ -202,12 +202,12 @@ def nearest_rivals(rivals: list[str], *, months: int, entity: str) -> Text:
 
 
 def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limit: int = 3) -> Text | None:
-    """The launches, first deliveries and partner joins dated within the window (up to
-    ``limit``, latest first)."""
+    """The launches, first deliveries, partner joins and milestones dated within the window
+    (up to ``limit``, newest first, and the sentence says so)."""
     shown = (
         events.filter(
             pl.col("date").is_between(start, end)
-            & pl.col("event_type").cast(pl.String).is_in(["launch", "first_delivery", "partner_join"])
+            & pl.col("event_type").cast(pl.String).is_in(["launch", "first_delivery", "partner_join", "milestone"])
         )
         .sort("date", descending=True)
         .head(limit)
@@ -222,7 +222,7 @@ def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limi
         )
         for r in shown.iter_rows(named=True)
     ]
-    return text("Recent events: {items}.", items=items)
+    return text("Latest events on record, newest first: {items}.", items=items)
 
 
 _POWERTRAIN_PHRASE = {
