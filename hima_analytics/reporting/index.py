@@ -66,7 +66,12 @@ def index_html(manifest: dict[str, Any], order: list[str], change: dict[str, Any
             f"<td>{html.escape(_month(m.get('data_asof')))}</td></tr>"
         )
     body = "\n".join(rows)
-    lede_asof = f" Data as of {_month(asof[-1])} (the latest month with a published HIMA total)." if asof else ""
+    lede_asof = (
+        f" The latest month with a published HIMA total is {_month(asof[-1])}; a rival's figures can run later, "
+        "and every figure is shown with its source's date."
+        if asof
+        else ""
+    )
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -76,7 +81,7 @@ def index_html(manifest: dict[str, Any], order: list[str], change: dict[str, Any
         "states its sources under every figure, offers the data behind it as a download, and ends with its "
         f"provenance. A failed report keeps its last good version.{html.escape(lede_asof)}</p>"
         f"{change_html(change, manifest)}"
-        "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Data as of</th>"
+        "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Latest HIMA month</th>"
         f"</tr></thead><tbody>\n{body}\n</tbody></table></body></html>\n"
     )
 

@@ -35,8 +35,9 @@ def git_commit() -> str:
 
 
 def data_asof() -> str | None:
-    """What "data as of" means: the latest month with a published HIMA alliance delivery total
-    (a single rival's later figure does not move it), as ``YYYY-MM``."""
+    """The data's reference month: the latest month with a published HIMA alliance delivery
+    total (a rival's later figure does not move it), as ``YYYY-MM``. Pages call it the
+    "latest HIMA month", since rivals' figures can run later."""
     import polars as pl
 
     from ..catalog import load
@@ -65,7 +66,7 @@ def provenance(
         "parameters": params_text,
         "datasets read": ", ".join(datasets),
         "data files hash": data_hash[:16],
-        "data as of": fmt_month(dt.date.fromisoformat(asof + "-01")) if asof else None,
+        "latest HIMA month": fmt_month(dt.date.fromisoformat(asof + "-01")) if asof else None,
         "toolkit version": __version__,
         "git commit": commit,
         **libraries,
