@@ -5,7 +5,10 @@ from __future__ import annotations
 import polars as pl
 
 from ..display import formatting as fmt
+from ..display.text import Text, text
+from . import verdicts as _rules
 from .evidence import (
+    article_label,
     cumulative_figure,
     cumulative_losses,
     fees_per_vehicle,
@@ -17,9 +20,9 @@ from .evidence import (
     share_of_hima,
     single_fact,
 )
-from .verdicts import Claim, D, Evidence, verdict
+from .verdicts import Claim, D, Evidence, assess
 
-__all__ = ["check", "for_display"]
+__all__ = ["articles", "check", "disputed_claims", "for_display", "rules_text", "shown_figures", "web_sources"]
 
 S0 = "000_5cff15dd5fc26663.txt"
 
@@ -60,7 +63,6 @@ CLAIMS: tuple[Claim, ...] = (
         "fraction",
         "exact",
         share_of_hima("AITO", D(2025, 11, 1), D(2025, 11, 30)),
-        tolerance=0.01,
     ),
     Claim(
         "aito-share-2025-06",
@@ -79,6 +81,7 @@ CLAIMS: tuple[Claim, ...] = (
         "units",
         "exact",
         monthly_claim("HIMA", D(2025, 6, 1), "HIMA"),
+        measure="deliveries",
     ),
     Claim(
         "hima-1m",
@@ -101,7 +104,6 @@ CLAIMS: tuple[Claim, ...] = (
         "CNY_mn",
         "exact",
         financial_claim("SERES", "revenue", "FY", D(2024, 1, 1)),
-        tolerance=0.0005,
     ),
     Claim(
         "seres-revenue-growth-2024",
@@ -111,7 +113,6 @@ CLAIMS: tuple[Claim, ...] = (
         "fraction",
         "exact",
         growth_claim("SERES", "revenue", "FY", D(2024, 1, 1)),
-        tolerance=0.0005,
     ),
     Claim(
         "seres-profit-2024",
@@ -121,7 +122,6 @@ CLAIMS: tuple[Claim, ...] = (
         "CNY_mn",
         "exact",
         financial_claim("SERES", "net_profit_attributable", "FY", D(2024, 1, 1)),
-        tolerance=0.0005,
     ),
     Claim(
         "seres-profit-growth-h1-2025",
@@ -131,7 +131,6 @@ CLAIMS: tuple[Claim, ...] = (
         "fraction",
         "exact",
         growth_claim("SERES", "net_profit_attributable", "H", D(2025, 1, 1)),
-        tolerance=0.001,
     ),
     Claim(
         "seres-gross-margin-h1-2025",
@@ -141,7 +140,6 @@ CLAIMS: tuple[Claim, ...] = (
         "fraction",
         "exact",
         financial_claim("SERES", "gross_margin", "H", D(2025, 1, 1)),
-        tolerance=0.002,
     ),
     Claim(
         "seres-loss-2023",
@@ -151,7 +149,6 @@ CLAIMS: tuple[Claim, ...] = (
         "CNY_mn",
         "exact",
         financial_claim("SERES", "net_profit_attributable", "FY", D(2023, 1, 1)),
-        tolerance=0.003,
     ),
     Claim(
         "seres-loss-2022",
@@ -161,7 +158,6 @@ CLAIMS: tuple[Claim, ...] = (
         "CNY_mn",
         "exact",
         financial_claim("SERES", "net_profit_attributable", "FY", D(2022, 1, 1)),
-        tolerance=0.003,
     ),
     Claim(
         "seres-q1-2024-profit",
@@ -171,7 +167,6 @@ CLAIMS: tuple[Claim, ...] = (
         "CNY_mn",
         "exact",
         financial_claim("SERES", "net_profit_attributable", "Q", D(2024, 1, 1)),
-        tolerance=0.01,
     ),
     Claim(
         "aito-2024",
@@ -181,6 +176,7 @@ CLAIMS: tuple[Claim, ...] = (
         "units",
         "over",
         lambda seed: period_deliveries("AITO", *FY24, seed) or Evidence(None, None, "no independent AITO 2024 total"),
+        measure="deliveries",
     ),
     Claim(
         "aito-2024-share",
@@ -209,6 +205,7 @@ CLAIMS: tuple[Claim, ...] = (
         "units",
         "exact",
         monthly_claim("AITO_M9", D(2025, 5, 1), "AITO M9"),
+        measure="deliveries",
     ),
     Claim(
         "stelato-june-2025",
@@ -218,6 +215,7 @@ CLAIMS: tuple[Claim, ...] = (
         "units",
         "exact",
         monthly_claim("STELATO_S9", D(2025, 6, 1), "Stelato S9"),
+        measure="deliveries",
     ),
     Claim(
         "huawei-fees-h1-2025",
@@ -227,7 +225,6 @@ CLAIMS: tuple[Claim, ...] = (
         "CNY_mn",
         "rounded",
         financial_claim("SERES", "payments_to_huawei", "H", D(2025, 1, 1)),
-        tolerance=0.05,
     ),
     Claim(
         "huawei-fees-per-vehicle",
@@ -246,6 +243,7 @@ CLAIMS: tuple[Claim, ...] = (
         "units",
         "exact",
         milestone_400k,
+        measure="deliveries",
     ),
     Claim(
         "baic-losses",
@@ -268,57 +266,66 @@ CLAIMS: tuple[Claim, ...] = (
 )
 
 
+_SCHEMA = {
+    "claim": pl.String,
+    "seed": pl.String,
+    "article": pl.String,
+    "text": pl.String,
+    "claimed": pl.Float64,
+    "claimed_qualifier": pl.String,
+    "ours": pl.Float64,
+    "ours_qualifier": pl.String,
+    "unit": pl.String,
+    "basis": pl.String,
+    "verdict": pl.String,
+    "source_id": pl.String,
+}
+
+
 def check(claims: tuple[Claim, ...] = CLAIMS) -> pl.DataFrame:
-    """One row per claim: seed, claim, claimed figure and wording, our figure and its
-    qualifier, unit, basis, verdict and sources."""
+    """One row per claim: seed and its article in words, claim, claimed figure and wording, our
+    figure and its qualifier, unit, basis, verdict and the sources of every figure the basis
+    names (the article's own figure is named but is not a source of ours)."""
     rows = []
     for c in claims:
-        ev = c.compute(c.seed)
+        a = assess(c, c.compute(c.seed))
+        ev = a.evidence
+        sources = [*ev.sources, *(s for o in ev.others for s in o.sources)]
         rows.append(
             {
                 "claim": c.id,
                 "seed": c.seed,
+                "article": article_label(c.seed),
                 "text": c.text,
                 "claimed": float(c.claimed),
                 "claimed_qualifier": c.qualifier,
                 "ours": ev.value,
                 "ours_qualifier": ev.qualifier,
                 "unit": c.unit,
-                "basis": ev.basis,
-                "verdict": verdict(c, ev),
-                "source_id": ";".join(dict.fromkeys(s for s in ev.sources if s)) or None,
+                "basis": a.basis,
+                "verdict": a.verdict,
+                "source_id": ";".join(dict.fromkeys(s for s in sources if s)) or None,
             }
         )
-    return pl.DataFrame(
-        rows,
-        schema={
-            "claim": pl.String,
-            "seed": pl.String,
-            "text": pl.String,
-            "claimed": pl.Float64,
-            "claimed_qualifier": pl.String,
-            "ours": pl.Float64,
-            "ours_qualifier": pl.String,
-            "unit": pl.String,
-            "basis": pl.String,
-            "verdict": pl.String,
-            "source_id": pl.String,
-        },
-    )
+    return pl.DataFrame(rows, schema=_SCHEMA)
 
 
 def _decimals_like(claimed: float, unit: str) -> int:
-    """Decimals that show a figure at the claim's precision (a claimed 81.03% tests hundredths)."""
+    """Decimals that show a figure at the claim's precision (a claimed 81.03% tests hundredths).
+
+    >>> _decimals_like(3.0504, "fraction"), _decimals_like(0.63, "fraction"), _decimals_like(52_747, "units")
+    (2, 0, 0)
+    """
     scaled = claimed * 100 if unit == "fraction" else claimed
-    text = f"{abs(scaled):.6f}".rstrip("0").rstrip(".")
-    return len(text.split(".")[1]) if "." in text else 0
+    digits = f"{abs(scaled):.6f}".rstrip("0").rstrip(".")
+    return len(digits.split(".")[1]) if "." in digits else 0
 
 
 def _shown(value: float | None, qualifier: str | None, unit: str, decimals: int) -> str:
     if value is None:
         return "—"
     if unit == "fraction":
-        return fmt.fmt_q(value, qualifier, kind="pct", decimals=max(decimals, 1))
+        return fmt.fmt_q(value, qualifier, kind="pct", decimals=decimals)
     if unit in ("CNY_mn",):
         return fmt.fmt_bound(f"{value:,.{decimals}f} mn yuan", qualifier)
     if unit == "CNY":
@@ -328,23 +335,101 @@ def _shown(value: float | None, qualifier: str | None, unit: str, decimals: int)
     return fmt.fmt_q(value, qualifier, kind="decimal" if decimals else "int", decimals=decimals)
 
 
+def shown_figures(claimed: float, claimed_qualifier: str, ours: float | None, ours_qualifier: str | None, unit: str):
+    """The claimed figure as published, and ours at the same precision (a percentage with at
+    least one decimal, so a share never reads as a whole number it was not rounded to).
+
+    >>> shown_figures(3.0504, "exact", 3.050443613637632, "exact", "fraction")
+    ('305.04%', '305.04%')
+    >>> shown_figures(0.63, "exact", 0.6312542753835629, "exact", "fraction")
+    ('63%', '63.1%')
+    >>> shown_figures(52_747, "exact", 52_700, "rounded", "units")
+    ('52,747', '≈ 52,700')
+    """
+    decimals = _decimals_like(claimed, unit)
+    ours_decimals = max(decimals, 1) if unit == "fraction" else decimals
+    return _shown(claimed, claimed_qualifier, unit, decimals), _shown(ours, ours_qualifier, unit, ours_decimals)
+
+
 def for_display(results: pl.DataFrame) -> pl.DataFrame:
-    """The :func:`check` table for the page: claimed and our figures as text at the precision
-    the claim is tested at, with their wording marks."""
-    decimals = [_decimals_like(v, u) for v, u in zip(results["claimed"], results["unit"])]
-    claimed = [
-        _shown(v, q, u, d)
-        for v, q, u, d in zip(results["claimed"], results["claimed_qualifier"], results["unit"], decimals)
-    ]
-    ours = [
-        _shown(v, q, u, d + (1 if u == "fraction" else 0))
-        for v, q, u, d in zip(results["ours"], results["ours_qualifier"], results["unit"], decimals)
+    """The :func:`check` table for the page: the article in words, the claim, claimed and our
+    figures as text at the precision the claim is tested at, the verdict and its basis. No ids."""
+    pairs = [
+        shown_figures(c, cq, o, oq, u)
+        for c, cq, o, oq, u in zip(
+            results["claimed"],
+            results["claimed_qualifier"],
+            results["ours"],
+            results["ours_qualifier"],
+            results["unit"],
+        )
     ]
     return results.select(
-        "seed",
+        "article",
         "text",
-        pl.Series("claimed_text", claimed, dtype=pl.String),
-        pl.Series("ours_text", ours, dtype=pl.String),
+        pl.Series("claimed_text", [p[0] for p in pairs], dtype=pl.String),
+        pl.Series("ours_text", [p[1] for p in pairs], dtype=pl.String),
         "verdict",
         "basis",
+    )
+
+
+def articles(results: pl.DataFrame) -> pl.DataFrame:
+    """The articles the claims come from: publisher and date, title, and how many claims each
+    makes (the sources table gives the words; the file names stay out)."""
+    from ..catalog import load
+
+    titles = (
+        load("sources")
+        .filter(pl.col("seed_file").is_not_null())
+        .sort("source_id")
+        .unique("seed_file", keep="first", maintain_order=True)
+        .select(pl.col("seed_file").alias("seed"), "title")
+    )
+    return (
+        results.group_by("seed", "article", maintain_order=True)
+        .agg(pl.len().cast(pl.Int64).alias("claims"))
+        .join(titles, on="seed", how="left")
+        .sort("seed")
+        .select("article", "title", "claims")
+    )
+
+
+def web_sources(results: pl.DataFrame) -> pl.DataFrame:
+    """The ``source_id`` of every figure in ``results`` that is not one of the seed articles
+    (those are listed by :func:`articles`), one row per source."""
+    from ..catalog import load
+
+    seeds = load("sources").filter(pl.col("seed_file").is_not_null())["source_id"].to_list()
+    ids = [i for v in results["source_id"].drop_nulls().to_list() for i in v.split(";") if i]
+    return pl.DataFrame({"source_id": sorted(set(ids) - set(seeds))}, schema={"source_id": pl.String})
+
+
+def rules_text() -> Text:
+    """How a verdict is reached, in words, from the constants the verdicts use."""
+    return text(
+        "Every quantitative claim in the five seed articles, recomputed from our data. Our figure comes only "
+        "from sources other than the article making the claim, so a claim cannot confirm itself, and a "
+        "cumulative claim is checked only against figures published by the article's date; a claim about "
+        "deliveries is checked only against deliveries. A claim worded \u201cover X\u201d is confirmed only if "
+        "our figure is at least X for certain; \u201cabout X\u201d allows {about} either side of X; an exact "
+        "figure must agree to the precision published (half a unit of its last digit), so a rounded figure of "
+        "ours (which spans half a unit of its last digit, at most {rounded}) can make an exact claim "
+        "consistent but not confirm it. When the figure the report uses is the article's own and another "
+        "source gives a different one, or independent sources fall on both sides, the claim is "
+        "**disputed**. **Consistent** means our figures allow the claim but do not settle it (for example "
+        "when we only have a lower bound).",
+        about=f"{_rules.ABOUT:.0%}",
+        rounded=f"{_rules.ROUNDED_AT_MOST:.0%}",
+    )
+
+
+def disputed_claims(results: pl.DataFrame) -> Text | None:
+    """The disputed claims (the sources disagree), by their wording."""
+    bad = results.filter(pl.col("verdict") == "disputed")
+    if bad.is_empty():
+        return None
+    return text(
+        "Disputed: {items}; the figure the report uses is the article's own, and another source gives a different one.",
+        items=[text("\u201c{t}\u201d", t=t) for t in bad["text"].to_list()],
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import replace
 
 import polars as pl
 
 from .. import vocabulary
 from ..display import formatting as fmt
 from ..display.names import name_of
-from .verdicts import D, Evidence, published_precision
+from .verdicts import D, Evidence, interval, published_precision
 
 __all__ = [
+    "article_label",
     "cumulative_figure",
     "cumulative_losses",
     "facts_of",
@@ -23,6 +25,8 @@ __all__ = [
     "first_row",
     "growth_claim",
     "independent",
+    "keyed_evidence",
+    "agrees_with_preferred",
     "lower_first",
     "milestone_400k",
     "mn_yuan",
@@ -30,53 +34,191 @@ __all__ = [
     "monthly_figure",
     "period_deliveries",
     "ratio_evidence",
-    "seed_id",
+    "own_sources",
+    "own_values",
+    "source_label",
     "share_of_hima",
     "single_fact",
     "sum_evidence",
 ]
 
 
-def seed_id(seed_file: str) -> str:
-    return "seed-" + seed_file[:3]
+def own_sources(seed_file: str) -> frozenset[str]:
+    """The source ids that stand for the seed article ``seed_file`` (its figures in any table)."""
+    from ..catalog import load
+
+    return frozenset(load("sources").filter(pl.col("seed_file") == seed_file)["source_id"].to_list())
+
+
+def source_label(source_id: str, seed_file: str | None = None) -> str:
+    """Who published a figure, in words: "36Kr Japan, 1 Jul 2025", or "this article" for the
+    claim's own seed."""
+    from ..catalog import load
+
+    rows = load("sources").filter(pl.col("source_id") == source_id)
+    if rows.is_empty():
+        return ""
+    r = rows.row(0, named=True)
+    if seed_file is not None and r["seed_file"] == seed_file:
+        return "this article"
+    return f"{r['publisher']}, {fmt.fmt_date(r['published'])}" if r["published"] else f"{r['publisher']}, undated"
+
+
+def article_label(seed_file: str) -> str:
+    """A seed article in words: its publisher and date ("S&P Global Mobility, 2 Oct 2025"), or
+    its publisher and "undated"."""
+    from ..catalog import load
+
+    rows = load("sources").filter(pl.col("seed_file") == seed_file).sort("source_id")
+    if rows.is_empty():
+        return "an article"
+    r = rows.row(0, named=True)
+    return f"{r['publisher']}, {fmt.fmt_date(r['published'])}" if r["published"] else f"{r['publisher']}, undated"
+
+
+def _all_values(name: str, **filters) -> pl.DataFrame:
+    from ..catalog import load
+
+    return load(name, all_values=True, **filters).sort("preferred", descending=True, maintain_order=True)
 
 
 def independent(name: str, seed: str, **filters) -> pl.DataFrame:
     """Every value of dataset ``name`` from sources other than the claim's seed, the
     preferred one of each key first."""
-    from ..catalog import load
+    own = sorted(own_sources(seed))
+    return _all_values(name, **filters).filter(~pl.col("source_id").is_in(own))
 
-    frame = load(name, all_values=True, **filters).filter(~pl.col("source_id").str.starts_with(seed_id(seed)))
-    return frame.sort("preferred", descending=True)
+
+def own_values(name: str, seed: str, **filters) -> pl.DataFrame:
+    """The values of dataset ``name`` that come from the claim's own seed."""
+    own = sorted(own_sources(seed))
+    return _all_values(name, **filters).filter(pl.col("source_id").is_in(own))
 
 
 def first_row(frame: pl.DataFrame) -> dict | None:
     return frame.row(0, named=True) if frame.height else None
 
 
-def financial_figure(company: str, metric: str, period_type: str, start: dt.date, seed: str) -> dict | None:
-    f = independent("financials", seed, entity=company, start=start, end=start).filter(
+def agrees_with_preferred(row: dict, best: dict | None) -> bool:
+    """Whether the catalog stands behind ``row``'s figure: it is the preferred value for its key,
+    or the preferred value is a point figure inside ``row``'s range (52,747 inside a rounded
+    52,700). A bound preferred over a point figure means the catalog does not rely on the point
+    figure for that key.
+
+    >>> agrees_with_preferred({"value": 52_700, "qualifier": "rounded", "preferred": False},
+    ...                       {"value": 52_747, "qualifier": "exact"})
+    True
+    >>> agrees_with_preferred({"value": 389_100, "qualifier": "rounded", "preferred": False},
+    ...                       {"value": 387_000, "qualifier": "over"})
+    False
+    """
+    if row["preferred"] or best is None:
+        return True
+    if str(best["qualifier"]) in ("over", "under"):
+        return False
+    ranges = []
+    for r in (row, best):
+        q = str(r["qualifier"])
+        ranges.append(interval(float(r["value"]), q, published_precision(float(r["value"]), q)))
+    (a_lo, a_hi), (b_lo, b_hi) = ranges
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+def _agreeing(rows: pl.DataFrame, every: pl.DataFrame, key: list[str]) -> bool:
+    """Whether the catalog stands behind every row of ``rows`` (see :func:`agrees_with_preferred`),
+    with ``every`` holding all the values on record for those keys."""
+    best = {tuple(r[k] for k in key): r for r in every.filter(pl.col("preferred")).iter_rows(named=True)}
+    return all(agrees_with_preferred(r, best.get(tuple(r[k] for k in key))) for r in rows.iter_rows(named=True))
+
+
+def keyed_evidence(
+    rows: pl.DataFrame, seed: str, make: Callable[[dict], tuple[str, str]], *, measure: str | None
+) -> Evidence | None:
+    """The evidence of the values on record for one key (``rows``, every source): the first
+    independent value (the preferred one first), the other independent values, and the article's
+    own value. ``make`` gives a row's basis and its printed figure."""
+    own_ids = own_sources(seed)
+    ordered = rows.sort("preferred", descending=True, maintain_order=True)
+    best = first_row(ordered.filter(pl.col("preferred")))
+
+    def one(r: dict) -> Evidence:
+        basis, shown = make(r)
+        return Evidence(
+            float(r["value"]),
+            str(r["qualifier"]),
+            basis,
+            (r["source_id"],),
+            measure=measure,
+            preferred=agrees_with_preferred(r, best),
+            label=source_label(r["source_id"], seed),
+            shown=shown,
+        )
+
+    mine = [
+        replace(one(r), preferred=bool(r["preferred"]))
+        for r in ordered.iter_rows(named=True)
+        if r["source_id"] in own_ids
+    ]
+    theirs: list[Evidence] = []
+    for r in ordered.iter_rows(named=True):
+        if r["source_id"] in own_ids:
+            continue
+        e = one(r)
+        if not any(t.value == e.value and t.qualifier == e.qualifier for t in theirs):
+            theirs.append(e)
+    own = mine[0] if mine else None
+    if not theirs:
+        return None if own is None else Evidence(None, None, "", measure=measure, own=own)
+    head, *rest = theirs
+    return Evidence(
+        head.value,
+        head.qualifier,
+        head.basis,
+        head.sources,
+        measure=measure,
+        preferred=head.preferred,
+        label=head.label,
+        shown=head.shown,
+        others=tuple(rest),
+        own=own,
+    )
+
+
+def _financial_rows(company: str, metric: str, period_type: str, start: dt.date) -> pl.DataFrame:
+    return _all_values("financials", entity=company, start=start, end=start).filter(
         (pl.col("metric") == metric) & (pl.col("period_type") == period_type) & (pl.col("perimeter") == "all")
     )
-    return first_row(f)
+
+
+def financial_figure(company: str, metric: str, period_type: str, start: dt.date, seed: str) -> dict | None:
+    own = own_sources(seed)
+    return first_row(_financial_rows(company, metric, period_type, start).filter(~pl.col("source_id").is_in(own)))
+
+
+def _monthly_rows(entity: str, month: dt.date) -> pl.DataFrame:
+    return _all_values("volumes", entity=entity, start=month, end=month).filter(
+        (pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all")
+    )
 
 
 def monthly_figure(entity: str, month: dt.date, seed: str) -> dict | None:
-    v = independent("volumes", seed, entity=entity, start=month, end=month).filter(
-        (pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all")
-    )
-    return first_row(v)
+    own = own_sources(seed)
+    return first_row(_monthly_rows(entity, month).filter(~pl.col("source_id").is_in(own)))
 
 
 def facts_of(
     subject: str,
     metric: str,
-    seed: str,
+    seed: str | None,
     start: dt.date | None = None,
     end: dt.date | None = None,
     on_or_before: dt.date | None = None,
 ) -> pl.DataFrame:
-    f = independent("facts", seed, entity=subject).filter(pl.col("metric") == metric)
+    """The facts about ``subject``'s ``metric`` from sources other than the seed (every source
+    when ``seed`` is None), the preferred value of each key first."""
+    f = (_all_values("facts", entity=subject) if seed is None else independent("facts", seed, entity=subject)).filter(
+        pl.col("metric") == metric
+    )
     if start is not None:
         f = f.filter(pl.col("period_start") == start)
     if end is not None:
@@ -89,20 +231,24 @@ def facts_of(
 def period_deliveries(entity: str, start: dt.date, end: dt.date, seed: str) -> Evidence | None:
     """An entity's deliveries over ``start..end`` from, in order: a published period total,
     the sum of published quarters, the sum of published months (sums only when they cover the
-    period exactly). A point figure is preferred to a bound; among equals, the first."""
+    period exactly). A point figure is preferred to a bound, and a figure the catalog prefers to
+    one it ranks below another value; among equals, the first. The article's own period total,
+    when the catalog holds it, comes with the evidence (it never counts as evidence itself)."""
     label = f"{name_of(entity)} {fmt.fmt_period(start, end)}"
     n_months = (end.year - start.year) * 12 + end.month - start.month + 1
     found: list[Evidence] = []
-    total = first_row(facts_of(entity, "deliveries", seed, start=start, end=end))
-    if total:
-        found.append(
-            Evidence(
-                total["value"],
-                str(total["qualifier"]),
-                f"{label} total as published: {fmt.fmt_q(total['value'], str(total['qualifier']))}",
-                (total["source_id"],),
-            )
-        )
+    totals = keyed_evidence(
+        facts_of(entity, "deliveries", None, start=start, end=end),
+        seed,
+        lambda r: (
+            f"{label} total as published: {fmt.fmt_q(r['value'], str(r['qualifier']))}",
+            fmt.fmt_q(r["value"], str(r["qualifier"])),
+        ),
+        measure="deliveries",
+    )
+    own = totals.own if totals else None
+    if totals is not None and totals.value is not None:
+        found.append(totals)
     quarters = (
         facts_of(entity, "deliveries", seed)
         .filter(
@@ -115,7 +261,15 @@ def period_deliveries(entity: str, start: dt.date, end: dt.date, seed: str) -> E
         .sort("period_start")
     )
     if n_months > 3 and n_months % 3 == 0 and quarters.height == n_months // 3:
-        found.append(sum_evidence(quarters, f"the {label} quarters as published", fact=True))
+        every = facts_of(entity, "deliveries", None).filter(pl.col("period_start").is_in(quarters["period_start"]))
+        found.append(
+            sum_evidence(
+                quarters,
+                f"the {label} quarters as published",
+                fact=True,
+                preferred=_agreeing(quarters, every, ["period_start", "period_end"]),
+            )
+        )
     months = (
         independent("volumes", seed, entity=entity, start=start, end=end)
         .filter((pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all"))
@@ -123,21 +277,34 @@ def period_deliveries(entity: str, start: dt.date, end: dt.date, seed: str) -> E
         .sort("month")
     )
     if months.height == n_months:
+        every = _all_values("volumes", entity=entity, start=start, end=end).filter(
+            (pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all")
+        )
+        agreed = _agreeing(months, every, ["month"])
         found.append(
-            sum_evidence(months, f"the {n_months} published months of {label}", fact=False)
+            sum_evidence(months, f"the {n_months} published months of {label}", fact=False, preferred=agreed)
             if n_months > 1
             else Evidence(
                 float(months["value"][0]),
                 str(months["qualifier"][0]),
                 f"{label} deliveries {fmt.fmt_q(months['value'][0], str(months['qualifier'][0]))}",
                 (months["source_id"][0],),
+                measure="deliveries",
+                preferred=agreed,
+                shown=fmt.fmt_q(months["value"][0], str(months["qualifier"][0])),
             )
         )
     points = [e for e in found if e.value is not None and e.qualifier not in ("over", "under")]
-    return (points or found or [None])[0]
+    ranked = sorted(points or found, key=lambda e: not e.preferred)
+    if not ranked:
+        return None if own is None else Evidence(None, None, "", measure="deliveries", own=own)
+    best = ranked[0]
+    return replace(best, own=own) if own is not None else best
 
 
-def sum_evidence(rows: pl.DataFrame, what: str, *, fact: bool) -> Evidence:
+def sum_evidence(
+    rows: pl.DataFrame, what: str, *, fact: bool, measure: str | None = "deliveries", preferred: bool = True
+) -> Evidence:
     from ..metrics.qualifiers import qualifier_of_sum
 
     q = rows.select(qualifier_of_sum("qualifier"))["qualifier"][0]
@@ -153,18 +320,23 @@ def sum_evidence(rows: pl.DataFrame, what: str, *, fact: bool) -> Evidence:
     return Evidence(
         total if q else None,
         q,
-        f"{what}: {parts} = {fmt.fmt_q(total, q)}",
+        f"{what}: {parts}, in all {fmt.fmt_q(total, q)}",
         tuple(rows["source_id"].to_list()),
         precision=spread / abs(total) if total else 0.0,
+        measure=measure,
+        preferred=preferred,
+        shown=fmt.fmt_q(total, q),
     )
 
 
 def ratio_evidence(num: Evidence, den: Evidence, *, scale: float = 1.0) -> Evidence:
-    """``num / den`` with the ratio rule for qualifiers and the inputs' precisions added."""
+    """``num / den`` with the ratio rule for qualifiers and the inputs' precisions added; it is
+    a preferred figure only when both inputs are."""
     from ..metrics.qualifiers import qualifier_of_ratio
 
+    both = num.preferred and den.preferred
     if num.value is None or den.value is None or den.value <= 0:
-        return Evidence(None, None, "", num.sources + den.sources)
+        return Evidence(None, None, "", num.sources + den.sources, preferred=both)
     q = pl.DataFrame({"a": [num.qualifier], "b": [den.qualifier]}).select(qualifier_of_ratio("a", "b"))["qualifier"][0]
     return Evidence(
         num.value * scale / den.value if q else None,
@@ -172,6 +344,7 @@ def ratio_evidence(num: Evidence, den: Evidence, *, scale: float = 1.0) -> Evide
         "",
         num.sources + den.sources,
         precision=num.width() + den.width(),
+        preferred=both,
     )
 
 
@@ -185,108 +358,162 @@ def mn_yuan(value: float) -> str:
     return f"{value:,.{decimals}f} mn yuan"
 
 
+def _ranked_below(*parts: Evidence) -> str:
+    """ "; ≈ 389,100 ranks below this article's > 387,000 in the catalog" for each input the
+    catalog ranks below the article's own figure."""
+    notes = [
+        f"{p.shown} ({p.label or 'another source'}) ranks below this article's own {p.own.shown} in the catalog"
+        for p in parts
+        if not p.preferred and p.own is not None and p.own.preferred
+    ]
+    return "".join(f"; {n}" for n in notes)
+
+
 def share_of_hima(entity: str, start: dt.date, end: dt.date) -> Callable[[str], Evidence]:
     def compute(seed: str) -> Evidence:
         part = period_deliveries(entity, start, end, seed)
         whole = period_deliveries("HIMA", start, end, seed)
         label = fmt.fmt_period(start, end)
-        if part is None or whole is None:
-            missing = " and ".join(n for n, e in ((entity, part), ("HIMA", whole)) if e is None)
+        if part is None or whole is None or part.value is None or whole.value is None:
+            missing = " and ".join(
+                name_of(n) for n, e in ((entity, part), ("HIMA", whole)) if e is None or e.value is None
+            )
             return Evidence(
                 None,
                 None,
-                f"no {label} deliveries for {missing} from sources other than the seed "
+                f"no {label} deliveries for {missing} from sources other than the article "
                 "(no period total, and the months or quarters do not cover the period)",
             )
         share = ratio_evidence(part, whole)
-        basis = f"{part.basis}; {whole.basis}; share " + (
+        shown = (
             fmt.fmt_q(share.value, share.qualifier, kind="pct", decimals=1)
             if share.value is not None
             else "not bounded"
         )
-        return Evidence(share.value, share.qualifier, basis, share.sources, precision=share.precision)
+        basis = f"{part.basis}; {whole.basis}; share {shown}" + _ranked_below(part, whole)
+        return Evidence(
+            share.value,
+            share.qualifier,
+            basis,
+            share.sources,
+            precision=share.precision,
+            preferred=share.preferred,
+            shown=shown,
+        )
 
     return compute
 
 
 def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Callable[[str], Evidence]:
     def compute(seed: str) -> Evidence:
-        f = facts_of(subject, metric, seed, on_or_before=as_of).sort("period_end", "value")
+        f = facts_of(subject, metric, seed, on_or_before=as_of)
         if f.is_empty():
             when = f" up to {fmt.fmt_date(as_of)}" if as_of else ""
-            return Evidence(None, None, f"no independent {metric.replace('_', ' ')} figure{when}")
-        row = f.tail(1).row(0, named=True)
+            return Evidence(None, None, f"no independent {vocabulary.label('metric', metric).lower()} figure{when}")
+        latest = f.sort("period_end", "value", "preferred").tail(1).row(0, named=True)
         when = f" (the latest up to the article's date, {fmt.fmt_date(as_of)})" if as_of else ""
-        return Evidence(
-            row["value"],
-            str(row["qualifier"]),
-            f"{fmt.fmt_q(row['value'], str(row['qualifier']))} as of {fmt.fmt_date(row['period_end'])}{when}: "
-            f"\u201c{row['description']}\u201d",
-            (row["source_id"],),
+        every = facts_of(subject, metric, None).filter(pl.col("period_end") == latest["period_end"])
+        ev = keyed_evidence(
+            every,
+            seed,
+            lambda r: (
+                f"{fmt.fmt_q(r['value'], str(r['qualifier']))} as of {fmt.fmt_date(r['period_end'])}{when}: "
+                f"\u201c{r['description']}\u201d",
+                fmt.fmt_q(r["value"], str(r["qualifier"])),
+            ),
+            measure=None,
         )
+        if ev is None or ev.value is None:  # not reached: ``f`` holds an independent row for this date
+            return Evidence(None, None, "no independent figure")
+        return replace(ev, others=())  # re-reports of the same milestone add nothing
 
     return compute
 
 
 def single_fact(subject: str, metric: str) -> Callable[[str], Evidence]:
     def compute(seed: str) -> Evidence:
-        row = first_row(facts_of(subject, metric, seed))
-        if row is None:
-            return Evidence(
-                None, None, f"no source other than the seed reports this figure ({vocabulary.label('metric', metric)})"
+        rows = facts_of(subject, metric, None)
+        ev = keyed_evidence(
+            rows,
+            seed,
+            lambda r: (f"\u201c{r['description']}\u201d", fmt.fmt_value(r["value"], str(r["unit"]))),
+            measure=None,
+        )
+        if ev is None or ev.value is None:
+            return replace(
+                ev or Evidence(None, None, ""),
+                basis=f"no source other than the article reports this figure ({vocabulary.label('metric', metric)})",
             )
-        return Evidence(row["value"], str(row["qualifier"]), f"\u201c{row['description']}\u201d", (row["source_id"],))
+        return ev
 
     return compute
+
+
+def _money(row: dict) -> str:
+    shown = mn_yuan(row["value"]) if str(row["unit"]) == "CNY_mn" else fmt.fmt_value(row["value"], str(row["unit"]))
+    return fmt.fmt_bound(shown, str(row["qualifier"]))
 
 
 def financial_claim(company: str, metric: str, period_type: str, start: dt.date) -> Callable[[str], Evidence]:
     def compute(seed: str) -> Evidence:
-        row = financial_figure(company, metric, period_type, start, seed)
         label = fmt.fmt_period(start, period_type=period_type)
-        if row is None:
-            return Evidence(None, None, f"no {label} {metric.replace('_', ' ')} for {company} from other sources")
-        shown = mn_yuan(row["value"]) if str(row["unit"]) == "CNY_mn" else fmt.fmt_value(row["value"], str(row["unit"]))
-        return Evidence(
-            row["value"],
-            str(row["qualifier"]),
-            f"{name_of(company)} {label} {lower_first(vocabulary.label('metric', metric))}: "
-            f"{fmt.fmt_bound(shown, str(row['qualifier']))}",
-            (row["source_id"],),
+        what = lower_first(vocabulary.label("metric", metric))
+        ev = keyed_evidence(
+            _financial_rows(company, metric, period_type, start),
+            seed,
+            lambda r: (f"{name_of(company)} {label} {what}: {_money(r)}", _money(r)),
+            measure=metric,
         )
+        if ev is None or ev.value is None:
+            return replace(
+                ev or Evidence(None, None, ""), basis=f"no {label} {what} for {name_of(company)} from other sources"
+            )
+        return ev
 
     return compute
+
+
+def _financial_evidence(company: str, metric: str, period_type: str, start: dt.date, seed: str) -> Evidence | None:
+    label = fmt.fmt_period(start, period_type=period_type)
+    what = lower_first(vocabulary.label("metric", metric))
+    ev = keyed_evidence(
+        _financial_rows(company, metric, period_type, start),
+        seed,
+        lambda r: (f"{name_of(company)} {label} {what}: {_money(r)}", _money(r)),
+        measure=metric,
+    )
+    return ev if ev is not None and ev.value is not None else None
 
 
 def growth_claim(company: str, metric: str, period_type: str, start: dt.date) -> Callable[[str], Evidence]:
     def compute(seed: str) -> Evidence:
         base_start = start.replace(year=start.year - 1)
         cur, base = (
-            financial_figure(company, metric, period_type, start, seed),
-            financial_figure(company, metric, period_type, base_start, seed),
+            _financial_evidence(company, metric, period_type, start, seed),
+            _financial_evidence(company, metric, period_type, base_start, seed),
         )
         label, base_label = (
             fmt.fmt_period(start, period_type=period_type),
             fmt.fmt_period(base_start, period_type=period_type),
         )
+        what = lower_first(vocabulary.label("metric", metric))
         if cur is None or base is None:
             return Evidence(
                 None,
                 None,
-                f"needs {metric.replace('_', ' ')} for {base_label} and {label} from other sources",
-                tuple(r["source_id"] for r in (cur, base) if r),
+                f"needs {what} for {base_label} and {label} from other sources",
+                tuple(s for e in (cur, base) if e for s in e.sources),
             )
-        ratio = ratio_evidence(
-            Evidence(cur["value"], str(cur["qualifier"]), ""), Evidence(base["value"], str(base["qualifier"]), "")
-        )
+        ratio = ratio_evidence(cur, base)
         value = ratio.value - 1 if ratio.value is not None else None
         precision = ratio.width() * ratio.value / abs(value) if value and ratio.value else 0.0
         return Evidence(
             value,
             ratio.qualifier,
-            f"{mn_yuan(cur['value'])} in {label} against {mn_yuan(base['value'])} in {base_label}",
-            (cur["source_id"], base["source_id"]),
+            f"{cur.shown} in {label} against {base.shown} in {base_label}",
+            cur.sources + base.sources,
             precision=precision,
+            preferred=ratio.preferred,
         )
 
     return compute
@@ -294,37 +521,43 @@ def growth_claim(company: str, metric: str, period_type: str, start: dt.date) ->
 
 def monthly_claim(entity: str, month: dt.date, label: str) -> Callable[[str], Evidence]:
     def compute(seed: str) -> Evidence:
-        row = monthly_figure(entity, month, seed)
-        if row is None:
-            return Evidence(
-                None, None, f"no {label} {fmt.fmt_month(month)} deliveries from a source other than the seed"
-            )
-        return Evidence(
-            float(row["value"]),
-            str(row["qualifier"]),
-            f"{label} {fmt.fmt_month(month)} deliveries: {fmt.fmt_q(row['value'], str(row['qualifier']))}",
-            (row["source_id"],),
+        ev = keyed_evidence(
+            _monthly_rows(entity, month),
+            seed,
+            lambda r: (
+                f"{label} {fmt.fmt_month(month)} deliveries: {fmt.fmt_q(r['value'], str(r['qualifier']))}",
+                fmt.fmt_q(r["value"], str(r["qualifier"])),
+            ),
+            measure="deliveries",
         )
+        if ev is None or ev.value is None:
+            return replace(
+                ev or Evidence(None, None, ""),
+                basis=f"no {label} {fmt.fmt_month(month)} deliveries from a source other than the article",
+            )
+        return ev
 
     return compute
 
 
 def fees_per_vehicle(seed: str) -> Evidence:
-    fees = financial_figure("SERES", "payments_to_huawei", "H", D(2025, 1, 1), seed)
+    fees = _financial_evidence("SERES", "payments_to_huawei", "H", D(2025, 1, 1), seed)
     cars = period_deliveries("AITO", D(2025, 1, 1), D(2025, 6, 30), seed)
-    if fees is None or cars is None:
+    if fees is None or cars is None or cars.value is None:
         return Evidence(
             None, None, "needs Seres's H1 2025 payments to Huawei and AITO's H1 2025 deliveries from other sources"
         )
-    per = ratio_evidence(Evidence(fees["value"], str(fees["qualifier"]), ""), cars, scale=1e6)
+    per = ratio_evidence(fees, cars, scale=1e6)
+    shown = fmt.fmt_q(per.value, per.qualifier) if per.value is not None else "not bounded"
     return Evidence(
         per.value,
         per.qualifier,
-        f"{fmt.fmt_bound(mn_yuan(fees['value']), str(fees['qualifier']))} paid to Huawei, divided by the AITO "
-        f"cars the fees are paid on ({cars.basis}) = "
-        f"{fmt.fmt_q(per.value, per.qualifier) if per.value is not None else 'not bounded'} yuan per vehicle",
-        (fees["source_id"], *cars.sources),
+        f"{fees.shown} paid to Huawei, divided by the AITO cars the fees are paid on ({cars.basis}), gives "
+        f"{shown} yuan per vehicle" + _ranked_below(fees, cars),
+        (*fees.sources, *cars.sources),
         precision=per.precision,
+        preferred=per.preferred,
+        shown=shown,
     )
 
 
@@ -338,6 +571,7 @@ def milestone_400k(seed: str) -> Evidence:
         period_deliveries("AITO", D(2023, 1, 1), D(2023, 12, 31), seed),
         period_deliveries("AITO", D(2024, 1, 1), month_28, seed),
     ]
+    pieces = [p if p is not None and p.value is not None else None for p in pieces]
     produced = first_row(facts_of("AITO", "cumulative_production", seed).filter(pl.col("value") == 400_000))
     note = (
         f"; the 400,000 milestone our sources record is production (the 400,000th AITO off the line on "
@@ -356,7 +590,13 @@ def milestone_400k(seed: str) -> Evidence:
         )
     total = sum(p.value for p in pieces if p and p.value)
     return Evidence(
-        total, "exact", "; ".join(p.basis for p in pieces if p) + note, tuple(s for p in pieces if p for s in p.sources)
+        total,
+        "exact",
+        "; ".join(p.basis for p in pieces if p) + note,
+        tuple(s for p in pieces if p for s in p.sources),
+        measure="deliveries",
+        preferred=all(p.preferred for p in pieces if p),
+        shown=fmt.fmt_int(total),
     )
 
 
@@ -389,7 +629,8 @@ def cumulative_losses(company: str, first_year: int, last_year: int) -> Callable
                 tuple(totals["source_id"].to_list()),
             )
         rows = pl.DataFrame([have[y] for y in years])
-        ev = sum_evidence(rows.with_columns(-pl.col("value")), f"losses FY{first_year}–FY{last_year}", fact=True)
-        return ev
+        return sum_evidence(
+            rows.with_columns(-pl.col("value")), f"losses FY{first_year}–FY{last_year}", fact=True, measure=None
+        )
 
     return compute

@@ -1,5 +1,6 @@
 """A claim, the evidence our data holds about it, and the verdict that follows from comparing the two
-intervals (see :mod:`hima_analytics.claims`)."""
+ranges (see :mod:`hima_analytics.claims`). The verdict and the sentence that explains it are
+returned together, as data, by :func:`assess`."""
 
 from __future__ import annotations
 
@@ -8,17 +9,41 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-__all__ = ["Claim", "Evidence", "interval", "published_precision", "rounding_precision", "verdict"]
+__all__ = [
+    "ABOUT",
+    "ROUNDED_AT_MOST",
+    "VERDICTS",
+    "Assessment",
+    "Claim",
+    "Evidence",
+    "assess",
+    "claim_precision",
+    "digits_precision",
+    "figure_verdict",
+    "interval",
+    "published_precision",
+    "rounding_precision",
+    "verdict",
+]
 
 D = dt.date
 
+#: "About X" (a claim or a figure) allows this relative distance either side of X.
+ABOUT = 0.05
+#: A rounded figure spans half a unit of its last non-zero digit, but never more than this.
+ROUNDED_AT_MOST = 0.05
 
-VERDICTS = ("confirmed", "consistent", "contradicted", "not verifiable")
+VERDICTS = ("confirmed", "consistent", "disputed", "contradicted", "not verifiable")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """What our data says about a claim."""
+    """What our data says about a claim: one figure, how it was obtained, and the other values
+    on record for the same thing.
+
+    ``preferred`` is False when the catalog ranks another value above this one for the same key
+    (or the figure is computed from such a value); ``own`` is the claim's article's own figure for
+    the same key, when the catalog holds it; ``others`` are further independent values."""
 
     value: float | None
     qualifier: str | None
@@ -27,6 +52,15 @@ class Evidence:
     decided: str | None = None  # a verdict the evidence settles by itself, with the basis saying why
     #: Relative half-width of a point figure (None: from its qualifier, for a published figure).
     precision: float | None = None
+    #: What the figure counts ("deliveries", "wholesale", "revenue", ...); None when not a count.
+    measure: str | None = None
+    preferred: bool = True
+    #: Who published the figure, in words ("36Kr Japan, 1 Jul 2025"; "this article").
+    label: str = ""
+    #: The figure as printed ("4,154", "≈ 52,700").
+    shown: str = ""
+    others: tuple[Evidence, ...] = ()
+    own: Evidence | None = None
 
     def width(self) -> float:
         if self.precision is not None:
@@ -43,26 +77,69 @@ class Claim:
     unit: str
     qualifier: str
     compute: Callable[[str], Evidence]
-    tolerance: float = 0.005  # relative, for 'exact' claims (precision of the published figure)
+    #: Relative half-width of the claim; None: from its wording and the digits published.
+    tolerance: float | None = None
     as_of: dt.date | None = field(default=None)
+    #: What a claimed count counts; evidence of another measure never settles it.
+    measure: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The verdict on a claim and the sentence saying why, both as data."""
+
+    verdict: str
+    basis: str
+    evidence: Evidence
+
+
+def digits_precision(value: float, unit: str = "") -> float:
+    """Half a unit of the last non-zero digit as published, as a fraction of the value (at most
+    :data:`ROUNDED_AT_MOST`). A fraction is published as a percentage, so 0.6300 reads "63%".
+
+    >>> round(digits_precision(52_747) * 52_747, 6), round(digits_precision(-2_450) * 2_450, 6)
+    (0.5, 5.0)
+    >>> round(digits_precision(3.0504, "fraction") * 3.0504, 8), round(digits_precision(0.63, "fraction") * 0.63, 6)
+    (5e-05, 0.005)
+    >>> digits_precision(20_000), digits_precision(0)
+    (0.05, 0.0)
+    """
+    scaled = abs(value * 100 if unit == "fraction" else value)
+    if scaled == 0:
+        return 0.0
+    digits = f"{scaled:.8f}".rstrip("0").rstrip(".")
+    if "." in digits:
+        half = 0.5 * 10 ** -len(digits.split(".")[1])
+    else:
+        half = 0.5 * 10 ** (len(digits) - len(digits.rstrip("0")))
+    return min(ROUNDED_AT_MOST, half / scaled)
 
 
 def rounding_precision(value: float) -> float:
-    """Half a unit of the last non-zero digit, as a fraction of the value (at most 5 %)."""
-    if value == 0:
-        return 0.0
-    v = abs(value)
-    exp = 0
-    while exp < 12 and round(v / 10 ** (exp + 1)) * 10 ** (exp + 1) == v:
-        exp += 1
-    return min(0.05, 0.5 * 10**exp / v)
+    """Half a unit of the last non-zero digit, as a fraction of the value (at most 5 %).
+
+    >>> rounding_precision(52_700) * 52_700, rounding_precision(20_000)
+    (50.0, 0.05)
+    """
+    return digits_precision(value)
 
 
 def published_precision(value: float | None, qualifier: str | None) -> float:
-    """The relative precision of a published point figure."""
+    """The relative precision of a published point figure: none for an exact one, its rounding
+    for a rounded one, :data:`ABOUT` for an approximate one."""
     if value is None:
         return 0.0
-    return {"rounded": rounding_precision(value), "about": 0.05}.get(qualifier or "exact", 0.0)
+    return {"rounded": rounding_precision(value), "about": ABOUT}.get(qualifier or "exact", 0.0)
+
+
+def claim_precision(claim: Claim) -> float:
+    """The claim's relative half-width: :data:`ABOUT` for "about X", else half a unit of the last
+    digit it publishes (a claimed 52,747 allows ± 0.5; 305.04% allows ± 0.005 points)."""
+    if claim.tolerance is not None:
+        return claim.tolerance
+    if claim.qualifier == "about":
+        return ABOUT
+    return digits_precision(claim.claimed, claim.unit)
 
 
 def interval(value: float, qualifier: str | None, width: float) -> tuple[float, float]:
@@ -75,25 +152,117 @@ def interval(value: float, qualifier: str | None, width: float) -> tuple[float, 
 
 
 def verdict(claim: Claim, evidence: Evidence) -> str:
-    """The verdict for ``claim`` given ``evidence`` (see the module docstring).
+    """The verdict for ``claim`` given ``evidence`` (see :func:`assess`)."""
+    return assess(claim, evidence).verdict
+
+
+def figure_verdict(claim: Claim, evidence: Evidence) -> str:
+    """The verdict one figure gives: ``confirmed`` when our range lies inside the claim's,
+    ``contradicted`` when they do not meet, ``consistent`` when they overlap without ours settling
+    it. Against "about X" our figure counts at its value (the 5 % allows for its rounding); a
+    figure of another measure, or none, is ``not verifiable``; a figure the catalog ranks below
+    another value can at best be ``consistent``.
 
     >>> c = Claim("x", "s", "over 85%", 0.85, "fraction", "over", lambda s: Evidence(None, None, ""))
-    >>> verdict(c, Evidence(0.8745, "exact", "")), verdict(c, Evidence(0.80, "exact", ""))
+    >>> figure_verdict(c, Evidence(0.8745, "exact", "")), figure_verdict(c, Evidence(0.80, "exact", ""))
     ('confirmed', 'contradicted')
-    >>> verdict(c, Evidence(0.80, "over", "")), verdict(c, Evidence(None, None, ""))
+    >>> figure_verdict(c, Evidence(0.80, "over", "")), figure_verdict(c, Evidence(None, None, ""))
     ('consistent', 'not verifiable')
     """
-    if evidence.decided:
-        return evidence.decided
     if evidence.value is None or not math.isfinite(evidence.value):
         return "not verifiable"
-    claim_tol = {"exact": claim.tolerance, "rounded": max(claim.tolerance, rounding_precision(claim.claimed))}.get(
-        claim.qualifier, max(claim.tolerance, 0.05)
-    )
-    c_lo, c_hi = interval(claim.claimed, claim.qualifier, claim_tol)
-    o_lo, o_hi = interval(evidence.value, evidence.qualifier, evidence.width())
-    if o_lo >= c_lo and o_hi <= c_hi:
-        return "confirmed"
+    if claim.measure and evidence.measure and claim.measure != evidence.measure:
+        return "not verifiable"
+    c_lo, c_hi = interval(claim.claimed, claim.qualifier, claim_precision(claim))
+    width = 0.0 if claim.qualifier == "about" else evidence.width()
+    o_lo, o_hi = interval(evidence.value, evidence.qualifier, width)
     if o_hi < c_lo or o_lo > c_hi:
         return "contradicted"
+    if o_lo >= c_lo and o_hi <= c_hi:
+        return "confirmed" if evidence.preferred else "consistent"
     return "consistent"
+
+
+def _with_label(e: Evidence) -> str:
+    return f"{e.basis} ({e.label})" if e.label else e.basis
+
+
+def _gap(claim: Claim, e: Evidence) -> str:
+    """ "6.2% below the claimed figure; “about” allows 5%" for an approximate claim."""
+    if claim.qualifier != "about" or e.value is None or e.qualifier in ("over", "under") or not claim.claimed:
+        return ""
+    gap = e.value / claim.claimed - 1
+    side = "above" if gap > 0 else "below"
+    return f"; ours is {abs(gap):.1%} {side} the claimed figure, and \u201cabout\u201d allows {ABOUT:.0%}"
+
+
+def assess(claim: Claim, evidence: Evidence) -> Assessment:
+    """The verdict on ``claim`` from every independent figure in ``evidence``, and why.
+
+    - every independent figure gives a verdict (:func:`figure_verdict`); the best of them counts
+      (``confirmed`` before ``consistent``) unless one contradicts the claim while another allows it:
+      then ``disputed``;
+    - when the only independent figures contradict the claim but the figure the catalog prefers
+      for the same key is the article's own, the claim is ``disputed`` too: the report uses the claim's
+      figure, and another source gives a different one;
+    - the article's own figure never confirms the claim: with no other figure the claim is ``not
+      verifiable``, and the basis says the only figure on record is the article's.
+
+    >>> c = Claim("x", "s", "HIMA sold 52,747", 52_747, "units", "exact", lambda s: Evidence(None, None, ""))
+    >>> own = Evidence(52_747, "exact", "", label="this article", shown="52,747")
+    >>> assess(c, Evidence(52_700, "rounded", "HIMA Jun 2025: ≈ 52,700", preferred=False, own=own)).verdict
+    'consistent'
+    >>> assess(c, Evidence(None, None, "no other figure", own=own)).verdict
+    'not verifiable'
+    """
+    if evidence.decided:
+        return Assessment(evidence.decided, evidence.basis, evidence)
+    figures = [evidence, *evidence.others] if evidence.value is not None else list(evidence.others)
+    own = evidence.own
+    if not figures:
+        basis = evidence.basis
+        if own is not None:
+            basis = (
+                f"the only figure on record is this article's own ({own.shown}); "
+                f"no other source gives one, so the claim cannot confirm itself"
+            )
+        return Assessment("not verifiable", basis, evidence)
+    found = [figure_verdict(claim, f) for f in figures]
+    allowed = [v for v in found if v in ("confirmed", "consistent")]
+    if "contradicted" in found and allowed:
+        result = "disputed"
+    elif "contradicted" in found:
+        result = "disputed" if own is not None and own.preferred else "contradicted"
+    elif allowed:
+        result = "confirmed" if "confirmed" in allowed else "consistent"
+    else:
+        result = "not verifiable"
+    capped = [f for f in figures if not f.preferred]
+    if evidence.others or own is not None:
+        head, *rest = figures
+        listed = _with_label(head) + "".join(f"; also {f.shown} ({f.label})" for f in rest if f.shown)
+    else:
+        listed = "; ".join(f.basis for f in figures)
+    parts = [listed]
+    if result == "disputed":
+        values = [f"{f.shown} ({f.label})" for f in figures if f.shown and f.label]
+        if own is not None:
+            values.insert(0, f"{own.shown} ({own.label}{', the figure the report uses' if own.preferred else ''})")
+        if len(values) > 1:
+            parts = [f"sources disagree: {' and '.join(values)}"]
+    elif own is not None and own.preferred:
+        parts.append(
+            f"the figure the report uses, {own.shown}, is this article's own, so the check rests on the others"
+        )
+        if capped:
+            parts[-1] += (
+                f"; the catalog ranks {' and '.join(f.shown for f in capped)} below it, so "
+                f"{'they' if len(capped) > 1 else 'it'} can agree with the claim but not confirm it"
+            )
+    if result == "consistent" and claim.qualifier == "exact":
+        if all(f.qualifier in ("rounded", "about") for f in figures):
+            parts.append("a rounded figure agrees with an exact claim only to its rounding")
+    if claim.measure and any(f.measure and f.measure != claim.measure for f in figures):
+        parts.append(f"a figure of another measure does not count for a claim about {claim.measure}")
+    parts[-1] += _gap(claim, figures[0])
+    return Assessment(result, "; ".join(p for p in parts if p), evidence)
