@@ -21,10 +21,12 @@ __all__ = [
     "MARKET_LABEL",
     "annual_league",
     "annual_targets",
+    "annual_totals",
     "latest_month",
     "makers",
     "monthly_league",
     "quarter_guidance",
+    "year_to_date",
 ]
 
 MARKET_LABEL = "CPCA NEV passenger retail"
@@ -173,13 +175,13 @@ def monthly_league(
     )
 
 
-def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
-    """Full-year deliveries per maker and HIMA brand, ranked within each group and year.
+def annual_totals(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """Full-year deliveries per maker and HIMA brand: ``year``, ``group``, ``entity``,
+    ``value``, ``qualifier``, ``basis`` and ``source_id``.
 
     The figure is the published annual total (facts, metric ``deliveries``, 1 Jan to 31 Dec)
     where there is one, else the sum of the year's twelve published months; ``basis`` says
-    which. A year with neither is not ranked for that maker, and a table-year in which only one
-    member has a full year (Voyah alone in 2022) is left out: one figure is not a ranking."""
+    which. A year with neither has no row."""
     who = makers(entities, volumes)
     totals = facts.filter(
         (pl.col("metric") == "deliveries")
@@ -213,8 +215,14 @@ def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
         [totals, summed.join(totals.select("entity", "year"), on=["entity", "year"], how="anti")],
         how="diagonal_relaxed",
     ).join(who, on="entity")
-    # A year in which only one member of a table published is not a ranking.
-    combined = combined.filter(pl.len().over("group", "year") >= 2)
+    return combined.select("year", "group", "entity", "value", "qualifier", "basis", "source_id")
+
+
+def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """The figures of :func:`annual_totals`, ranked within each group and year. A table-year
+    in which only one member has a full year (Voyah alone in 2022) is left out: one figure is
+    not a ranking."""
+    combined = annual_totals(volumes, facts, entities).filter(pl.len().over("group", "year") >= 2)
     # Ranked even when empty (no year has two members), so the frame keeps its columns.
     ranked = pl.concat(
         [
@@ -311,3 +319,54 @@ def quarter_guidance(facts: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("value").max().alias("high"))
     )
     return low.join(high, on=["entity", "period_start"], how="inner").sort("entity", "period_start")
+
+
+def year_to_date(months: pl.DataFrame, annual: pl.DataFrame) -> pl.DataFrame:
+    """Each entity's latest known year to date, per year: the full-year figure of
+    :func:`annual_totals` where there is one (dated December), else, for the latest year in
+    ``months`` only, the YTD through the latest month up to which every month of the year was
+    published. ``basis`` says which. An earlier year without a full-year figure is left out.
+
+    ``months`` has ``entity``, ``month``, ``value`` and ``qualifier``; the result has
+    ``entity``, ``year``, ``month``, ``ytd``, ``ytd_qualifier`` and ``basis``, one row per
+    entity and year, ready for :func:`~.metrics.target_progress`.
+
+    >>> import datetime as dt
+    >>> m = pl.DataFrame({"entity": ["A", "A", "A", "B"], "month": [dt.date(2024, 1, 1), dt.date(2025, 1, 1),
+    ...                   dt.date(2025, 2, 1), dt.date(2024, 1, 1)], "value": [10, 20, 30, 5],
+    ...                   "qualifier": ["exact"] * 4})
+    >>> a = pl.DataFrame({"entity": ["A"], "year": [2024], "value": [300.0], "qualifier": ["exact"],
+    ...                   "basis": ["published annual total"]})
+    >>> year_to_date(m, a).select("entity", "year", "ytd", "basis").rows()
+    [('A', 2024, 300.0, 'published annual total'), ('A', 2025, 50.0, 'published months')]
+    """
+    known = (
+        hm.ytd(months.select("entity", "month", "value", "qualifier").with_columns(pl.col("entity").cast(pl.String)))
+        .drop_nulls("ytd")
+        .sort("entity", "month")
+        .group_by("entity", pl.col("month").dt.year().cast(pl.Int32).alias("year"), maintain_order=True)
+        .last()
+        .select(
+            "entity",
+            "year",
+            "month",
+            pl.col("ytd").cast(pl.Float64),
+            pl.col("ytd_qualifier").cast(pl.String),
+            pl.lit("published months").alias("basis"),
+        )
+    )
+    totals = annual.select(
+        pl.col("entity").cast(pl.String),
+        pl.col("year").cast(pl.Int32),
+        pl.date(pl.col("year"), 12, 1).alias("month"),
+        pl.col("value").cast(pl.Float64).alias("ytd"),
+        pl.col("qualifier").cast(pl.String).alias("ytd_qualifier"),
+        pl.col("basis").cast(pl.String),
+    ).unique(["entity", "year"], keep="first", maintain_order=True)
+    # A finished year with neither a full-year figure nor twelve months has no progress to
+    # report: its YTD through, say, January would read as that year's outcome.
+    current = months["month"].max()
+    partial = known.join(totals.select("entity", "year"), on=["entity", "year"], how="anti").filter(
+        pl.col("year") == (current.year if current is not None else None)
+    )
+    return pl.concat([totals, partial]).sort("entity", "year")

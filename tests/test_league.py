@@ -292,3 +292,16 @@ def test_like_for_like_says_only_what_the_totals_show_when_a_bound_could_overtak
     assert "HIMA delivered 56,517, ahead of Li Auto with 56,000" in plain(
         like_for_like(exact, download="like", months=months)
     )
+
+
+def test_target_progress_reads_a_finished_year_from_its_full_year_total():
+    facts = _facts([("LI_AUTO", "deliveries", *FY2024, 500_508, "exact", "a")])
+    ytd = league.year_to_date(_volumes(), league.annual_totals(_volumes(), facts, ENTITIES))
+    rows = {(r["entity"], r["year"]): (r["month"], r["ytd"], r["basis"]) for r in ytd.iter_rows(named=True)}
+    # Li Auto 2024 from its total, not Jan+Feb; HIMA 2024 (two months, no total) is left out.
+    assert rows[("LI_AUTO", 2024)] == (D(2024, 12, 1), 500_508.0, "published annual total")
+    assert ("HIMA", 2024) not in rows
+    assert rows[("HIMA", 2025)] == (D(2025, 2, 1), 56_517.0, "published months")
+    targets = pl.DataFrame({"entity": ["LI_AUTO"], "year": [2024], "target": [480_000.0]})
+    progress = hm.target_progress(ytd.select("entity", "month", "ytd", "ytd_qualifier"), targets).row(0, named=True)
+    assert progress["progress"] == pytest.approx(500_508 / 480_000) and progress["months_left"] == 0
