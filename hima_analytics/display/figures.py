@@ -192,7 +192,8 @@ def show(
     When ``data`` has no rows, or a chart's values (``value``, default the ``value`` column
     when there is one) are all missing, the figure is replaced by the ``empty`` note: a chart
     without marks would suggest zeros where nothing was published. A table with rows is always
-    shown. ``collapsed`` puts a table behind a toggle with that summary (long reference tables).
+    shown; with ``empty=""`` nothing is shown (the text before it said so already).
+    ``collapsed`` puts a table behind a toggle with that summary (long reference tables).
     """
     from IPython.display import HTML, display
 
@@ -203,7 +204,8 @@ def show(
         or (_is_chart(figure) and col is not None and col in data.columns and data[col].drop_nulls().len() == 0)
     )
     if blank:
-        display(HTML(f'<p class="hima-empty"><em>{html.escape(empty)}</em></p>'))
+        if empty:  # an empty note says nothing new when the sentence before the figure already did
+            display(HTML(f'<p class="hima-empty"><em>{html.escape(empty)}</em></p>'))
         return
     safe = _safe_name(name)
     if safe in _DOWNLOADS and not _DOWNLOADS[safe].equals(data):

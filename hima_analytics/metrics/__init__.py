@@ -62,7 +62,7 @@ from .margins import (
 )
 from .missing import complete_months, missing_months
 from .mix import powertrain_mix
-from .ranking import like_periods, period_total, rank, rank_change
+from .ranking import like_periods, nearest_in_size, period_total, rank, rank_change
 from .targets import guidance_implied, target_progress
 
 __all__ = [
@@ -81,6 +81,7 @@ __all__ = [
     "mom",
     "monthly_totals",
     "months_since_launch",
+    "nearest_in_size",
     "net_margin",
     "peak_month",
     "per_vehicle",

@@ -15,7 +15,7 @@ import polars as pl
 from .qualifiers import bounded_value, qualifier_of_sum
 from .series import has_qualifier, require_columns, require_one, require_unique, series_keys
 
-__all__ = ["like_periods", "period_total", "rank", "rank_change"]
+__all__ = ["like_periods", "nearest_in_size", "period_total", "rank", "rank_change"]
 
 
 def _bounds(value: str, qualifier: str | None) -> tuple[pl.Expr, pl.Expr]:
@@ -185,3 +185,77 @@ def period_total(
         out = out.with_columns(pl.when(complete).then(pl.col(f"{name}_qualifier")).alias(f"{name}_qualifier"))
     cols = [*keys, name, *([f"{name}_qualifier"] if q else []), f"{name}_n"]
     return out.select(cols).sort(keys)
+
+
+def nearest_in_size(
+    subject: pl.DataFrame,
+    peers: pl.DataFrame,
+    *,
+    k: int = 3,
+    months: int = 12,
+    min_common: int = 3,
+    period: str = "month",
+    entity: str = "entity",
+    value: str = "value",
+    qualifier: str = "qualifier",
+) -> pl.DataFrame:
+    """The ``k`` peers nearest in size to ``subject`` on like months: for each peer, the months
+    in the last ``months`` months of the subject's record (ending at its latest published month)
+    in which both published a point figure (bounds are left out), and the distance
+    ``|ln(median(peer) / median(subject))|`` over exactly those months. Peers with fewer than
+    ``min_common`` such months are not compared.
+
+    Returns ``entity``, ``common_months``, ``first``, ``last``, ``median``, ``subject_median``
+    and ``distance``, nearest first (ties by entity).
+
+    >>> import datetime as dt
+    >>> m = [dt.date(2025, i, 1) for i in (1, 2, 3, 4)]
+    >>> me = pl.DataFrame({"month": m, "entity": ["X"] * 4, "value": [10, 12, 11, 9], "qualifier": ["exact"] * 4})
+    >>> peers = pl.DataFrame({"month": m * 3, "entity": ["A"] * 4 + ["B"] * 4 + ["C"] * 4,
+    ...                       "value": [40, 42, 41, 39, 12, 13, 11, 10, 9, 9, None, None],
+    ...                       "qualifier": ["exact"] * 12})
+    >>> nearest_in_size(me, peers, k=2).select("entity", "common_months").rows()
+    [('B', 4), ('A', 4)]
+    """
+    require_columns(subject, [period, value], "nearest_in_size (subject)")
+    require_columns(peers, [period, entity, value], "nearest_in_size (peers)")
+
+    def points(df: pl.DataFrame) -> pl.DataFrame:
+        keep = pl.col(value).is_not_null()
+        if has_qualifier(df, qualifier):
+            keep = keep & ~pl.col(qualifier).cast(pl.String).is_in(["over", "under"])
+        return df.filter(keep)
+
+    mine = points(subject)
+    latest = mine[period].max()
+    if latest is None:
+        return pl.DataFrame(
+            schema={
+                entity: pl.String,
+                "common_months": pl.UInt32,
+                "first": pl.Date,
+                "last": pl.Date,
+                "median": pl.Float64,
+                "subject_median": pl.Float64,
+                "distance": pl.Float64,
+            }
+        )
+    window = mine.filter(pl.col(period) > pl.lit(latest).dt.offset_by(f"-{months}mo")).select(
+        period, pl.col(value).cast(pl.Float64).alias("_mine")
+    )
+    both = points(peers).with_columns(pl.col(entity).cast(pl.String)).join(window, on=period)
+    return (
+        both.group_by(entity)
+        .agg(
+            pl.len().alias("common_months"),
+            pl.col(period).min().alias("first"),
+            pl.col(period).max().alias("last"),
+            pl.col(value).cast(pl.Float64).median().alias("median"),
+            pl.col("_mine").median().alias("subject_median"),
+        )
+        .filter((pl.col("common_months") >= min_common) & (pl.col("median") > 0) & (pl.col("subject_median") > 0))
+        .with_columns((pl.col("median") / pl.col("subject_median")).log().abs().alias("distance"))
+        .sort("distance", entity)
+        .head(k)
+    )
+

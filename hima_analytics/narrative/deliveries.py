@@ -10,6 +10,7 @@ import polars as pl
 from ..display import formatting as fmt
 from ..display.names import name_of
 from ..display.text import Text, cite, count, text
+from ..vocabulary import counted
 from .common import count_or_no, latest_row, shift_month
 
 __all__ = [
@@ -187,17 +188,34 @@ def record_summary(
     )
 
 
-def nearest_rivals(rivals: list[str], *, months: int, entity: str) -> Text:
-    """Which rivals are nearest in size on the months the entity published."""
-    if not rivals:
+def nearest_rivals(nearest: pl.DataFrame, *, entity: str, months: int = 12) -> Text:
+    """Which rivals are nearest in size, from :func:`~hima_analytics.metrics.nearest_in_size`:
+    each compared on the months both published within the entity's last ``months`` months."""
+    if nearest.is_empty():
         return text(
-            "No rival published a figure in enough of the same months to compare with {who}.", who=name_of(entity)
+            "No rival published a figure in at least 3 of the same months as {who} in its last {n} months "
+            "on record, so none is compared.",
+            who=name_of(entity),
+            n=str(months),
         )
+    last = nearest["last"].max()
+    items = [
+        text(
+            "{name} (median {theirs} against {mine}, in {n})",
+            name=name_of(r["entity"]),
+            theirs=fmt.fmt_int(r["median"]),
+            mine=fmt.fmt_int(r["subject_median"]),
+            n=counted(r["common_months"], "common month"),
+        )
+        for r in nearest.iter_rows(named=True)
+    ]
     return text(
-        "Nearest rivals by median monthly deliveries in the {n} months {who} published: {names}.",
-        n=str(months),
+        "Nearest rivals in size, each compared on the months it and {who} both published in the {n} months "
+        "to {last}: {items}.",
         who=name_of(entity),
-        names=[name_of(r) for r in rivals],
+        n=str(months),
+        last=fmt.fmt_month(last),
+        items=items,
     )
 
 

@@ -1,0 +1,56 @@
+"""Brand-page sentences: events newest first, and rivals compared on like months."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from hima_analytics import metrics as hm
+from hima_analytics.narrative import events_in_window, nearest_rivals
+from tests.test_league import plain
+
+D = dt.date
+
+
+def test_events_are_listed_newest_first_with_milestones():
+    events = pl.DataFrame(
+        {
+            "date": [D(2023, 9, 12), D(2025, 8, 25), D(2026, 1, 13), D(2023, 12, 1), D(2024, 5, 1)],
+            "date_precision": ["day", "day", "day", "month", "day"],
+            "event_type": ["launch", "launch", "milestone", "launch", "price_cut"],
+            "description": ["New M7 launched", "M8 BEV launched", "1,000,000th vehicle", "M9 announced", "Price cut"],
+        }
+    )
+    sentence = events_in_window(events, start=D(2023, 1, 1), end=D(2026, 2, 1), limit=3)
+    assert plain(sentence) == (
+        "Latest events on record, newest first: 1,000,000th vehicle (13 Jan 2026), "
+        "M8 BEV launched (25 Aug 2025) and M9 announced (Dec 2023)."
+    )
+    assert events_in_window(events, start=D(2020, 1, 1), end=D(2020, 12, 1)) is None
+
+
+def test_nearest_rivals_are_compared_on_like_recent_months_and_bounds_are_left_out():
+    months = [D(2025, m, 1) for m in range(1, 13)]
+    me = pl.DataFrame({"month": months, "entity": "LUXEED", "value": [6_000] * 12, "qualifier": "exact"})
+    peers = pl.DataFrame(
+        {
+            "month": months * 3,
+            "entity": ["BIG"] * 12 + ["NEAR"] * 12 + ["BOUND"] * 12,
+            "value": [40_000] * 12 + [None] * 9 + [7_000, 5_000, 6_500] + [6_000] * 12,
+            "qualifier": ["exact"] * 24 + ["over"] * 12,
+        }
+    )
+    nearest = hm.nearest_in_size(me, peers, k=2)
+    # NEAR published only Oct-Dec, still 3 like months; BOUND's "over 6,000" figures are not points.
+    assert nearest.select("entity", "common_months", "median", "subject_median").rows() == [
+        ("NEAR", 3, 6_500.0, 6_000.0),
+        ("BIG", 12, 40_000.0, 6_000.0),
+    ]
+    assert plain(nearest_rivals(nearest, entity="LUXEED")) == (
+        "Nearest rivals in size, each compared on the months it and 智界 Luxeed both published in the 12 months "
+        "to Dec 2025: NEAR (median 6,500 against 6,000, in 3 common months) and BIG (median 40,000 against 6,000, "
+        "in 12 common months)."
+    )
+    none = nearest_rivals(hm.nearest_in_size(me, peers.filter(pl.col("entity") == "BOUND")), entity="LUXEED")
+    assert "none is compared" in plain(none)
