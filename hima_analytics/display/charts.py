@@ -116,6 +116,11 @@ def monthly_lines(
     return alt.layer(line, *points).properties(title=chart_title(title, subtitle), width=WIDTH, height=HEIGHT)
 
 
+def _bar_fill(kind: str) -> float:
+    """Fill opacity of a bar: solid for a published point, nearly empty for a bound."""
+    return 0.08 if kind in ("over", "under") else 0.95
+
+
 def monthly_bars(
     df: pl.DataFrame,
     *,
@@ -130,7 +135,8 @@ def monthly_bars(
     unit: str | None = None,
 ) -> alt.Chart:
     """Monthly stacked bars by entity on a time axis: a month without figures is an empty slot.
-    A bound is a pale bar with a dashed outline, named in the legend."""
+    A bound is a hollow bar (a faint fill inside a dashed outline in its series' colour), named
+    in the legend, so it never reads as another series' tint."""
     import altair as alt
 
     unit = unit_of(df, unit)
@@ -147,18 +153,16 @@ def monthly_bars(
         key=lambda p: list(order).index(p[0]) if order and p[0] in order else len(order or []),
     )
     colour = colour_scale([i for i, _ in pairs], [lab for _, lab in pairs])
-    opacity, legend = figure_scale(
-        data["qualifier"].drop_nulls().unique().to_list(), lambda k: 0.3 if k in ("over", "under") else 0.95
-    )
+    opacity, legend = figure_scale(data["qualifier"].drop_nulls().unique().to_list(), _bar_fill, fill="#fff")
     return (
         alt.Chart(data.drop("_id", "line_y"))
-        .mark_bar(strokeWidth=1.2)
+        .mark_bar(strokeWidth=1.6)
         .encode(
             x=time_x("yearmonth(x):T"),
             y=alt.Y("y:Q", stack="zero", title=y_title, axis=alt.Axis(format=axis_format(unit))),
             color=alt.Color("series:N", title=None, scale=colour),
-            opacity=alt.Opacity("qualifier:N", scale=opacity, legend=legend),
-            stroke=alt.condition(BOUND_TEST, alt.value("#333"), alt.value(None)),
+            fillOpacity=alt.FillOpacity("qualifier:N", scale=opacity, legend=legend),
+            stroke=alt.condition(BOUND_TEST, alt.Stroke("series:N", scale=colour, title=None), alt.value(None)),
             strokeDash=dash_for(data, legend),
             order=alt.Order("stack_order:Q"),
             tooltip=tooltips("Month", "%b %Y", y_title),
@@ -189,9 +193,7 @@ def bars(
     unit = unit_of(df, unit)
     is_time = df.schema.get(x) == pl.Date
     data = prepare(df, value=y, period=x, entity=colour, qualifier=qualifier, unit=unit, calendar=False)
-    opacity, legend = figure_scale(
-        data["qualifier"].drop_nulls().unique().to_list(), lambda k: 0.3 if k in ("over", "under") else 0.95
-    )
+    opacity, legend = figure_scale(data["qualifier"].drop_nulls().unique().to_list(), _bar_fill, fill="#fff")
     if is_time:
         # Every period from the first to the last is a slot on the axis, in order; a period that
         # was not published is an empty slot.
@@ -227,8 +229,7 @@ def bars(
     enc: dict[str, Any] = {
         "x": x_enc,
         "y": alt.Y("y:Q", title=y_title or y, axis=alt.Axis(format=axis_format(unit))),
-        "opacity": alt.Opacity("qualifier:N", scale=opacity, legend=legend),
-        "stroke": alt.condition(BOUND_TEST, alt.value("#333"), alt.value(None)),
+        "fillOpacity": alt.FillOpacity("qualifier:N", scale=opacity, legend=legend),
         "strokeDash": dash_for(data, legend),
         "tooltip": [
             tip_x,
@@ -238,11 +239,12 @@ def bars(
         ],
     }
     if colour:
-        enc["color"] = alt.Color(
-            "series:N", title=None, scale=colour_scale(data["_id"].to_list(), data["series"].to_list())
-        )
+        scale = colour_scale(data["_id"].to_list(), data["series"].to_list())
+        enc["color"] = alt.Color("series:N", title=None, scale=scale)
+        enc["stroke"] = alt.condition(BOUND_TEST, alt.Stroke("series:N", scale=scale, title=None), alt.value(None))
     else:
         enc["color"] = alt.value(PALETTE["HIMA"])
+        enc["stroke"] = alt.condition(BOUND_TEST, alt.value(PALETTE["HIMA"]), alt.value(None))
     if is_time:
         data = data.with_columns(pl.col("x").cast(pl.String))
     return (
