@@ -43,3 +43,13 @@ def test_category_bars_draw_bounds_the_same_way():
     enc = charts.bars(one, x="entity", y="value", title="t").to_dict()["encoding"]
     assert _fill(enc)["over"] < 0.2
     assert enc["stroke"]["condition"]["value"] == enc["color"]["value"]
+
+
+def test_an_implied_bar_is_half_tone_and_keyed():
+    implied = FRAME.with_columns(
+        pl.when(pl.col("value") == 40).then(pl.lit("implied")).otherwise("qualifier").alias("qualifier")
+    )
+    enc = charts.monthly_bars(implied, title="t").to_dict()["encoding"]
+    fill = _fill(enc)
+    assert fill["over"] < fill["implied"] < fill["published"]
+    assert enc["fillOpacity"]["legend"]["values"] == ["implied", "over"]

@@ -236,13 +236,13 @@ def month_axis() -> alt.Axis:
 
 def figure_scale(present: Sequence[str], range_of, *, fill: str | None = None) -> tuple[alt.Scale, alt.Legend]:
     """A scale over the kinds of figure present, and a legend that names them. With ``fill``
-    (bars), the legend names only the bounds, as hollow squares filled with ``fill``: a solid
-    bar needs no key, and a bound bar is the hollow one."""
+    (bars), the legend names only the bounds and implied figures, filled with ``fill``: a solid
+    bar needs no key, a bound bar is the hollow one and an implied bar the half-tone one."""
     import altair as alt
 
     order = [k for k in FIGURE_KINDS if k in present]
     extra = {"symbolFillColor": fill, "symbolType": "square"} if fill else {}
-    shown = [k for k in order if k in ("over", "under")] if fill else order
+    shown = [k for k in order if k in ("over", "under", "implied")] if fill else order
     return (
         alt.Scale(domain=order, range=[range_of(k) for k in order]),
         alt.Legend(

@@ -117,8 +117,13 @@ def monthly_lines(
 
 
 def _bar_fill(kind: str) -> float:
-    """Fill opacity of a bar: solid for a published point, nearly empty for a bound."""
-    return 0.08 if kind in ("over", "under") else 0.95
+    """Fill opacity of a bar: solid for a published point, half-tone for a figure implied by
+    published totals, nearly empty for a bound.
+
+    >>> _bar_fill("exact"), _bar_fill("implied"), _bar_fill("over")
+    (0.95, 0.45, 0.08)
+    """
+    return 0.08 if kind in ("over", "under") else 0.45 if kind == "implied" else 0.95
 
 
 def monthly_bars(
