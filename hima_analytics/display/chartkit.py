@@ -241,7 +241,7 @@ def figure_scale(present: Sequence[str], range_of, *, fill: str | None = None) -
     import altair as alt
 
     order = [k for k in FIGURE_KINDS if k in present]
-    extra = {"symbolFillColor": fill, "symbolType": "square"} if fill else {}
+    extra: dict[str, Any] = {"symbolFillColor": fill, "symbolType": "square"} if fill else {}
     shown = [k for k in order if k in ("over", "under", "implied")] if fill else order
     return (
         alt.Scale(domain=order, range=[range_of(k) for k in order]),

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
+from ..vocabulary import counted
 from . import formatting as fmt
 from .chartkit import (
     HEIGHT,
@@ -107,7 +108,7 @@ def band_forecast(
     subs = [subtitle] if isinstance(subtitle, str) else list(subtitle or [])
     if truncated:
         subs.append(
-            f"The interval's lower end is below zero in {truncated} month(s); it is drawn from zero "
+            f"The interval's lower end is below zero in {counted(truncated, 'month')}; it is drawn from zero "
             "(the model's own lower end is in the tooltip and the download)."
         )
     h_line = (
@@ -194,7 +195,7 @@ def _band_layers(f: pl.DataFrame) -> tuple[alt.Chart, alt.Chart]:
     band = alt.Chart(f).mark_area(opacity=0.2, color="#555").encode(x="x:T", y="lower:Q", y2="upper:Q")
     mean = (
         alt.Chart(f)
-        .mark_line(strokeDash=[5, 4], color="#333")
+        .mark_line(strokeDash=[5, 4], color="#333", point=alt.OverlayMarkDef(color="#333", size=30))
         .encode(
             x="x:T",
             y="mean:Q",

@@ -258,4 +258,3 @@ def nearest_in_size(
         .sort("distance", entity)
         .head(k)
     )
-

@@ -22,7 +22,14 @@ from .deliveries import (
     share_trend,
     ytd_status,
 )
-from .outlook import event_effects_status, forecast_checks, forecast_status, share_breaks_status
+from .outlook import (
+    event_effects_status,
+    event_effects_unestimated,
+    forecast_caption,
+    forecast_checks,
+    forecast_status,
+    share_breaks_status,
+)
 from .record import (
     contradicted_claims,
     latest_period_growth,
@@ -38,6 +45,8 @@ __all__ = [
     "count_or_no",
     "coverage",
     "event_effects_status",
+    "event_effects_unestimated",
+    "forecast_caption",
     "events_in_window",
     "forecast_checks",
     "forecast_status",

@@ -17,6 +17,13 @@ if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 _MIN_SIDE = 3
+"""Fewest observations on each side of a date for a Chow test to be computed at all."""
+MIN_CONCLUSIVE_SIDE = 12
+"""Fewest observations on each side of a date for a Chow test to be read either way: with fewer,
+a two-parameter trend on each side is fitted on a handful of months, the test has little power,
+and "no significant break" is not evidence of no break (a significant one is still reported)."""
+MIN_CONCLUSIVE_CUSUM = 24
+"""Fewest observations for the CUSUM test's "no instability" to be read as evidence."""
 _K = 2  # parameters of the trend model (constant and slope)
 _TESTS_SCHEMA = {  # the columns of ShareBreaksResult.tests
     "test": pl.String,
@@ -25,6 +32,8 @@ _TESTS_SCHEMA = {  # the columns of ShareBreaksResult.tests
     "p_value": pl.Float64,
     "n_before": pl.Int64,
     "n_after": pl.Int64,
+    "n_obs": pl.Int64,
+    "conclusive": pl.Boolean,
     "note": pl.String,
 }
 
@@ -36,7 +45,7 @@ class ShareBreaksResult:
     - ``trend``: term (const, trend), coef, ci_low, ci_high, p_value of the share's linear
       trend (trend in share points -- fractions -- per month);
     - ``tests``: test ("chow" or "cusum"), break_date, statistic, p_value, n_before, n_after,
-      note (why a date was skipped);
+      n_obs (the whole sample), conclusive, note (why a date was skipped or the test is inconclusive);
     - ``summary``: plain text.
     """
 
@@ -69,6 +78,9 @@ def share_breaks(
       ``F = ((SSR - SSR_1 - SSR_2) / k) / ((SSR_1 + SSR_2) / (n - 2k))`` with ``k = 2``,
       p-value from ``F(k, n - 2k)``. A date with fewer than 3 observations on a side is
       skipped, with the reason in ``note``.
+    - ``conclusive`` (:func:`conclusive`): whether the test has :data:`MIN_CONCLUSIVE_SIDE` (12)
+      observations on each side (Chow) or :data:`MIN_CONCLUSIVE_CUSUM` (24) in all (CUSUM);
+      otherwise the note says why "no break" is inconclusive, or a break only a signal.
     - CUSUM of the OLS residuals (Ploberger and Kraemer; statsmodels
       ``breaks_cusumolsresid``): sup of the scaled cumulative residual sum and its p-value,
       a test for a break at an unknown date.
@@ -78,8 +90,8 @@ def share_breaks(
     >>> s = [0.6 - 0.002 * i - (0.15 if i >= 18 else 0) + 0.01 * ((i * 7) % 5 - 2) for i in range(36)]
     >>> res = share_breaks(pl.DataFrame({"month": months, "share": s}), break_dates=[dt.date(2024, 7, 1)])
     >>> chow = res.tests.row(0, named=True)
-    >>> chow["test"], chow["n_before"], chow["n_after"], chow["p_value"] < 0.05
-    ('chow', 18, 18, True)
+    >>> chow["test"], chow["n_before"], chow["n_after"], chow["p_value"] < 0.05, chow["conclusive"]
+    ('chow', 18, 18, True, True)
     """
     import numpy as np
 
@@ -106,7 +118,14 @@ def share_breaks(
                 "p_value": float(pval),
                 "n_before": None,
                 "n_after": None,
-                "note": "OLS-residual CUSUM, break at an unknown date",
+                "n_obs": n,
+                "conclusive": conclusive("cusum", float(pval), n, None),
+                "note": "OLS-residual CUSUM, break at an unknown date"
+                + (
+                    ""
+                    if conclusive("cusum", float(pval), n, None)
+                    else f"; inconclusive: {n} observations, {MIN_CONCLUSIVE_CUSUM} are needed to rule a break out"
+                ),
             }
         )
     tests = pl.DataFrame(rows, schema=_TESTS_SCHEMA)
@@ -144,6 +163,8 @@ def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, full, first: dt.date) ->
         "p_value": None,
         "n_before": n1,
         "n_after": n2,
+        "n_obs": n,
+        "conclusive": False,
         "note": None,
     }
     if min(n1, n2) < _MIN_SIDE:
@@ -156,7 +177,35 @@ def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, full, first: dt.date) ->
         f = ((full.ssr - ssr_split) / _K) / (ssr_split / (n - 2 * _K)) if ssr_split > 0 else float("inf")
         row["statistic"] = float(f)
         row["p_value"] = float(stats.f.sf(f, _K, n - 2 * _K))
+        row["conclusive"] = conclusive("chow", row["p_value"], n1, n2)
+        if not row["conclusive"]:
+            side, k = ("before", n1) if n1 <= n2 else ("after", n2)
+            row["note"] = (
+                f"significant on few observations: {counted(k, 'observation')} {side} {month_label(b_month)}; "
+                f"{MIN_CONCLUSIVE_SIDE} on each side are needed for a firm result"
+                if row["p_value"] < 0.05
+                else f"inconclusive: {counted(k, 'observation')} {side} {month_label(b_month)}; "
+                f"{MIN_CONCLUSIVE_SIDE} on each side are needed to rule a break out"
+            )
     return row
+
+
+def conclusive(test: str, p_value: float | None, n_before: int | None, n_after: int | None) -> bool:
+    """Whether a test has enough observations for its result to be read as firm either way:
+    :data:`MIN_CONCLUSIVE_SIDE` on each side of a Chow date, or :data:`MIN_CONCLUSIVE_CUSUM` in
+    all for CUSUM (pass the sample size as ``n_before``). With fewer, "no break" is not evidence
+    of no break, and a significant break is a signal rather than an established result.
+
+    >>> conclusive("chow", 0.40, 3, 7), conclusive("chow", 0.01, 3, 7), conclusive("chow", 0.40, 12, 12)
+    (False, False, True)
+    >>> conclusive("cusum", 0.40, 10, None), conclusive("cusum", 0.40, 24, None), conclusive("chow", None, 2, 9)
+    (False, True, False)
+    """
+    if p_value is None:
+        return False
+    if test == "cusum":
+        return (n_before or 0) >= MIN_CONCLUSIVE_CUSUM
+    return min(n_before or 0, n_after or 0) >= MIN_CONCLUSIVE_SIDE
 
 
 def _summary(
@@ -178,13 +227,25 @@ def _summary(
             if r["note"]:
                 lines.append(f"Chow at {month_label(r['break_date'])}: {r['note']}.")
             else:
-                verdict = "a break" if r["p_value"] < 0.05 else "no evidence of a break"
+                verdict = (
+                    "a break"
+                    if r["p_value"] < 0.05
+                    else "no evidence of a break"
+                    if r["conclusive"]
+                    else "inconclusive, too few observations"
+                )
                 lines.append(
                     f"Chow at {month_label(r['break_date'])}: F={r['statistic']:.2f}, p={r['p_value']:.3f} "
                     f"({r['n_before']} before, {r['n_after']} after): {verdict} at the 5% level."
                 )
         else:
-            verdict = "parameter instability" if r["p_value"] < 0.05 else "no evidence of instability"
+            verdict = (
+                "parameter instability"
+                if r["p_value"] < 0.05
+                else "no evidence of instability"
+                if r["conclusive"]
+                else "inconclusive, too few observations"
+            )
             lines.append(f"CUSUM: statistic {r['statistic']:.2f}, p={r['p_value']:.3f}: {verdict}.")
     if n < 24:
         lines.append(f"Caveat: only {n} observations; the tests have little power.")

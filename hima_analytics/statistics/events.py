@@ -158,7 +158,18 @@ def _within_window(data: pl.DataFrame, ev: pl.DataFrame, window_months: int) -> 
 
 
 def _event_groups(ev: pl.DataFrame) -> pl.DataFrame:
-    """One row per event month: the events' labels and types joined, first date, count ``_k``."""
+    """One row per event month: the events' labels and types joined, first date, count ``_k``.
+
+    An event listed twice in one month under the same label (two sources for one launch) counts
+    once; a label that recurs in other months (a model launched again) carries its month, e.g.
+    "AITO M5 launch (Dec 2021)" and "AITO M5 launch (Sep 2022)".
+
+    >>> import datetime as dt, polars as pl
+    >>> ev = pl.DataFrame({"date": [dt.date(2021, 12, 1), dt.date(2022, 9, 6), dt.date(2022, 9, 6)],
+    ...                    "event_type": ["launch"] * 3, "label": ["M5 launch"] * 3})
+    >>> _event_groups(ev.with_columns(pl.col("date").dt.truncate("1mo").alias("_m")))["event"].to_list()
+    ['M5 launch (Dec 2021)', 'M5 launch (Sep 2022)']
+    """
     label = (
         pl.col("label").cast(pl.String)
         if "label" in ev.columns
@@ -166,11 +177,22 @@ def _event_groups(ev: pl.DataFrame) -> pl.DataFrame:
         if "entity" in ev.columns
         else pl.col("event_type").cast(pl.String)
     )
-    return (
+    one = (
         ev.with_columns(label.alias("_label"))
-        .group_by("_m", maintain_order=True)
+        .sort("date")
+        .unique(subset=["_m", "_label"], keep="first", maintain_order=True)
+    )
+    one = one.with_columns(
+        pl.when(pl.col("_m").n_unique().over("_label") > 1)
+        .then(pl.concat_str([pl.col("_label"), pl.lit(" ("), pl.col("_m").dt.strftime("%b %Y"), pl.lit(")")]))
+        .otherwise(pl.col("_label"))
+        .alias("_label")
+    )
+    return (
+        one.group_by("_m", maintain_order=True)
         .agg(
-            pl.col("_label").unique(maintain_order=True).str.join("; ").alias("event"),
+            pl.col("_label").str.join("; ").alias("event"),
+            pl.col("_label").alias("_labels"),
             pl.col("event_type").cast(pl.String).unique(maintain_order=True).str.join("; ").alias("event_type"),
             pl.col("date").min().alias("date"),
             pl.len().alias("_k"),
@@ -203,7 +225,13 @@ def _indicator_columns(
         cols[name] = x
         event_cols[i] = name
         if r["_k"] > 1:
-            notes[i] = f"{r['_k']} events in {month_label(r['_m'])} share one indicator"
+            names = r["_labels"]
+            notes[i] = (
+                f"{counted(r['_k'], 'event')} in {month_label(r['_m'])} share one indicator: "
+                + ", ".join(names[:-1])
+                + " and "
+                + names[-1]
+            )
     return cols, event_cols, notes
 
 

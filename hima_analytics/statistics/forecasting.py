@@ -14,7 +14,17 @@ from .candidates import MIN_ORIGINS, backtest_plan, model_grid
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
 from .months import MonthRun, add_months, clean_series, latest_run, longest_run, month_label, runs
-from .seasonal import SEASONAL_LABEL, seasonal_frame, with_seasonal_naive
+from .seasonal import (
+    FORECAST_SCHEMA,
+    GROWTH_LABEL,
+    GROWTH_MONTHS,
+    SEASONAL_LABEL,
+    growth_seasonal_frame,
+    seasonal_frame,
+    with_growth_seasonal,
+    with_seasonal_naive,
+    yoy_growth,
+)
 
 Method = Literal["auto", "ets", "sarimax", "seasonal_naive", "naive"]
 METHODS = ("auto", "ets", "sarimax", "seasonal_naive", "naive")
@@ -38,15 +48,23 @@ _Selection = tuple[ModelSpec, bool, pl.DataFrame, dict[str, float | None]]
 class ForecastResult:
     """Output of :func:`forecast`.
 
-    - ``forecast``: month, mean, lower, upper, model -- the forecast to show: the selected model
-      when it beats the baselines in the backtest, otherwise the best baseline;
-    - ``forecasts``: the same columns for the selected model and every baseline (for charts);
-    - ``model``: the selected specification as text (e.g. ``"ETS(A,Ad,N)"``); ``shown``: the
-      label of the model in ``forecast``;
-    - ``backtest``: model, role (selected / candidate / baseline), origins, points, mape
-      (fraction), mase;
-    - ``beats_baselines``: True only when the selected model's backtest MASE is below every
-      baseline's;
+    - ``forecast``: month, mean, lower, upper, model, note -- the one forecast to show (chart,
+      download and sentences all use it): the selected model when it beats the baselines on
+      enough origins, otherwise the best baseline; with too few origins (``indicative``) the
+      growth-adjusted seasonal baseline when the horizon reaches the Chinese New Year months and
+      the series supports it, else the naive path up to the last December. It may be shorter
+      than the horizon (the summary says why). Means and interval ends are never below zero:
+      a truncated row's ``note`` gives the model's own value;
+    - ``forecasts``: the same columns for the best candidate and every baseline;
+    - ``model``: the best candidate as text (e.g. ``"ETS(A,Ad,N)"``); ``shown``: the label of
+      the model in ``forecast``;
+    - ``backtest``: model, role, origins, points, mape (fraction), mase; the role is
+      "selected" for the model shown ("shown, untested" when ``indicative``), else "candidate"
+      or "baseline";
+    - ``beats_baselines``: True only when the best candidate's backtest MASE is below every
+      baseline's on at least :data:`~.candidates.MIN_ORIGINS` origins;
+    - ``indicative``: True when the backtest has fewer than ``MIN_ORIGINS`` origins, so nothing
+      could be selected on evidence; ``origins``: the backtest's origins (0 without one);
     - ``history``: ``{"from": date, "to": date, "months": int}``, the run the models were fitted on;
     - ``level``: the prediction-interval coverage; ``summary``: plain text.
     """
@@ -57,24 +75,45 @@ class ForecastResult:
     shown: str
     backtest: pl.DataFrame
     beats_baselines: bool
+    indicative: bool
+    origins: int
     history: dict[str, dt.date | int]
     level: float
     summary: str
 
 
 def forecast_frame(spec: ModelSpec, run: MonthRun, horizon: int, level: float) -> pl.DataFrame:
+    """The model's forecast path from the end of ``run``. Volumes cannot be negative: a mean or
+    interval end below zero is set to zero and the row's ``note`` gives the model's own value."""
     fit = fit_forecast(run.values, spec, horizon=horizon, level=level)
     last = run.months[-1]
+    notes = [truncation_note(m, lo) for m, lo in zip(fit.mean, fit.lower, strict=True)]
     return pl.DataFrame(
         {
             "month": [add_months(last, h + 1) for h in range(horizon)],
-            "mean": fit.mean,
-            "lower": fit.lower,
-            "upper": fit.upper,
+            "mean": [max(0.0, v) for v in fit.mean],
+            "lower": [max(0.0, v) if v == v else v for v in fit.lower],
+            "upper": [max(0.0, v) if v == v else v for v in fit.upper],
             "model": [spec.label] * horizon,
+            "note": notes,
         },
-        schema={"month": pl.Date, "mean": pl.Float64, "lower": pl.Float64, "upper": pl.Float64, "model": pl.String},
+        schema=FORECAST_SCHEMA,
     )
+
+
+def truncation_note(mean: float, lower: float) -> str | None:
+    """Why a forecast row was truncated at zero, or None.
+
+    >>> truncation_note(41_823.0, -19_300.4)
+    'interval low truncated at zero (the model gives -19,300)'
+    >>> truncation_note(5.0, 1.0) is None
+    True
+    """
+    if mean < 0:
+        return f"forecast and interval low truncated at zero (the model gives {mean:,.0f} and {lower:,.0f})"
+    if lower < 0:
+        return f"interval low truncated at zero (the model gives {lower:,.0f})"
+    return None
 
 
 def forecast(
@@ -122,7 +161,7 @@ def forecast(
     >>> y = [5000 + 50 * i + 800 * math.sin(2 * math.pi * i / 12) + 40 * math.cos(7 * i) for i in range(48)]
     >>> res = forecast(pl.DataFrame({"month": months, "value": y}), horizon=6)
     >>> res.forecast.columns, res.forecast.height
-    (['month', 'mean', 'lower', 'upper', 'model'], 6)
+    (['month', 'mean', 'lower', 'upper', 'model', 'note'], 6)
     >>> res.beats_baselines, res.history["months"]
     (True, 48)
     """
@@ -153,14 +192,23 @@ def forecast(
     else:
         h_bt = first_train = 0
         chosen, beats, table, mase = _select_without_backtest(specs)
+    origins = int(table["origins"].max() or 0) if table.height else 0  # type: ignore[arg-type]
+    indicative = origins < MIN_ORIGINS and not chosen.is_baseline
     seasonal = seasonal_frame(frame, run, horizon, period)
-    shown_label = _shown_label(chosen, beats, mase, specs, baselines, seasonal)
+    growth = growth_seasonal_frame(frame, run.months[-1], horizon, period)
     forecasts = pl.concat(
-        [forecast_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal]
+        [forecast_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal, growth]
     )
-    shown_frame = forecasts.filter(pl.col("model") == shown_label)
+    if indicative:
+        shown_label, shown_frame = _indicative_path(forecasts, growth, horizon)
+    else:
+        shown_label = _shown_label(chosen, beats, mase, specs, baselines, seasonal, growth, horizon)
+        shown_frame = forecasts.filter(pl.col("model") == shown_label)
+    table = _with_roles(table, shown_label, specs, indicative)
     history: dict[str, dt.date | int] = {"from": run.months[0], "to": run.months[-1], "months": n}
-    summary = summarise(frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, baselines)
+    summary = summarise(
+        frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, shown_frame, horizon
+    )
     return ForecastResult(
         forecast=shown_frame,
         forecasts=forecasts,
@@ -168,9 +216,39 @@ def forecast(
         shown=shown_label,
         backtest=table,
         beats_baselines=beats,
+        indicative=indicative,
+        origins=origins,
         history=history,
         level=level,
         summary=summary,
+    )
+
+
+def _indicative_path(forecasts: pl.DataFrame, growth: pl.DataFrame, horizon: int) -> tuple[str, pl.DataFrame]:
+    """The path shown when the backtest cannot choose: a flat naive path cannot cross the Chinese
+    New Year trough, so when the horizon reaches January or February the growth-adjusted seasonal
+    baseline is shown if the series supports it, else the naive path up to the last December."""
+    naive = forecasts.filter(pl.col("model") == "naive")
+    reaches_new_year = naive.filter(pl.col("month").dt.month() <= 2).height > 0
+    if reaches_new_year and growth.height:
+        return GROWTH_LABEL, growth
+    first_ny = naive.filter(pl.col("month").dt.month() <= 2)["month"].min()
+    return "naive", naive if first_ny is None else naive.filter(pl.col("month") < first_ny)
+
+
+def _with_roles(table: pl.DataFrame, shown: str, specs: list[ModelSpec], indicative: bool) -> pl.DataFrame:
+    """The backtest table's roles: the model shown is "selected" (or "shown, untested" when the
+    backtest has too few origins to select anything); the others are candidates or baselines."""
+    if table.is_empty():
+        return table
+    labels = {s.label for s in specs}
+    return table.with_columns(
+        pl.when(pl.col("model") == shown)
+        .then(pl.lit("shown, untested" if indicative else "selected"))
+        .when(pl.col("model").is_in(list(labels)))
+        .then(pl.lit("candidate"))
+        .otherwise(pl.lit("baseline"))
+        .alias("role")
     )
 
 
@@ -222,6 +300,7 @@ def _select_by_backtest(
         run, [*specs, *baselines], horizon=h_bt, first_train=first_train, scale="naive", period=period
     )
     scores = with_seasonal_naive(scores, predictions, frame, baselines, period)
+    scores = with_growth_seasonal(scores, predictions, frame, period)
     mase = {r["model"]: r["mase"] for r in scores.iter_rows(named=True)}
     chosen = min(specs, key=lambda s: mase[s.label] if mase[s.label] is not None else float("inf"))
     base_mase = [m for label, m in mase.items() if label not in {s.label for s in specs}]
@@ -232,11 +311,7 @@ def _select_by_backtest(
         and mase[chosen.label] is not None
         and all(m is None or mase[chosen.label] < m for m in base_mase)
     )
-    roles = (
-        {s.label: "candidate" for s in specs} | {b.label: "baseline" for b in baselines} | {SEASONAL_LABEL: "baseline"}
-    )
-    roles[chosen.label] = "selected"
-    table = scores.with_columns(pl.col("model").replace_strict(roles, default="baseline").alias("role")).select(
+    table = scores.with_columns(pl.lit("candidate").alias("role")).select(
         "model", "role", "origins", "points", "mape", "mase"
     )
     return chosen, beats, table, mase
@@ -255,16 +330,21 @@ def _shown_label(
     specs: list[ModelSpec],
     baselines: list[ModelSpec],
     seasonal: pl.DataFrame,
+    growth: pl.DataFrame,
+    horizon: int,
 ) -> str:
-    """The forecast to show: the selected model if it beats the baselines, else the best-scoring baseline."""
+    """The forecast to show: the selected model if it beats the baselines, else the best-scoring
+    baseline that has a forecast for every month of the horizon."""
     if chosen.is_baseline or beats:
         return chosen.label
+    complete = {
+        SEASONAL_LABEL: seasonal["mean"].null_count() == 0,
+        GROWTH_LABEL: growth.height == horizon,
+    }
     ranked = {  # empty without a backtest, so the naive baseline is shown
         label: m
         for label, m in mase.items()
-        if label not in {s.label for s in specs}
-        and m is not None
-        and (label != SEASONAL_LABEL or seasonal["mean"].null_count() == 0)
+        if label not in {s.label for s in specs} and m is not None and complete.get(label, True)
     }
     return min(ranked, key=lambda k: ranked[k]) if ranked else baselines[0].label
 
@@ -280,7 +360,8 @@ def summarise(
     first_train: int,
     level: float,
     method: str,
-    baselines: list[ModelSpec],
+    path: pl.DataFrame,
+    horizon: int,
 ) -> str:
     parts = [f"History: {run.n} contiguous months, {month_label(run.months[0])} to {month_label(run.months[-1])}."]
     left_out = frame.height - run.n
@@ -291,17 +372,20 @@ def summarise(
             "were left out (models are fitted only on the run ending at the latest month; "
             "gaps are never filled)."
         )
-    if method == "auto":
-        parts.append(f"Selected model: {chosen.label} (AICc within each model group, then backtest MASE).")
-    else:
+    origins = int(table["origins"].max() or 0) if table.height else 0  # type: ignore[arg-type]
+    indicative = origins < MIN_ORIGINS and not chosen.is_baseline
+    if method != "auto":
         parts.append(f"Requested model: {chosen.label}.")
+    elif indicative:
+        parts.append(f"Best candidate: {chosen.label} (AICc within each model group, then backtest MASE).")
+    else:
+        parts.append(f"Selected model: {chosen.label} (AICc within each model group, then backtest MASE).")
     if table.is_empty():
         parts.append(
-            "No backtest was possible: the history is too short to hold out any month, so the model "
-            f"cannot be shown to beat the baselines; the {shown} baseline is shown."
+            "No backtest was possible: the history is too short to hold out any month, so no model "
+            "can be tested against the baselines and the outlook is indicative, not a tested forecast."
         )
     else:
-        origins = table["origins"][0]
         parts.append(
             f"Rolling-origin backtest over {counted(origins, 'origin')}, {counted(h_bt, 'month')} ahead, training on "
             f"{first_train}+ months:"
@@ -313,25 +397,26 @@ def summarise(
             )
             + "."
         )
-        names = " and ".join(r["model"] for r in table.filter(pl.col("role") == "baseline").iter_rows(named=True))
         seasonal = table.filter(pl.col("model") == SEASONAL_LABEL)
         if seasonal.height and seasonal["mase"][0] is None:
             parts.append(
                 "The seasonal-naive baseline (each month as the same month a year earlier) could not be "
                 "scored: no backtest month has a published figure twelve months before it."
             )
-        plural_baseline = "baseline" if len(names.split(" and ")) == 1 else "baselines"
+        names = [r["model"] for r in table.filter(pl.col("role") == "baseline").iter_rows(named=True)]
+        listed = " and ".join(names)
+        plural_baseline = "baseline" if len(names) == 1 else "baselines"
         if chosen.is_baseline:
             parts.append(f"A baseline was requested, so there is no model to compare; {shown} is shown.")
-        elif origins < MIN_ORIGINS:
+        elif indicative:
             parts.append(
                 f"With {counted(origins, 'backtest origin')} (at least {MIN_ORIGINS} are needed) the backtest "
-                "cannot tell the models from the baselines, so no model is preferred: the best-scoring "
-                f"baseline, {shown}, is the forecast shown."
+                "cannot tell the models from the baselines, so it cannot select a model: the outlook is "
+                "indicative, not a tested forecast."
             )
         elif beats:
             parts.append(
-                f"{chosen.label} beats the {names} {plural_baseline} in the backtest and is the forecast shown."
+                f"{chosen.label} beats the {listed} {plural_baseline} in the backtest and is the forecast shown."
             )
             best = min(m for m in table.filter(pl.col("role") == "baseline")["mase"].to_list() if m is not None)
             gain = 1 - table.filter(pl.col("role") == "selected")["mase"][0] / best
@@ -339,11 +424,51 @@ def summarise(
                 parts.append(f"The margin is small ({gain:.1%} lower MASE than the best baseline).")
         else:
             parts.append(
-                f"{chosen.label} does not beat the {names} {plural_baseline} in the backtest, so the "
+                f"{chosen.label} does not beat the other baselines in the backtest, so the "
                 f"{shown} baseline is the forecast shown."
             )
-    parts.append(f"Intervals are {level:.0%} prediction intervals.")
+    parts.extend(path_sentences(frame, run, shown, path, horizon, level))
     return " ".join(parts)
+
+
+def path_sentences(
+    frame: pl.DataFrame, run: MonthRun, shown: str, path: pl.DataFrame, horizon: int, level: float
+) -> list[str]:
+    """What the path shown is, why it is shorter than the horizon, and how its interval was treated."""
+    out: list[str] = []
+    if shown == GROWTH_LABEL:
+        g = yoy_growth(frame, run.months[-1])
+        out.append(
+            f"The path shown is the {shown} baseline: each month as published a year earlier times "
+            f"{g:.2f}, the median year-on-year ratio of the latest {GROWTH_MONTHS} published months outside "
+            "January and February, with January and February taken together because Chinese New Year moves "
+            "between them. It has no interval."
+        )
+    if path.is_empty():
+        out.append(
+            "No path is shown: a flat naive path cannot cross the Chinese New Year trough, and the same "
+            "months a year earlier are not all published."
+        )
+    elif path.height < horizon:
+        nxt = add_months(path["month"].max(), 1)  # type: ignore[arg-type]
+        why = (
+            f"{month_label(add_months(nxt, -12))} was not published, so there is nothing a year earlier to build on"
+            if shown == GROWTH_LABEL
+            else "a flat path cannot cross the Chinese New Year trough"
+        )
+        out.append(
+            f"The path stops at {month_label(path['month'].max())} ({counted(path.height, 'month')} of the "  # type: ignore[arg-type]
+            f"{horizon} asked for): {why}."
+        )
+    cut = path.filter(pl.col("note").is_not_null()).height if path.height else 0
+    if cut:
+        out.append(
+            f"In {counted(cut, 'month')} the model's interval reaches below zero; volumes cannot, so it is "
+            "truncated at zero (the model's own value is in the note)."
+        )
+    if path.height and path["lower"].null_count() < path.height:
+        out.append(f"Intervals are {level:.0%} prediction intervals.")
+    return out
 
 
 def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None, str]:

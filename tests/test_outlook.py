@@ -1,0 +1,250 @@
+"""The outlook's rules on synthetic series: one forecast shown everywhere, no negative volumes,
+Chinese New Year in the baseline, honest wording with too few origins or observations, event
+labels, and the check against published parts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import polars as pl
+import pytest
+
+from hima_analytics import narrative as hn_text
+from hima_analytics import statistics as st
+from hima_analytics.statistics.breaks import MIN_CONCLUSIVE_SIDE, conclusive
+from hima_analytics.statistics.forecasting import forecast_frame, truncation_note
+from hima_analytics.statistics.models import ModelSpec, fit_forecast
+from hima_analytics.statistics.months import MonthRun
+from hima_analytics.statistics.seasonal import GROWTH_LABEL, growth_seasonal_frame, yoy_growth
+
+
+def frame(pairs: dict[dt.date, float]) -> pl.DataFrame:
+    return pl.DataFrame({"month": list(pairs), "value": [float(v) for v in pairs.values()]})
+
+
+def months(start: dt.date, n: int) -> list[dt.date]:
+    return [dt.date(start.year + (start.month - 1 + i) // 12, (start.month - 1 + i) % 12 + 1, 1) for i in range(n)]
+
+
+# A HIMA-like record: Jan-Feb and May-Dec 2024 published, a gap, then May 2025 - Jan 2026.
+YEAR_AGO = {dt.date(2024, 1, 1): 30_000, dt.date(2024, 2, 1): 20_000} | {
+    m: 40_000 for m in months(dt.date(2024, 5, 1), 8)
+}
+RECENT = dict(zip(months(dt.date(2025, 5, 1), 8), [44_000, 52_000, 48_000, 45_000, 60_000, 80_000, 80_000, 80_000]))
+SHORT_RUN = {
+    dt.date(2025, 1, 1): 35_000,
+    dt.date(2025, 2, 1): 21_000,
+    **YEAR_AGO,
+    **RECENT,
+    dt.date(2026, 1, 1): 58_000,
+}
+
+
+def plain(t) -> str:
+    """A narrative Text as the reader sees it (Markdown escapes and citation spans removed)."""
+    return re.sub(r"\\(.)", r"\1", re.sub(r"<[^>]+>", "", t.markdown))
+
+
+# ---------------------------------------------------------------- one forecast, shown everywhere
+
+
+@pytest.mark.parametrize("seed", [0, 5])
+def test_the_selected_row_the_path_and_the_sentence_are_one_model(seed):
+    rng = np.random.default_rng(seed)
+    t = np.arange(48)
+    y = 5000 + 40 * t + 600 * np.sin(2 * np.pi * t / 12) + rng.normal(0, 80, 48)
+    res = st.forecast(frame(dict(zip(months(dt.date(2021, 1, 1), 48), y, strict=True))), horizon=6)
+    assert not res.indicative and res.origins >= 3
+    assert res.backtest.filter(pl.col("role") == "selected")["model"].to_list() == [res.shown]
+    assert res.forecast["model"].unique().to_list() == [res.shown]
+    status = plain(hn_text.forecast_status(res, res.summary, download="f", entity="HIMA"))
+    first = res.forecast.sort("month").row(0, named=True)
+    assert f"{first['mean']:,.0f}" in status
+
+
+def test_too_few_origins_select_nothing_and_say_the_outlook_is_indicative():
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    assert res.origins == 1 and res.indicative and not res.beats_baselines
+    assert res.backtest.filter(pl.col("role") == "selected").is_empty()
+    assert res.backtest.filter(pl.col("role") == "shown, untested")["model"].to_list() == [res.shown]
+    assert "indicative, not a tested forecast" in res.summary
+    status = plain(hn_text.forecast_status(res, res.summary, download="f", entity="HIMA"))
+    assert status.startswith("鸿蒙智行 HIMA: indicative only, not a tested forecast.")
+    assert "allow 1 backtest origin, and at least 3 are needed" in status
+    assert "(s)" not in status and "(s)" not in res.summary
+
+
+# ---------------------------------------------------------------- Chinese New Year
+
+
+def test_growth_seasonal_baseline_by_hand():
+    f = frame(SHORT_RUN).rename({"value": "y"})
+    # latest three year-on-year ratios outside Jan/Feb: Dec 80/40, Nov 80/40, Oct 80/40
+    assert yoy_growth(f, dt.date(2026, 1, 1)) == pytest.approx(2.0)
+    path = growth_seasonal_frame(f, dt.date(2026, 1, 1), 6)
+    # Feb 2026 = (Jan + Feb 2025) * 2 - Jan 2026 = 56,000 * 2 - 58,000; Mar 2025 is absent, so it stops
+    assert path["month"].to_list() == [dt.date(2026, 2, 1)]
+    assert path["mean"][0] == pytest.approx(54_000)
+    assert path["lower"].null_count() == 1
+
+
+def test_growth_seasonal_baseline_moves_the_trough_with_the_holiday():
+    # New Year 2025 fell in January (29 Jan), 2026 in February (17 Feb): with neither month of
+    # 2026 published, the trough (the smaller share of the year-earlier pair) goes to February.
+    data = {dt.date(2025, 1, 1): 20_000, dt.date(2025, 2, 1): 60_000} | {
+        m: 50_000 for m in months(dt.date(2024, 9, 1), 4)
+    }
+    data |= {m: 50_000 for m in months(dt.date(2025, 9, 1), 4)}  # growth 1.0
+    f = frame(data).rename({"value": "y"})
+    path = growth_seasonal_frame(f, dt.date(2025, 12, 1), 2)
+    assert path["mean"].to_list() == [pytest.approx(60_000), pytest.approx(20_000)]
+
+
+def test_indicative_forecast_through_february_is_the_new_year_baseline_not_a_flat_line():
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    assert res.shown == GROWTH_LABEL
+    feb = res.forecast.filter(pl.col("month") == dt.date(2026, 2, 1))["mean"][0]
+    assert feb == pytest.approx(54_000) and feb < 58_000  # not the flat naive 58,000
+    assert "The path stops at Feb 2026 (1 month of the 6 asked for)" in res.summary
+    assert "Mar 2025 was not published" in res.summary
+
+
+def test_without_a_year_earlier_a_flat_path_stops_before_the_new_year():
+    y = dict(
+        zip(months(dt.date(2025, 3, 1), 9), [40_000, 42_000, 44_000, 45_000, 47_000, 50_000, 52_000, 55_000, 57_000])
+    )
+    res = st.forecast(frame(y), horizon=6)  # ends Nov 2025
+    assert res.indicative and res.shown == "naive"
+    assert res.forecast["month"].to_list() == [dt.date(2025, 12, 1)]
+    assert "a flat path cannot cross the Chinese New Year trough" in res.summary
+    y[dt.date(2025, 12, 1)] = 60_000
+    res = st.forecast(frame(y), horizon=6)  # ends Dec: nothing can be shown
+    assert res.forecast.is_empty() and "No path is shown" in res.summary
+    status = plain(hn_text.forecast_status(res, res.summary, download="f", entity="HIMA"))
+    assert status.startswith("鸿蒙智行 HIMA: no outlook. 10 consecutive published months")
+
+
+# ---------------------------------------------------------------- no negative volumes
+
+
+def test_negative_bounds_are_truncated_at_zero_with_the_model_value_in_a_note():
+    y = [900, 200, 1000, 100, 950, 150, 1000, 80, 900, 120]
+    run = MonthRun(months(dt.date(2025, 1, 1), 10), [float(v) for v in y])
+    own = fit_forecast(run.values, ModelSpec.naive(), horizon=4, level=0.8)
+    assert min(own.lower) < 0  # the model's own interval reaches below zero
+    f = forecast_frame(ModelSpec.naive(), run, 4, 0.8)
+    assert f["lower"].min() >= 0 and f["mean"].min() >= 0
+    for lo, note in zip(own.lower, f["note"].to_list(), strict=True):
+        assert (note is None) == (lo >= 0)
+        if note:
+            assert note == f"interval low truncated at zero (the model gives {lo:,.0f})"
+    assert truncation_note(-5.0, -20.0).startswith("forecast and interval low truncated at zero")
+
+
+def test_interval_columns_print_as_whole_vehicles():
+    from hima_analytics import display as hd
+
+    check = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "lower": [44_909.7], "upper": [72_063.4]})
+    html = hd.table(
+        check, title="t", columns={"lower": hd.Col("Interval low", kind="int"), "upper": hd.Col("Hi", kind="int")}
+    ).as_raw_html()
+    assert "44,910" in html and "72,063" in html and "44,909.70" not in html
+
+
+# ---------------------------------------------------------------- checked against published parts
+
+
+def test_published_parts_are_stated_as_a_share_of_the_forecast():
+    fc = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "mean": [45_000.0], "lower": [None], "upper": [None]})
+    parts = pl.DataFrame(
+        {"entity": ["AITO"], "month": [dt.date(2026, 2, 1)], "value": [18_000], "qualifier": ["about"]}
+    )
+    totals = pl.DataFrame(schema={"month": pl.Date, "value": pl.Int64})
+    check = st.against_record(fc.with_columns(pl.col("lower", "upper").cast(pl.Float64)), totals, parts)
+    row = check.row(0, named=True)
+    assert row["parts_floor"] == 18_000 and row["parts_share"] == pytest.approx(0.4)
+    assert row["parts_share_qualifier"] == "about"
+    sentence = plain(hn_text.forecast_checks(check, parts, download="c"))
+    assert sentence == "问界 AITO's ≈ 18,000 in Feb 2026 alone is ≈ 40% of the forecast for the alliance (45,000)."
+    low = st.against_record(
+        fc.with_columns(pl.lit(15_000.0).alias("mean"), pl.col("lower", "upper").cast(pl.Float64)), totals, parts
+    )
+    assert "contradict" in plain(hn_text.forecast_checks(low, parts, download="c"))
+
+
+# ---------------------------------------------------------------- structural breaks
+
+
+def share_frame(values, start=dt.date(2024, 5, 1)):
+    return pl.DataFrame({"month": months(start, len(values)), "share": values})
+
+
+def test_a_chow_test_with_few_observations_on_a_side_is_inconclusive():
+    rng = np.random.default_rng(3)
+    s = list(0.8 + rng.normal(0, 0.01, 10))
+    res = st.share_breaks(share_frame(s), break_dates=[dt.date(2024, 8, 1)])
+    chow = res.tests.filter(pl.col("test") == "chow").row(0, named=True)
+    assert (chow["n_before"], chow["n_after"]) == (3, 7)
+    assert chow["p_value"] >= 0.05 and chow["conclusive"] is False
+    assert chow["note"].startswith("inconclusive: 3 observations before Aug 2024")
+    sentence = plain(hn_text.share_breaks_status(res.tests, part="AITO", whole="HIMA"))
+    assert sentence.startswith("The tests cannot say whether 问界 AITO's share of 鸿蒙智行 HIMA broke")
+    assert "the Chow test at Aug 2024 has 3 months before it" in sentence
+    assert "No test finds a break" not in sentence
+
+
+def test_the_minimum_observation_rule():
+    assert MIN_CONCLUSIVE_SIDE == 12
+    assert not conclusive("chow", 0.5, 11, 30) and conclusive("chow", 0.5, 12, 12)
+    assert not conclusive("chow", 0.01, 3, 4)  # significant, but on too few months to be firm
+    assert not conclusive("cusum", 0.5, 23, None) and conclusive("cusum", 0.5, 24, None)
+
+
+def test_enough_observations_and_no_break_says_no_break():
+    rng = np.random.default_rng(4)
+    s = list(0.7 + rng.normal(0, 0.01, 30))
+    res = st.share_breaks(share_frame(s, dt.date(2023, 1, 1)), break_dates=[dt.date(2024, 3, 1)])
+    assert res.tests["conclusive"].to_list() == [True, True]
+    assert plain(hn_text.share_breaks_status(res.tests, part="AITO", whole="HIMA")).startswith("No test finds a break")
+
+
+def test_a_significant_break_on_a_thin_sample_is_a_signal_not_an_established_break():
+    s = [0.85, 0.86, 0.84, 0.85, 0.70, 0.69, 0.71, 0.70, 0.69, 0.70]
+    res = st.share_breaks(share_frame(s), break_dates=[dt.date(2024, 9, 1)])
+    sentence = plain(hn_text.share_breaks_status(res.tests, part="AITO", whole="HIMA"))
+    assert "is significant at 5% at Sep 2024" in sentence
+    assert "but on only 4 months before Sep 2024 and 6 months after" in sentence
+    chow = res.tests.row(0, named=True)
+    assert chow["p_value"] < 0.05 and chow["conclusive"] is False
+    assert chow["note"].startswith("significant on few observations: 4 observations before Sep 2024")
+
+
+# ---------------------------------------------------------------- event effects
+
+
+def test_event_labels_name_repeats_by_month_and_the_shared_note_lists_every_event():
+    t = np.arange(36)
+    y = 1000 + 5 * t + np.where(t >= 20, 300, 0) + 20 * np.sin(t * 2.1)
+    ev = pl.DataFrame(
+        {
+            "date": [dt.date(2019, 12, 1), dt.date(2020, 9, 6), dt.date(2021, 9, 1), dt.date(2021, 9, 23),
+                     dt.date(2021, 9, 23)],
+            "event_type": ["launch", "launch", "partner_join", "launch", "launch"],
+            "description": ["a", "b", "c", "d", "d again"],
+            "label": ["M5 launch", "M5 launch", "Shangjie partner join", "H5 launch", "H5 launch"],
+        }
+    )  # fmt: skip
+    res = st.event_effects(frame(dict(zip(months(dt.date(2020, 1, 1), 36), y, strict=True))), ev)
+    eff = res.effects
+    assert eff["event"].to_list() == [
+        "M5 launch (Dec 2019)",
+        "M5 launch (Sep 2020)",
+        "Shangjie partner join; H5 launch",
+    ]
+    shared = eff.filter(pl.col("month") == dt.date(2021, 9, 1))["note"][0]
+    assert shared == "2 events in Sep 2021 share one indicator: Shangjie partner join and H5 launch"
+    unestimated = plain(hn_text.event_effects_unestimated(eff))
+    assert unestimated == ("Not estimated, as the published record starts after them (1 event): M5 launch (Dec 2019).")
+    assert "(s)" not in res.summary
