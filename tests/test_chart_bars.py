@@ -53,3 +53,28 @@ def test_an_implied_bar_is_half_tone_and_keyed():
     fill = _fill(enc)
     assert fill["over"] < fill["implied"] < fill["published"]
     assert enc["fillOpacity"]["legend"]["values"] == ["implied", "over"]
+
+
+def test_small_multiples_put_the_reference_in_every_panel_with_one_colour_per_maker():
+    months = [D(2025, m, 1) for m in (1, 2, 3)]
+    df = pl.DataFrame(
+        {
+            "entity": ["HIMA"] * 3 + ["LI_AUTO"] * 3 + ["XPENG"] * 3,
+            "month": months * 3,
+            "value": [30, None, 35, 20, 22, 21, 10, 11, 12],
+            "qualifier": ["exact", None, "exact"] + ["exact"] * 6,
+            "source_id": ["a"] * 9,
+        }
+    )
+    spec = charts.monthly_panels(df, reference="HIMA", title="t").to_dict()
+    panels = [p for row in spec["vconcat"] for p in row["hconcat"]]
+    assert [p["title"]["text"] for p in panels] == ["Li Auto", "XPeng"]
+    scales = []
+    for p in panels:
+        line = p["layer"][0]
+        scales.append(line["encoding"]["color"]["scale"])
+        names = {r["series"] for r in spec["datasets"][line["data"]["name"]]}
+        assert "鸿蒙智行 HIMA" in names and len(names) == 2
+        # the missing February breaks the line, never bridged
+        assert line["mark"]["invalid"] == "break-paths-show-domains"
+    assert scales[0] == scales[1] and len(scales[0]["domain"]) == 3

@@ -14,7 +14,7 @@ Report notebooks import it as ``from hima_analytics import display as hd``.
 from __future__ import annotations
 
 from .chartkit import theme
-from .charts import bars, monthly_bars, monthly_lines
+from .charts import bars, monthly_bars, monthly_lines, monthly_panels
 from .curves import band_forecast, ramp_curves
 from .figures import show, sources_html
 from .formatting import fmt_date, fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period, fmt_pp, fmt_q, fmt_value
@@ -43,6 +43,7 @@ __all__ = [
     "md",
     "monthly_bars",
     "monthly_lines",
+    "monthly_panels",
     "label_of",
     "name_of",
     "ramp_curves",

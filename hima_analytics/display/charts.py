@@ -61,6 +61,7 @@ __all__ = [
     "bars",
     "monthly_bars",
     "monthly_lines",
+    "monthly_panels",
     "theme",
 ]
 
@@ -83,6 +84,9 @@ def monthly_lines(
     y_title: str = "Vehicles per month",
     unit: str | None = None,
     signed: bool = False,
+    width: int = WIDTH,
+    height: int = HEIGHT,
+    colour: alt.Scale | None = None,
 ) -> alt.LayerChart | alt.FacetChart:
     """One line per entity over months. Lines join published point figures only and break at
     every missing month; every figure is also a marker, hollow and pointing up or down for a
@@ -92,7 +96,7 @@ def monthly_lines(
 
     unit = unit_of(df, unit)
     data = prepare(df, value=value, period=period, entity=entity, qualifier=qualifier, unit=unit, signed=signed)
-    colour = colour_scale(data["_id"].to_list(), data["series"].to_list())
+    colour = colour or colour_scale(data["_id"].to_list(), data["series"].to_list())
     shapes, legend = figure_scale(data["qualifier"].drop_nulls().unique().to_list(), SHAPES.get)
     x = time_x()
     line = (
@@ -113,7 +117,50 @@ def monthly_lines(
         legend=legend,
         tooltip=tooltips("Month", "%b %Y", y_title),
     )
-    return alt.layer(line, *points).properties(title=chart_title(title, subtitle), width=WIDTH, height=HEIGHT)
+    return alt.layer(line, *points).properties(title=chart_title(title, subtitle), width=width, height=height)
+
+
+def monthly_panels(
+    df: pl.DataFrame,
+    *,
+    reference: str,
+    value: str = "value",
+    entity: str = "entity",
+    qualifier: str = "qualifier",
+    unit: str | None = None,
+    title: str,
+    subtitle: str | Sequence[str] | None = None,
+    y_title: str = "Vehicles per month",
+    columns: int = 3,
+) -> alt.VConcatChart:
+    """Small multiples instead of one crowded chart: one panel per entity, each drawn as in
+    :func:`monthly_lines` with the ``reference`` entity (e.g. HIMA) in the same panel, on one
+    shared y scale, so every rival can be read against the reference without eight lines
+    crossing."""
+    import altair as alt
+
+    ids = [e for e in dict.fromkeys(df[entity].cast(pl.String).to_list()) if e != reference]
+    ref = df.filter(pl.col(entity).cast(pl.String) == reference)
+    everyone = [reference, *ids]
+    colour = colour_scale(everyone, [name_of(e) for e in everyone])  # one colour per maker in every panel
+    width = (WIDTH - 40 * (columns - 1)) // columns
+    panels = []
+    for e in ids:
+        chart = monthly_lines(
+            pl.concat([ref, df.filter(pl.col(entity).cast(pl.String) == e)]),
+            value=value,
+            entity=entity,
+            qualifier=qualifier,
+            unit=unit,
+            title=name_of(e),
+            y_title=y_title,
+            width=width,
+            height=200,
+            colour=colour,
+        )
+        panels.append(chart)
+    rows = [alt.hconcat(*panels[i : i + columns], spacing=40) for i in range(0, len(panels), columns)]
+    return alt.vconcat(*rows, spacing=30, title=chart_title(title, subtitle)).resolve_scale(y="shared")
 
 
 def _bar_fill(kind: str) -> float:
