@@ -18,6 +18,7 @@ from typing import Any
 import polars as pl
 
 from . import formatting as fmt
+from .downloads import for_reader, neutralise_formulas
 
 __all__ = [
     "SOURCES_SHOWN",
@@ -31,7 +32,6 @@ __all__ = [
 ]
 
 SOURCES_SHOWN = 6
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: Every download offered on the page so far, by name (for the workbook and the checks).
 _DOWNLOADS: dict[str, pl.DataFrame] = {}
 #: The source sets already listed on this page: a figure drawn from the same sources as one
@@ -52,29 +52,10 @@ def safe_url(url: str | None) -> str | None:
     return u if re.match(r"^https?://[^\s]+$", u, flags=re.IGNORECASE) else None
 
 
-def neutralise_formulas(df: pl.DataFrame) -> pl.DataFrame:
-    """Text cells that a spreadsheet would run as a formula get a leading apostrophe.
-
-    >>> neutralise_formulas(pl.DataFrame({"t": ["=1+1", "@SUM(A1)", "ok", "-2"], "n": [-1, 2, 3, 4]})).rows()
-    [("'=1+1", -1), ("'@SUM(A1)", 2), ('ok', 3), ("'-2", 4)]
-    """
-    text_cols = [c for c, t in df.schema.items() if t in (pl.String, pl.Categorical) or isinstance(t, pl.Enum)]
-    pattern = "^[" + re.escape("".join(_FORMULA_START)) + "]"
-    return df.with_columns(
-        pl.when(pl.col(c).cast(pl.String).str.contains(pattern))
-        .then(pl.lit("'") + pl.col(c).cast(pl.String))
-        .otherwise(pl.col(c).cast(pl.String))
-        .alias(c)
-        for c in text_cols
-    )
-
-
 def csv_bytes(df: pl.DataFrame) -> bytes:
-    """The frame as the CSV a reader downloads: UTF-8, formula cells neutralised, lists joined."""
-    flat = df.with_columns(
-        pl.col(c).cast(pl.List(pl.String)).list.join(";") for c, t in df.schema.items() if isinstance(t, pl.List)
-    )
-    return neutralise_formulas(flat).write_csv().encode("utf-8")
+    """The frame as the CSV a reader downloads (UTF-8; see :mod:`.downloads`: names beside ids,
+    sensible rounding, lists joined, formula cells neutralised)."""
+    return for_reader(df).write_csv().encode("utf-8")
 
 
 def _safe_name(name: str) -> str:

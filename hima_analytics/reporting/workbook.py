@@ -1,5 +1,6 @@
 """The report's numbers as an Excel workbook: one sheet per figure and table, with the data
-behind it (typed columns, qualifiers, source ids), and a sheet of every source cited.
+behind it (typed columns, qualifiers, source ids, a name beside every id, reader headers and
+number formats; see :mod:`hima_analytics.display.downloads`), and a sheet of every source cited.
 
 While a report runs, :func:`hima_analytics.display.show` rewrites the workbook in the build's
 downloads folder each time it shows a figure, from the frames themselves (so the columns keep
@@ -15,6 +16,7 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -36,15 +38,29 @@ def _sheet_name(name: str, used: set[str]) -> str:
 
 
 def _excel_ready(df: pl.DataFrame) -> pl.DataFrame:
-    from ..display.figures import neutralise_formulas
+    from ..display.downloads import for_reader
 
-    flat = df.with_columns(
-        pl.col(c).cast(pl.List(pl.String)).list.join(";") for c, t in df.schema.items() if isinstance(t, pl.List)
-    )
-    flat = flat.with_columns(
+    flat = for_reader(df)
+    return flat.with_columns(
         pl.col(c).cast(pl.String) for c, t in flat.schema.items() if isinstance(t, (pl.Enum, pl.Categorical))
     )
-    return neutralise_formulas(flat)
+
+
+def _write_sheet(wb: Any, frame: pl.DataFrame, sheet: str) -> None:
+    """One sheet: reader headers, number formats by column, the frame's own values."""
+    from ..display.downloads import excel_formats, reader_headers
+
+    ready = _excel_ready(frame)
+    formats = excel_formats(ready)
+    headers = reader_headers(ready.columns)
+    ready.rename(headers).write_excel(
+        workbook=wb,
+        worksheet=sheet,
+        autofit=False,
+        float_precision=6,
+        column_formats={headers[c]: f for c, f in formats.items()},  # type: ignore[arg-type]
+        table_style="Table Style Light 1",
+    )
 
 
 def _sources(frames: list[pl.DataFrame]) -> pl.DataFrame:
@@ -78,16 +94,8 @@ def write_workbook(frames: list[tuple[str, pl.DataFrame]], path: Path, *, title:
     wb.set_properties({"title": title, "author": "hima_analytics", "created": FIXED_DATE})
     used: set[str] = set()
     for name, frame in frames:
-        _excel_ready(frame).write_excel(
-            workbook=wb,
-            worksheet=_sheet_name(name, used),
-            autofit=False,
-            float_precision=6,
-            table_style="Table Style Light 1",
-        )
-    _excel_ready(_sources([f for _, f in frames])).write_excel(
-        workbook=wb, worksheet=_sheet_name("sources", used), autofit=False, table_style="Table Style Light 1"
-    )
+        _write_sheet(wb, frame, _sheet_name(name, used))
+    _write_sheet(wb, _sources([f for _, f in frames]), _sheet_name("sources", used))
     wb.close()
     write_atomic(path, buffer.getvalue())
     return True
