@@ -88,7 +88,7 @@ def test_seed_volumes_are_present(entity, month, value):
 FLOORS = [
     # entity, measure, first month, last month (None = latest), minimum months (today's counts)
     ("HIMA", "deliveries", D(2024, 1, 1), D(2026, 2, 1), 19),  # target 18 of 26
-    ("AITO", "deliveries", D(2022, 3, 1), None, 27),  # target 24
+    ("AITO", "deliveries", D(2022, 3, 1), None, 28),  # target 24
     ("LI_AUTO", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 38),  # target 90% of 38 months
     ("NIO_INC", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 38),
     ("XPENG", "deliveries", D(2023, 1, 1), D(2026, 2, 1), 38),
@@ -189,3 +189,31 @@ def test_no_monthly_volume_after_the_corpus_end():
     # the stored corpus ends in early 2026 (data/README.md); a later month would be a wrong-year or spun figure
     v = ha.load("volumes", all_values=True)
     assert v["month"].max() <= D(2026, 3, 1)
+
+
+def test_dated_established_outlets_are_preferred_over_undated_seeds():
+    # Stelato S9 June 2025: 36Kr Japan (major, dated) 4,154 over seed 002 (aggregator, undated) 4,215
+    s9 = ha.load("volumes", entity="STELATO_S9", start=D(2025, 6, 1), end=D(2025, 6, 1))
+    assert s9.select("value", "source_id").rows() == [(4_154, "hima4-36krjp-2025-07-01-hima-june-brands")]
+    every = ha.load("volumes", entity="STELATO_S9", start=D(2025, 6, 1), end=D(2025, 6, 1), all_values=True)
+    assert sorted(every["value"].to_list()) == [4_154, 4_215]
+    # HIMA June 2025 rests on the same dated page; the Caixin seed's equal figure is kept as non-preferred
+    hima = ha.load("volumes", entity="HIMA", start=D(2025, 6, 1), end=D(2025, 6, 1))
+    assert hima.select("value", "source_id").rows() == [(52_747, "hima4-36krjp-2025-07-01-hima-june-brands")]
+    sources = ha.load("sources")
+    preferred_sources = sources.filter(pl.col("source_id").is_in([*s9["source_id"], *hima["source_id"]]))
+    assert preferred_sources["published"].null_count() == 0
+
+
+def test_september_2025_aito_is_the_brand_not_the_group():
+    v = ha.load("volumes", entity=["AITO", "HIMA"], start=D(2025, 9, 1), end=D(2025, 9, 1))
+    got = {r["entity"]: (r["value"], str(r["qualifier"])) for r in v.iter_rows(named=True)}
+    assert got == {"AITO": (40_619, "exact"), "HIMA": (52_916, "exact")}
+
+
+def test_broker_sales_figures_are_not_recorded_as_deliveries():
+    # Guosen's "问界车型2024全年销量38.91万辆" is a sales (销量) figure: kept apart from AITO's 2024 deliveries
+    facts = ha.load("facts", entity="AITO", start=D(2024, 1, 1), end=D(2024, 12, 31), all_values=True)
+    full_year = facts.filter((pl.col("period_start") == D(2024, 1, 1)) & (pl.col("period_end") == D(2024, 12, 31)))
+    volumes = full_year.filter(pl.col("metric").is_in(["deliveries", "wholesale_sales"]))
+    assert sorted(volumes.select("metric", "value").rows()) == [("deliveries", 387_000), ("wholesale_sales", 389_100)]
