@@ -217,3 +217,13 @@ def test_broker_sales_figures_are_not_recorded_as_deliveries():
     full_year = facts.filter((pl.col("period_start") == D(2024, 1, 1)) & (pl.col("period_end") == D(2024, 12, 31)))
     volumes = full_year.filter(pl.col("metric").is_in(["deliveries", "wholesale_sales"]))
     assert sorted(volumes.select("metric", "value").rows()) == [("deliveries", 387_000), ("wholesale_sales", 389_100)]
+
+
+def test_no_figure_worded_as_sales_is_stored_as_deliveries():
+    # A broker's 销量 (sales) is wholesale, not deliveries (交付): the notes say how a figure was worded.
+    facts = ha.load("facts", all_values=True)
+    worded_sales = facts.filter(
+        pl.col("note").str.contains("Worded 销量") & ~pl.col("description").str.contains("交付")
+    )
+    assert worded_sales.height >= 5
+    assert worded_sales.filter(pl.col("metric") == "deliveries").select("subject", "period_start", "value").rows() == []
