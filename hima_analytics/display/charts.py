@@ -87,6 +87,7 @@ def monthly_lines(
     width: int = WIDTH,
     height: int = HEIGHT,
     colour: alt.Scale | None = None,
+    only: Sequence[str] | None = None,
 ) -> alt.LayerChart | alt.FacetChart:
     """One line per entity over months. Lines join published point figures only and break at
     every missing month; every figure is also a marker, hollow and pointing up or down for a
@@ -117,7 +118,11 @@ def monthly_lines(
         legend=legend,
         tooltip=tooltips("Month", "%b %Y", y_title),
     )
-    return alt.layer(line, *points).properties(title=chart_title(title, subtitle), width=width, height=height)
+    layers = [line, *points]
+    if only is not None:  # draw some series of the frame (small multiples share one dataset)
+        shown = alt.FieldOneOfPredicate(field="series", oneOf=[name_of(e) for e in only])
+        layers = [layer.transform_filter(shown) for layer in layers]
+    return alt.layer(*layers).properties(title=chart_title(title, subtitle), width=width, height=height)
 
 
 def monthly_panels(
@@ -136,18 +141,18 @@ def monthly_panels(
     """Small multiples instead of one crowded chart: one panel per entity, each drawn as in
     :func:`monthly_lines` with the ``reference`` entity (e.g. HIMA) in the same panel, on one
     shared y scale, so every rival can be read against the reference without eight lines
-    crossing."""
+    crossing. Every panel filters one shared dataset, so the page carries the data once."""
     import altair as alt
 
     ids = [e for e in dict.fromkeys(df[entity].cast(pl.String).to_list()) if e != reference]
-    ref = df.filter(pl.col(entity).cast(pl.String) == reference)
     everyone = [reference, *ids]
     colour = colour_scale(everyone, [name_of(e) for e in everyone])  # one colour per maker in every panel
     width = (WIDTH - 40 * (columns - 1)) // columns
     panels = []
     for e in ids:
         chart = monthly_lines(
-            pl.concat([ref, df.filter(pl.col(entity).cast(pl.String) == e)]),
+            df,
+            only=[reference, e],
             value=value,
             entity=entity,
             qualifier=qualifier,

@@ -254,9 +254,10 @@ def notebook_to_html(
                 f"{BUNDLE_PLACEHOLDER!r} before </head>. Hint: check templates/hima/index.html.j2."
             )
         body = body[:at] + bundle_script(vega_bundle(cache)) + body[at + len(BUNDLE_PLACEHOLDER) :]
+    from .compact import compact
     from .toc import add_toc
 
-    body = add_toc(body)
+    body = add_toc(compact(body))
     if workbook:
         footer = (
             f'<p class="hima-workbook"><a href="{html.escape(workbook, quote=True)}">Every figure and table of '
