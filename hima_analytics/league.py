@@ -366,7 +366,6 @@ def year_to_date(months: pl.DataFrame, annual: pl.DataFrame) -> pl.DataFrame:
     # A finished year with neither a full-year figure nor twelve months has no progress to
     # report: its YTD through, say, January would read as that year's outcome.
     current = months["month"].max()
-    partial = known.join(totals.select("entity", "year"), on=["entity", "year"], how="anti").filter(
-        pl.col("year") == (current.year if current is not None else None)
-    )
+    partial = known.join(totals.select("entity", "year"), on=["entity", "year"], how="anti")
+    partial = partial.filter(pl.col("year") == current.year) if current is not None else partial.clear()
     return pl.concat([totals, partial]).sort("entity", "year")

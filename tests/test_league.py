@@ -305,3 +305,13 @@ def test_target_progress_reads_a_finished_year_from_its_full_year_total():
     targets = pl.DataFrame({"entity": ["LI_AUTO"], "year": [2024], "target": [480_000.0]})
     progress = hm.target_progress(ytd.select("entity", "month", "ytd", "ytd_qualifier"), targets).row(0, named=True)
     assert progress["progress"] == pytest.approx(500_508 / 480_000) and progress["months_left"] == 0
+
+
+def test_year_to_date_of_a_brand_with_no_months_is_empty_and_quiet():
+    import warnings
+
+    empty = _volumes().clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        facts = _facts([("LI_AUTO", "deliveries", *FY2024, 500_508, "exact", "a")]).clear()
+        assert league.year_to_date(empty, league.annual_totals(empty, facts, ENTITIES)).is_empty()

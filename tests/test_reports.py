@@ -20,6 +20,7 @@ NOTEBOOKS = sorted(paths.notebooks_dir().glob("*.ipynb"))
 SMALL = [
     Run("alliance_overview", "alliance_overview", "HIMA alliance overview", {"start": "2025-01", "end": "2025-12"}),
     Run("brand_deep_dive-luxeed", "brand_deep_dive", "Luxeed", {"brand": "LUXEED"}),
+    Run("brand_deep_dive-maextro", "brand_deep_dive", "Maextro", {"brand": "MAEXTRO"}),  # a brand with no months
     Run("partner_financials", "partner_financials", "Seres financials", {"company": "SERES"}),
     Run(
         "competitive_benchmark",
@@ -99,6 +100,21 @@ def test_reports_are_self_contained_with_sources_and_provenance(built):
         charts = len(re.findall(r"<script>vegaEmbed", page))
         assert page.count('class="hima-sources"') >= charts, f"{run.name}: a chart without its sources line"
         assert "Traceback" not in page, run.name
+
+
+def test_no_report_writes_a_warning_or_anything_else_to_stderr(built):
+    import nbformat
+
+    out, _ = built
+    for run in SMALL:
+        nb = nbformat.read(out / "notebooks" / f"{run.name}.ipynb", as_version=4)
+        errs = [
+            "".join(o.get("text", ""))[:200]
+            for cell in nb.cells
+            for o in cell.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stderr"
+        ]
+        assert errs == [], f"{run.name}: {errs}"
 
 
 def test_every_cited_figure_matches_the_pages_own_download(built):
