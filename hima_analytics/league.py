@@ -321,11 +321,13 @@ def quarter_guidance(facts: pl.DataFrame) -> pl.DataFrame:
     return low.join(high, on=["entity", "period_start"], how="inner").sort("entity", "period_start")
 
 
-def year_to_date(months: pl.DataFrame, annual: pl.DataFrame) -> pl.DataFrame:
+def year_to_date(months: pl.DataFrame, annual: pl.DataFrame, *, through: dt.date | None = None) -> pl.DataFrame:
     """Each entity's latest known year to date, per year: the full-year figure of
     :func:`annual_totals` where there is one (dated December), else, for the latest year in
     ``months`` only, the YTD through the latest month up to which every month of the year was
     published. ``basis`` says which. An earlier year without a full-year figure is left out.
+    ``through`` (e.g. the data's reference month) makes the current year a like period: every
+    entity's year to date is taken at that month, never at a later one.
 
     ``months`` has ``entity``, ``month``, ``value`` and ``qualifier``; the result has
     ``entity``, ``year``, ``month``, ``ytd``, ``ytd_qualifier`` and ``basis``, one row per
@@ -340,6 +342,8 @@ def year_to_date(months: pl.DataFrame, annual: pl.DataFrame) -> pl.DataFrame:
     >>> year_to_date(m, a).select("entity", "year", "ytd", "basis").rows()
     [('A', 2024, 300.0, 'published annual total'), ('A', 2025, 50.0, 'published months')]
     """
+    if through is not None:
+        months = months.filter(pl.col("month") <= through)
     known = (
         hm.ytd(months.select("entity", "month", "value", "qualifier").with_columns(pl.col("entity").cast(pl.String)))
         .drop_nulls("ytd")
@@ -365,7 +369,12 @@ def year_to_date(months: pl.DataFrame, annual: pl.DataFrame) -> pl.DataFrame:
     ).unique(["entity", "year"], keep="first", maintain_order=True)
     # A finished year with neither a full-year figure nor twelve months has no progress to
     # report: its YTD through, say, January would read as that year's outcome.
-    current = months["month"].max()
+    current = through or months["month"].max()
     partial = known.join(totals.select("entity", "year"), on=["entity", "year"], how="anti")
-    partial = partial.filter(pl.col("year") == current.year) if current is not None else partial.clear()
+    if current is None:
+        partial = partial.clear()
+    else:  # the current year only, and at the month itself when it is given
+        partial = partial.filter(pl.col("year") == current.year)
+        if through is not None:
+            partial = partial.filter(pl.col("month") == through)
     return pl.concat([totals, partial]).sort("entity", "year")

@@ -315,3 +315,18 @@ def test_year_to_date_of_a_brand_with_no_months_is_empty_and_quiet():
         warnings.simplefilter("error")
         facts = _facts([("LI_AUTO", "deliveries", *FY2024, 500_508, "exact", "a")]).clear()
         assert league.year_to_date(empty, league.annual_totals(empty, facts, ENTITIES)).is_empty()
+
+
+def test_the_current_year_is_taken_at_the_reference_month_for_every_maker():
+    ytd = league.year_to_date(
+        _volumes(),
+        league.annual_totals(_volumes(), _facts([("LI_AUTO", "deliveries", *FY2024, 500_508, "exact", "a")]), ENTITIES),
+        through=D(2025, 1, 1),
+    )
+    rows = {r["entity"]: (r["month"], r["ytd"]) for r in ytd.filter(pl.col("year") == 2025).iter_rows(named=True)}
+    # Li Auto and NIO published February too, but everyone is compared at January.
+    assert rows == {
+        "HIMA": (D(2025, 1, 1), 35_000.0),
+        "LI_AUTO": (D(2025, 1, 1), 30_000.0),
+        "NIO_INC": (D(2025, 1, 1), 13_000.0),
+    }
