@@ -25,6 +25,7 @@ __all__ = [
     "latest_month",
     "makers",
     "monthly_league",
+    "quarter_deliveries",
     "quarter_guidance",
     "year_to_date",
 ]
@@ -319,6 +320,49 @@ def quarter_guidance(facts: pl.DataFrame) -> pl.DataFrame:
         .agg(pl.col("value").max().alias("high"))
     )
     return low.join(high, on=["entity", "period_start"], how="inner").sort("entity", "period_start")
+
+
+def quarter_deliveries(financials: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """Quarter delivery totals published as such, per maker: ``entity``, ``period_start``,
+    ``value``, ``qualifier``, ``source_id``. From the makers' results (financials, metric
+    ``deliveries``, mapped from the listed company to its top-level entity) and from delivery
+    facts that span exactly one calendar quarter; results first where both exist."""
+    top = entities.filter(pl.col("parent").is_null() & pl.col("company").is_not_null()).select(
+        pl.col("entity").cast(pl.String), pl.col("company").cast(pl.String)
+    )
+    results = (
+        financials.filter((pl.col("metric") == "deliveries") & (pl.col("period_type") == "Q"))
+        .select(
+            pl.col("company").cast(pl.String),
+            "period_start",
+            "value",
+            pl.col("qualifier").cast(pl.String),
+            "source_id",
+        )
+        .join(top, on="company")
+        .select("entity", "period_start", "value", "qualifier", "source_id")
+    )
+    quarter = (
+        (pl.col("period_start").dt.month().is_in([1, 4, 7, 10]))
+        & (pl.col("period_start").dt.day() == 1)
+        & (pl.col("period_end") == pl.col("period_start").dt.offset_by("3mo").dt.offset_by("-1d"))
+    )
+    stated = facts.filter((pl.col("metric") == "deliveries") & quarter).select(
+        pl.col("subject").cast(pl.String).alias("entity"),
+        "period_start",
+        "value",
+        pl.col("qualifier").cast(pl.String),
+        "source_id",
+    )
+    both = pl.concat(
+        [results.with_columns(pl.lit(0).alias("_o")), stated.with_columns(pl.lit(1).alias("_o"))],
+        how="vertical_relaxed",
+    )
+    return (
+        both.sort("entity", "period_start", "_o")
+        .unique(["entity", "period_start"], keep="first", maintain_order=True)
+        .drop("_o")
+    )
 
 
 def year_to_date(months: pl.DataFrame, annual: pl.DataFrame, *, through: dt.date | None = None) -> pl.DataFrame:

@@ -330,3 +330,61 @@ def test_the_current_year_is_taken_at_the_reference_month_for_every_maker():
         "LI_AUTO": (D(2025, 1, 1), 30_000.0),
         "NIO_INC": (D(2025, 1, 1), 13_000.0),
     }
+
+
+def test_a_published_quarter_total_settles_where_guidance_landed():
+    guidance = pl.DataFrame(
+        {
+            "entity": ["LI_AUTO", "XPENG"],
+            "period_start": [D(2026, 1, 1)] * 2,
+            "low": [85_000.0, 61_000.0],
+            "high": [90_000.0, 66_000.0],
+        }
+    )
+    months = pl.DataFrame({"entity": ["LI_AUTO", "XPENG"], "month": [D(2026, 1, 1)] * 2, "value": [27_668, 20_011]})
+    totals = pl.DataFrame(
+        {
+            "entity": ["LI_AUTO", "XPENG"],
+            "period_start": [D(2026, 1, 1)] * 2,
+            "value": [95_142, 62_682],
+            "source_id": ["r1", "r2"],
+        }
+    )
+    out = {r["entity"]: r for r in hm.guidance_implied(guidance, months, totals=totals).iter_rows(named=True)}
+    assert (out["LI_AUTO"]["implied_low"], out["LI_AUTO"]["implied_high"]) == (57_332.0, 62_332.0)
+    assert (out["LI_AUTO"]["within"], out["LI_AUTO"]["landed"]) == (False, "above the range")
+    assert (out["XPENG"]["within"], out["XPENG"]["landed"]) == (True, "inside the range")
+    assert out["XPENG"]["source_id_outcome"] == "r2"
+    undecided = hm.guidance_implied(guidance, months, totals=totals.with_columns(qualifier=pl.lit("under")))
+    # "under 95,142" could still be inside Li Auto's 85,000-90,000
+    assert undecided.filter(pl.col("entity") == "LI_AUTO")["within"].to_list() == [None]
+
+
+def test_quarter_totals_come_from_results_first_and_map_companies_to_makers():
+    entities = pl.DataFrame(
+        {"entity": ["NIO_INC", "ONVO"], "parent": [None, "NIO_INC"], "company": ["NIO_INC", "NIO_INC"]}
+    )
+    financials = pl.DataFrame(
+        {
+            "company": ["NIO_INC"],
+            "metric": ["deliveries"],
+            "period_type": ["Q"],
+            "period_start": [D(2026, 1, 1)],
+            "value": [83_465.0],
+            "qualifier": ["exact"],
+            "source_id": ["6k"],
+        }
+    )
+    facts = pl.DataFrame(
+        {
+            "subject": ["NIO_INC", "ONVO"],
+            "metric": ["deliveries"] * 2,
+            "period_start": [D(2026, 1, 1)] * 2,
+            "period_end": [D(2026, 3, 31)] * 2,
+            "value": [83_000.0, 13_339.0],
+            "qualifier": ["rounded", "exact"],
+            "source_id": ["press", "6k"],
+        }
+    )
+    got = league.quarter_deliveries(financials, facts, entities).sort("entity").select("entity", "value", "source_id")
+    assert got.rows() == [("NIO_INC", 83_465.0, "6k"), ("ONVO", 13_339.0, "6k")]

@@ -91,7 +91,13 @@ def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "
     ).sort(entity, "month")
 
 
-def guidance_implied(guidance: pl.DataFrame, months: pl.DataFrame, *, entity: str = "entity") -> pl.DataFrame:
+def guidance_implied(
+    guidance: pl.DataFrame,
+    months: pl.DataFrame,
+    *,
+    totals: pl.DataFrame | None = None,
+    entity: str = "entity",
+) -> pl.DataFrame:
     """What a quarter's delivery guidance implies for its months not yet published.
 
     ``guidance`` has ``entity``, ``period_start`` (the quarter's first day), ``low`` and
@@ -102,6 +108,12 @@ def guidance_implied(guidance: pl.DataFrame, months: pl.DataFrame, *, entity: st
     months are published, the open range is empty and ``within`` says whether the quarter
     landed inside the guidance. These are implied by guidance, not published figures.
 
+    ``totals`` (``entity``, ``period_start``, ``value`` and optionally ``qualifier``): quarter
+    totals published as such (e.g. in results). A quarter with one gets ``outcome`` (that
+    total, with ``source_id_outcome``) and ``within`` from it, even when its months are not all
+    published; ``within`` is null when a bound in the outcome leaves it undecided. ``landed``
+    says "inside the range", "above the range" or "below the range".
+
     >>> import datetime as dt, polars as pl
     >>> g = pl.DataFrame({"entity": ["NIO"], "period_start": [dt.date(2025, 10, 1)], "low": [120_000.0],
     ...                   "high": [125_000.0]})
@@ -109,6 +121,9 @@ def guidance_implied(guidance: pl.DataFrame, months: pl.DataFrame, *, entity: st
     ...                   "value": [40_397, 36_275]})
     >>> guidance_implied(g, m).select("months_open", "implied_low", "implied_high").row(0)
     (1, 43328.0, 48328.0)
+    >>> q4 = pl.DataFrame({"entity": ["NIO"], "period_start": [dt.date(2025, 10, 1)], "value": [124_807]})
+    >>> guidance_implied(g, m, totals=q4).select("outcome", "within", "landed").row(0)
+    (124807.0, True, 'inside the range')
     """
     require_columns(guidance, [entity, "period_start", "low", "high"], "guidance_implied")
     require_columns(months, [entity, "month", "value"], "guidance_implied (months)")
@@ -124,11 +139,49 @@ def guidance_implied(guidance: pl.DataFrame, months: pl.DataFrame, *, entity: st
     out = g.join(published, on=[entity, "period_start"], how="left").with_columns(
         pl.col("published").fill_null(0.0), pl.col("months_published").fill_null(0)
     )
-    return out.with_columns(
+    out = out.with_columns(
         (3 - pl.col("months_published")).alias("months_open"),
         (pl.col("low") - pl.col("published")).alias("implied_low"),
         (pl.col("high") - pl.col("published")).alias("implied_high"),
-        pl.when(pl.col("months_published") == 3)
-        .then((pl.col("published") >= pl.col("low")) & (pl.col("published") <= pl.col("high")))
-        .alias("within"),
-    ).sort(entity, "period_start")
+    )
+    if totals is None:
+        out = out.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("outcome"),
+            pl.lit(None, dtype=pl.String).alias("outcome_qualifier"),
+            pl.lit(None, dtype=pl.String).alias("source_id_outcome"),
+        )
+    else:
+        t = totals.select(
+            pl.col(entity).cast(pl.String),
+            "period_start",
+            pl.col("value").cast(pl.Float64).alias("outcome"),
+            (pl.col("qualifier").cast(pl.String) if "qualifier" in totals.columns else pl.lit("exact")).alias(
+                "outcome_qualifier"
+            ),
+            (pl.col("source_id").cast(pl.String) if "source_id" in totals.columns else pl.lit(None, pl.String)).alias(
+                "source_id_outcome"
+            ),
+        ).unique([entity, "period_start"], keep="first", maintain_order=True)
+        out = out.join(t, on=[entity, "period_start"], how="left")
+    landed = pl.col("outcome").fill_null(pl.when(pl.col("months_published") == 3).then(pl.col("published")))
+    q = pl.col("outcome_qualifier").fill_null("exact")
+    decided = (
+        pl.when(landed.is_null())
+        .then(None)
+        .when((landed >= pl.col("low")) & (landed <= pl.col("high")) & (q != "over") & (q != "under"))
+        .then(True)
+        .when((landed > pl.col("high")) & (q != "under"))
+        .then(False)
+        .when((landed < pl.col("low")) & (q != "over"))
+        .then(False)
+    )
+    out = out.with_columns(decided.alias("within"))
+    landed_where = (
+        pl.when(pl.col("within"))
+        .then(pl.lit("inside the range"))
+        .when(pl.col("within").not_() & (landed > pl.col("high")))
+        .then(pl.lit("above the range"))
+        .when(pl.col("within").not_())
+        .then(pl.lit("below the range"))
+    )
+    return out.with_columns(landed_where.alias("landed")).sort(entity, "period_start")
