@@ -142,3 +142,30 @@ def test_decompositions_refuse_pooled_measures_and_bounds():
     bounded = mixed.drop("measure").with_columns(pl.Series("qualifier", ["exact", "over", "exact", "exact"]))
     with pytest.raises(MixedSeriesError, match="bounds"):
         share_change_contributions(bounded, target="A", start=a, end=b)
+
+
+def test_a_powertrain_share_from_bounds_is_a_bound_and_coverage_over_opposite_bounds_is_null():
+    import polars as pl
+
+    from hima_analytics import metrics as hm
+
+    models = pl.DataFrame(
+        {
+            "entity": ["A", "B"],
+            "parent": ["H", "H"],
+            "month": [1, 1],
+            "value": [7_500, 1_000],
+            "qualifier": ["over", "under"],
+        }
+    )
+    powertrains = pl.DataFrame({"entity": ["A", "B"], "powertrain": ["mixed", None]})
+    totals = pl.DataFrame({"entity": ["H"], "month": [1], "value": [81_864], "qualifier": ["exact"]})
+    mix = {r["powertrain"]: r for r in hm.powertrain_mix(models, powertrains, totals=totals).iter_rows(named=True)}
+    # "over 7,500" beside "under 1,000": at least 88.2% and at most 11.8%
+    assert (round(mix["mixed"]["share"], 3), mix["mixed"]["share_qualifier"]) == (0.882, "over")
+    assert (round(mix["unknown"]["share"], 3), mix["unknown"]["share_qualifier"]) == (0.118, "under")
+    # the models' sum has bounds pulling both ways, so how much of the total it covers is unknown
+    assert mix["mixed"]["covered"] is None and mix["mixed"]["covered_qualifier"] is None
+    exact = hm.powertrain_mix(models.with_columns(qualifier=pl.lit("exact")), powertrains, totals=totals)
+    assert exact["covered_qualifier"].to_list() == ["exact", "exact"]
+    assert round(exact["covered"][0], 4) == round(8_500 / 81_864, 4)

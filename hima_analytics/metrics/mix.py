@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from .qualifiers import bounded_value, qualifier_of_sum
+from .qualifiers import bounded_value, qualifier_of_ratio, qualifier_of_share, qualifier_of_sum
 from .series import require_columns
 
 __all__ = ["powertrain_mix"]
@@ -35,7 +35,9 @@ def powertrain_mix(
     PHEV, mixed; null = unknown); ``totals`` (optional) holds the parents' own figures
     (``entity``, ``period``, ``value``). Output per parent, period and powertrain: ``value``
     (sum, with ``value_qualifier``), ``models`` (models counted), ``share`` of the models'
-    total, and ``covered`` = models' total / the parent's published total (null without one).
+    total, and ``covered`` = models' total / the parent's published total (null without one),
+    each with its qualifier by the rules of :mod:`~.qualifiers`: the share of "over 7,500"
+    beside "under 1,000" is "over 88%", and a share with bounds pulling both ways is null.
 
     >>> import polars as pl
     >>> m = pl.DataFrame({"entity": ["M7", "M9", "S7"], "parent": ["AITO", "AITO", "LUXEED"], "month": [1, 1, 1],
@@ -63,16 +65,41 @@ def powertrain_mix(
     )
     mix = mix.with_columns(bounded_value(value, f"{value}_qualifier").alias(value))
     group_total = pl.col(value).sum().over([parent, period])
-    mix = mix.with_columns((pl.col(value) / group_total).alias("share"))
+    vq = f"{value}_qualifier"
+    # The qualifier of the other powertrains' sum, row by row (rule 4 needs it for the share).
+    others = (
+        mix.select(*by, vq)
+        .join(
+            mix.select(parent, period, pl.col("powertrain").alias("_other"), pl.col(vq).alias("_oq")),
+            on=[parent, period],
+        )
+        .filter(pl.col("powertrain") != pl.col("_other"))
+        .group_by(by)
+        .agg(qualifier_of_sum("_oq").alias("_others_q"))
+    )
+    mix = mix.join(others, on=by, how="left").with_columns(
+        pl.col("_others_q").fill_null("exact"),  # a powertrain alone is the whole: 100%, exactly
+        qualifier_of_sum(vq).over([parent, period]).alias("_group_q"),
+    )
+    mix = mix.with_columns(qualifier_of_share(vq, "_others_q").alias("share_qualifier"))
+    mix = mix.with_columns(bounded_value(pl.col(value) / group_total, "share_qualifier").alias("share"))
     if totals is not None:
         t = totals.filter(pl.col(value).is_not_null()).select(
-            pl.col(entity).cast(pl.String).alias(parent), period, pl.col(value).alias("_total")
+            pl.col(entity).cast(pl.String).alias(parent),
+            period,
+            pl.col(value).alias("_total"),
+            (pl.col("qualifier").cast(pl.String) if "qualifier" in totals.columns else pl.lit("exact")).alias("_tq"),
         )
-        mix = (
-            mix.join(t, on=[parent, period], how="left")
-            .with_columns(pl.when(pl.col("_total") > 0).then(group_total / pl.col("_total")).alias("covered"))
-            .drop("_total")
+        mix = mix.join(t, on=[parent, period], how="left").with_columns(
+            pl.when(pl.col("_total") > 0).then(qualifier_of_ratio("_group_q", "_tq")).alias("covered_qualifier")
         )
+        mix = mix.with_columns(
+            bounded_value(
+                pl.when(pl.col("_total") > 0).then(group_total / pl.col("_total")), "covered_qualifier"
+            ).alias("covered")
+        ).drop("_total", "_tq")
     else:
-        mix = mix.with_columns(pl.lit(None, dtype=pl.Float64).alias("covered"))
-    return mix.sort(parent, period, "powertrain")
+        mix = mix.with_columns(
+            pl.lit(None, dtype=pl.Float64).alias("covered"), pl.lit(None, dtype=pl.String).alias("covered_qualifier")
+        )
+    return mix.drop("_others_q", "_group_q").sort(parent, period, "powertrain")
