@@ -4,6 +4,7 @@ shipped claims against the rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import polars as pl
@@ -218,3 +219,13 @@ def test_the_page_table_names_articles_in_words_and_prints_sensible_decimals(res
     arts = claims.articles(results)
     assert arts["claims"].sum() == results.height and arts.height == 5
     assert not [s for s in claims.web_sources(results)["source_id"].to_list() if s in claims.own_sources(claims.S1)]
+
+
+def test_a_to_date_claim_rests_only_on_sources_published_by_its_date(results):
+    import hima_analytics as ha
+
+    million = {r["claim"]: r for r in results.iter_rows(named=True)}["hima-1m"]
+    published = dict(ha.load("sources").select("source_id", "published").iter_rows())
+    used = [s for s in (million["source_id"] or "").split(";") if s]
+    assert used and all(published[s] is not None and published[s] <= dt.date(2025, 12, 9) for s in used)
+    assert "published by 9 Dec 2025" in million["basis"]

@@ -215,7 +215,9 @@ def facts_of(
     on_or_before: dt.date | None = None,
 ) -> pl.DataFrame:
     """The facts about ``subject``'s ``metric`` from sources other than the seed (every source
-    when ``seed`` is None), the preferred value of each key first."""
+    when ``seed`` is None), the preferred value of each key first. With ``on_or_before``, only
+    facts about periods ending by that date from sources published by it: a claim "to date" is
+    checked against what was known on the article's date, so an undated source cannot count."""
     f = (_all_values("facts", entity=subject) if seed is None else independent("facts", seed, entity=subject)).filter(
         pl.col("metric") == metric
     )
@@ -224,7 +226,10 @@ def facts_of(
     if end is not None:
         f = f.filter(pl.col("period_end") == end)
     if on_or_before is not None:
-        f = f.filter(pl.col("period_end") <= on_or_before)
+        from ..catalog import load
+
+        dated = load("sources").filter(pl.col("published") <= on_or_before).select("source_id")
+        f = f.filter(pl.col("period_end") <= on_or_before).join(dated, on="source_id", how="semi")
     return f
 
 
@@ -411,8 +416,8 @@ def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Calla
             when = f" up to {fmt.fmt_date(as_of)}" if as_of else ""
             return Evidence(None, None, f"no independent {vocabulary.label('metric', metric).lower()} figure{when}")
         latest = f.sort("period_end", "value", "preferred").tail(1).row(0, named=True)
-        when = f" (the latest up to the article's date, {fmt.fmt_date(as_of)})" if as_of else ""
-        every = facts_of(subject, metric, None).filter(pl.col("period_end") == latest["period_end"])
+        when = f" (the latest published by {fmt.fmt_date(as_of)}, the date the article speaks of)" if as_of else ""
+        every = facts_of(subject, metric, None, on_or_before=as_of).filter(pl.col("period_end") == latest["period_end"])
         ev = keyed_evidence(
             every,
             seed,
