@@ -54,3 +54,38 @@ def test_nearest_rivals_are_compared_on_like_recent_months_and_bounds_are_left_o
     )
     none = nearest_rivals(hm.nearest_in_size(me, peers.filter(pl.col("entity") == "BOUND")), entity="LUXEED")
     assert "none is compared" in plain(none)
+
+
+def test_the_latest_month_sentence_leads_with_the_latest_firm_figure():
+    from hima_analytics.narrative import latest_month
+
+    trend = hm.yoy(
+        hm.mom(
+            pl.DataFrame(
+                {
+                    "entity": "AITO",
+                    "month": [D(2025, 11, 1), D(2026, 1, 1), D(2026, 2, 1)],
+                    "value": [51_677, 40_016, 18_000],
+                    "qualifier": ["exact", "exact", "about"],
+                }
+            ).pipe(hm.complete_months)
+        )
+    )
+    assert plain(latest_month(trend, download="t", entity="AITO")) == (
+        "**问界 AITO delivered 40,016 vehicles in Jan 2026**: neither Dec 2025 nor Jan 2025 has a figure to compare "
+        "with. An approximate figure for Feb 2026 puts it at ≈ 18,000."
+    )
+
+
+def test_year_to_date_says_nothing_in_january_and_lists_missing_months_as_runs():
+    from hima_analytics.narrative import ytd_status
+
+    def trend(months, values):
+        df = pl.DataFrame({"entity": "STELATO", "month": months, "value": values, "qualifier": "exact"})
+        return hm.yoy(
+            hm.ytd(hm.complete_months(df, start=D(2025, 1, 1))), value="ytd", name="ytd_yoy", qualifier="ytd_qualifier"
+        )
+
+    assert ytd_status(trend([D(2026, 1, 1)], [900]), download="t", entity="STELATO") is None
+    sentence = ytd_status(trend([D(2025, 11, 1)], [6_000]), download="t", entity="STELATO")
+    assert plain(sentence) == "The year-to-date total for 2025 is unknown: Jan–Oct 2025 were not published."

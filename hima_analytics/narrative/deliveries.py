@@ -28,15 +28,23 @@ __all__ = [
 
 def latest_month(trend: pl.DataFrame, *, download: str, entity: str) -> Text:
     """ "<maker> delivered N in <month>, ±x% on the month before and ±y% on a year earlier."
-    ``trend`` has ``month``, ``value`` (with qualifier) and ``mom`` / ``yoy`` (with qualifiers)."""
+    ``trend`` has ``month``, ``value`` (with qualifier) and ``mom`` / ``yoy`` (with qualifiers).
+    When the latest figure is only approximate ("about 18,000"), the sentence leads with the
+    latest firm figure and adds the estimate after it."""
     row = latest_row(trend)
     who = name_of(entity)
     if row is None:
         return text("{who} has no published monthly figure in this window.", who=who)
+    later = None
+    if str(row.get("qualifier")) == "about":  # lead with the latest firm figure; the estimate follows it
+        firm = latest_row(trend.filter(pl.col("qualifier").cast(pl.String).is_in(["exact", "rounded"])))
+        if firm is not None:
+            later, row = row, firm
     at = {"month": row["month"]}
     figure = cite(trend, "value", download=download, **at)
     month = cite(trend, "month", download=download, kind="month", **at)
     parts = []
+    missing: list[str] = []
     for column, months in (("mom", -1), ("yoy", -12)):
         then = shift_month(row["month"], months)
         when = fmt.fmt_month(then)
@@ -54,16 +62,31 @@ def latest_month(trend: pl.DataFrame, *, download: str, entity: str) -> Text:
                 )
             )
         else:
-            parts.append(text("no figure for {when} to compare with", when=when))
-    return text(
+            missing.append(when)
+    if len(missing) == 2:
+        parts.append(text("neither {a} nor {b} has a figure to compare with", a=missing[0], b=missing[1]))
+    elif missing:
+        parts.append(text("no figure for {when} to compare with", when=missing[0]))
+    sentence = text(
         "**{who} delivered {figure} vehicles in {month}**: {parts}.", who=who, figure=figure, month=month, parts=parts
+    )
+    if later is None:
+        return sentence
+    return text(
+        "{sentence} An approximate figure for {m} puts it at {v}.",
+        sentence=sentence,
+        m=cite(trend, "month", download=download, kind="month", month=later["month"]),
+        v=cite(trend, "value", download=download, month=later["month"]),
     )
 
 
 def ytd_status(trend: pl.DataFrame, *, download: str, entity: str) -> Text | None:
     """Year to date at the latest month, against the same months a year earlier (when both
-    years are complete); None when the YTD is unknown."""
+    years are complete); None in January (the year to date is the month itself, which the
+    latest-month sentence already gives). Missing months are listed as runs."""
     row = latest_row(trend)
+    if row is not None and row["month"].month == 1:
+        return None
     if row is None or row.get("ytd") is None:
         if row is None:
             return None
@@ -75,7 +98,7 @@ def ytd_status(trend: pl.DataFrame, *, download: str, entity: str) -> Text | Non
                 "The year-to-date total for {year} is not bounded: its months include both lower and upper bounds.",
                 year=str(year),
             )
-        months = ", ".join(fmt.fmt_month(m) for m in missing)
+        months = fmt.fmt_month_runs(missing)
         return text(
             "The year-to-date total for {year} is unknown: {months} {verb} not published.",
             year=str(row["month"].year),
