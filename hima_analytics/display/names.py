@@ -97,11 +97,11 @@ def describe_params(params: dict) -> str:
     """Report parameters as a reader would say them.
 
     >>> describe_params({"brand": "LUXEED", "start": "2024-01", "end": "2026-02"})
-    'from Jan 2024; to Feb 2026; brand 智界 Luxeed'
-    >>> describe_params({"month": "latest"}), describe_params({"horizon": 6, "publishers_shown": 25})
-    ('the latest month with data', 'horizon 6 months; publishers shown 25')
-    >>> describe_params({})
-    'defaults'
+    'Jan 2024 – Feb 2026; brand 智界 Luxeed'
+    >>> describe_params({"month": "latest"}), describe_params({"horizon": 6, "method": "auto"})
+    ('the latest month with data', 'horizon 6 months; model chosen by back-test')
+    >>> describe_params({"start": "2025-01"}), describe_params({})
+    ('from Jan 2025', "the report's defaults")
     """
     import datetime as dt
     import re
@@ -137,7 +137,15 @@ def describe_params(params: dict) -> str:
             return f"horizon {value} months"
         return f"{words.get(key, vocabulary.humanize(key).lower())} {one(value)}"
 
-    parts = [
+    params = dict(params)
+    span = ""
+    if isinstance(params.get("start"), str) and isinstance(params.get("end"), str):
+        span = f"{one(params.pop('start'))} – {one(params.pop('end'))}"
+    if params.get("method") == "auto":
+        params.pop("method")
+        params["model"] = "chosen by back-test"
+    parts = [span] if span else []
+    parts += [
         said(k, v) for k, v in sorted(params.items(), key=lambda kv: list(words).index(kv[0]) if kv[0] in words else 99)
     ]
-    return "; ".join(parts) or "defaults"
+    return "; ".join(parts) or "the report's defaults"

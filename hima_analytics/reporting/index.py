@@ -16,7 +16,8 @@ margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem;margin-bottom:.2rem}p.lede{color:#555;margin-top:0;max-width:75ch}
 table{border-collapse:collapse;width:100%;font-size:14px}th,td{text-align:left;padding:.45rem .6rem;
 border-bottom:1px solid #e3e3e3;vertical-align:top}th{border-bottom:2px solid #999}
-p.change{background:#f5f7fa;border-left:3px solid #8aa;padding:.4rem .7rem;max-width:75ch}
+details.change{margin-top:1.2rem}
+details.change p{background:#f5f7fa;border-left:3px solid #8aa;padding:.4rem .7rem;max-width:75ch}
 .ok{color:#1a7f37}.failed{color:#c7000b;font-weight:600}.desc{color:#555;font-size:13px}code{font-size:12px;color:#444}
 """
 _STATUS = {"ok": "built", "failed": "failed (last good version kept)", "skipped": "unchanged"}
@@ -36,15 +37,22 @@ def _month(value: str | None) -> str:
 def change_html(change: dict[str, Any] | None, manifest: dict[str, Any]) -> str:
     """The last recorded change to the data, in a sentence (empty before any change is recorded).
 
-    >>> change_html({"summary": "volumes: 1 added", "rebuilt": ["a"]}, {"a": {"title": "A & B"}})
-    '<p class="change">Latest change to the data: volumes: 1 added. Rebuilt because of it: A &amp; B.</p>'
+    It is for the analyst who refreshes the reports, so it sits in a closed section below the
+    list of reports.
+
+    >>> change_html({"summary": "volumes: 1 added", "rebuilt": ["a"]}, {"a": {"title": "A & B"}})[:60]
+    '<details class="change"><summary>What changed in the data at'
     """
     if not change:
         return ""
     titles = [str((manifest.get(n) or {}).get("title") or n) for n in change.get("rebuilt") or []]
     rebuilt = f" Rebuilt because of it: {', '.join(titles)}." if titles else ""
     text = "Latest change to the data: " + str(change["summary"]) + "." + rebuilt
-    return '<p class="change">' + html.escape(text) + "</p>"
+    return (
+        '<details class="change"><summary>What changed in the data at the last refresh</summary><p>'
+        + html.escape(text)
+        + "</p></details>"
+    )
 
 
 def index_html(manifest: dict[str, Any], order: list[str], change: dict[str, Any] | None = None) -> str:
@@ -79,10 +87,9 @@ def index_html(manifest: dict[str, Any], order: list[str], change: dict[str, Any
         "<h1>HIMA analytics reports</h1>"
         '<p class="lede">Huawei\'s Harmony Intelligent Mobility Alliance (鸿蒙智行 HIMA) and its rivals. Each report '
         "states its sources under every figure, offers the data behind it as a download, and ends with its "
-        f"provenance. A failed report keeps its last good version.{html.escape(lede_asof)}</p>"
-        f"{change_html(change, manifest)}"
+        f"provenance.{html.escape(lede_asof)}</p>"
         "<table><thead><tr><th>Report</th><th>Parameters</th><th>Status</th><th>Latest HIMA month</th>"
-        f"</tr></thead><tbody>\n{body}\n</tbody></table></body></html>\n"
+        f"</tr></thead><tbody>\n{body}\n</tbody></table>{change_html(change, manifest)}</body></html>\n"
     )
 
 
