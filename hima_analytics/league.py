@@ -36,7 +36,8 @@ MARKET_LABEL = "CPCA NEV passenger retail"
 def makers(entities: pl.DataFrame, volumes: pl.DataFrame | None = None) -> pl.DataFrame:
     """Who is in the table: ``entity``, ``group`` ("Maker" for every top-level alliance, group
     or brand; "HIMA brand" for the alliance's brands). A maker reported both as a group and as
-    its brands (NIO Inc., Zeekr Group) is counted once, as the group. With ``volumes``, only
+    its brands is counted once: as the group (NIO Inc.), or as its brand when the group's only
+    brand on record publishes more months than the group (Zeekr). With ``volumes``, only
     makers with a delivery series are listed: a table of deliveries does not rank makers that
     publish only wholesale (BYD, Tesla China) or groups that publish through a brand (Seres)."""
     deliveries = None if volumes is None else volumes.filter(pl.col("measure") == "deliveries")
@@ -44,8 +45,25 @@ def makers(entities: pl.DataFrame, volumes: pl.DataFrame | None = None) -> pl.Da
         pl.col("entity").cast(pl.String), pl.col("level").cast(pl.String), pl.col("parent").cast(pl.String)
     )
     top = e.filter(pl.col("parent").is_null() & pl.col("level").is_in(["alliance", "group", "brand"]))
-    if deliveries is not None:  # only makers that publish deliveries (BYD and Tesla publish wholesale)
-        top = top.join(deliveries.select(pl.col("entity").cast(pl.String)).unique(), on="entity")
+    if deliveries is not None:
+        # A group whose only brand on record publishes more months than the group itself (Zeekr
+        # Group: 2 months; the Zeekr brand: most months) is listed as that brand, one series.
+        months = deliveries.group_by(pl.col("entity").cast(pl.String)).agg(pl.col("month").n_unique().alias("_n"))
+        only = (
+            e.filter((pl.col("level") == "brand") & pl.col("parent").is_not_null())
+            .filter(pl.len().over("parent") == 1)
+            .select(pl.col("parent").alias("entity"), pl.col("entity").alias("_brand"))
+        )
+        swap = (
+            only.join(months, on="entity", how="left")
+            .join(months.rename({"entity": "_brand", "_n": "_nb"}), on="_brand", how="left")
+            .filter(pl.col("_nb").fill_null(0) > pl.col("_n").fill_null(0))
+        )
+        top = top.join(swap.select("entity", "_brand"), on="entity", how="left", maintain_order="left").select(
+            pl.coalesce("_brand", "entity").alias("entity"), "level", "parent"
+        )
+        # only makers that publish deliveries (BYD and Tesla publish wholesale)
+        top = top.join(deliveries.select(pl.col("entity").cast(pl.String)).unique(), on="entity", maintain_order="left")
     hima = e.filter((pl.col("parent") == "HIMA") & (pl.col("level") == "brand"))
     return pl.concat(
         [

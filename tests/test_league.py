@@ -388,3 +388,22 @@ def test_quarter_totals_come_from_results_first_and_map_companies_to_makers():
     )
     got = league.quarter_deliveries(financials, facts, entities).sort("entity").select("entity", "value", "source_id")
     assert got.rows() == [("NIO_INC", 83_465.0, "6k"), ("ONVO", 13_339.0, "6k")]
+
+
+def test_a_group_published_mostly_through_its_only_brand_is_listed_as_that_brand():
+    entities = pl.DataFrame(
+        {
+            "entity": ["ZEEKR_GROUP", "ZEEKR", "NIO_INC", "NIO", "ONVO"],
+            "level": ["group", "brand", "group", "brand", "brand"],
+            "parent": [None, "ZEEKR_GROUP", None, "NIO_INC", "NIO_INC"],
+        }
+    )
+    rows = [("ZEEKR_GROUP", 3), ("ZEEKR", 1), ("ZEEKR", 2), ("ZEEKR", 3), ("NIO_INC", 1), ("NIO", 1), ("ONVO", 1)]
+    volumes = pl.DataFrame(
+        {"entity": [e for e, _ in rows], "month": [D(2025, m, 1) for _, m in rows], "measure": "deliveries"}
+    )
+    # Zeekr Group published 1 month, its only brand 3: one series, the brand's. NIO Inc. stays the group.
+    assert league.makers(entities, volumes).filter(pl.col("group") == "Maker")["entity"].to_list() == [
+        "ZEEKR",
+        "NIO_INC",
+    ]
