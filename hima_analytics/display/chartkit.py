@@ -27,7 +27,7 @@ PALETTE = {
     "STELATO": "#8E6C8A",
     "MAEXTRO": "#B8860B",
     "SHANGJIE": "#3B8B5A",
-    "LI_AUTO": "#5B5B5B",
+    "LI_AUTO": "#E377C2",  # not grey: grey keys the kinds of figure in every legend
     "NIO_INC": "#00A3AD",
     "XPENG": "#7A9A01",
     "LEAPMOTOR": "#8C564B",
