@@ -13,8 +13,21 @@ from hima_analytics import display as hd
 
 
 def cells(table) -> list[str]:
+    """The cells as a reader reads them (a no-break space reads as a space)."""
     raw = table.as_raw_html()
-    return [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", raw, re.S)]
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", c)).replace("\u00a0", " ").strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", raw, re.S)
+    ]
+
+
+def test_figures_periods_and_short_names_never_break_across_lines():
+    frame = pl.DataFrame(
+        {"month": [dt.date(2025, 10, 28)], "entity": ["HIMA"], "value": [1_000_000], "qualifier": ["over"]}
+    )
+    raw = hd.table(frame, title="Milestone").as_raw_html()
+    got = [html.unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", raw, re.S)]
+    assert "28\u00a0Oct\u00a02025" in got and "鸿蒙智行\u00a0HIMA" in got and ">\u00a01,000,000" in got
 
 
 def test_every_qualifier_is_printed_with_its_figure_and_explained_once():

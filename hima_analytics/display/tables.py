@@ -112,8 +112,28 @@ def _infer(df: pl.DataFrame, column: str, spec: Col) -> Kind:
     return "text"
 
 
+#: A name or figure this short never breaks across lines ("> 1,000,000", "问界 AITO", "Q4 2024").
+_KEEP_WHOLE = 24
+
+
+def _unbroken(text: pl.Series) -> pl.Series:
+    """Short cells with no-break spaces, so a figure, a period or a name stays on one line."""
+    return text.map_elements(
+        lambda t: t.replace(" ", "\u00a0") if t is not None and len(t) <= _KEEP_WHOLE else t, return_dtype=pl.String
+    )
+
+
 def _format_column(df: pl.DataFrame, column: str, spec: Col) -> tuple[pl.Series, bool]:
-    """The column as display text, and whether it is numeric (right-aligned)."""
+    """The column as display text, and whether it is numeric (right-aligned). Figures, periods
+    and short names are kept on one line."""
+    text, numeric = _format_column_text(df, column, spec)
+    labelled = column in ID_COLUMNS or column in VOCABULARY_COLUMNS
+    if numeric or labelled or column in ("period", "date", "month") or _infer(df, column, spec) in ("month", "date"):
+        text = _unbroken(text)
+    return text, numeric
+
+
+def _format_column_text(df: pl.DataFrame, column: str, spec: Col) -> tuple[pl.Series, bool]:
     kind = _infer(df, column, spec)
     q = _qualifier_col(df, column, spec)
     quals = df[q].cast(pl.String).to_list() if q else [None] * df.height
@@ -214,7 +234,15 @@ def table(
     g = g.cols_label(**headers)  # type: ignore[arg-type]
     if numeric:
         g = g.cols_align(align="right", columns=numeric)
-    marks = sorted({m for c in numeric for v in frame[c].to_list() for m in ("> ", "< ", "≈ ") if v.startswith(m)})
+    marks = sorted(
+        {
+            m
+            for c in numeric
+            for v in frame[c].to_list()
+            for m in ("> ", "< ", "≈ ")
+            if v.replace("\u00a0", " ").startswith(m)
+        }
+    )
     notes = []
     if marks:
         meaning = {
