@@ -89,3 +89,23 @@ def test_year_to_date_says_nothing_in_january_and_lists_missing_months_as_runs()
     assert ytd_status(trend([D(2026, 1, 1)], [900]), download="t", entity="STELATO") is None
     sentence = ytd_status(trend([D(2025, 11, 1)], [6_000]), download="t", entity="STELATO")
     assert plain(sentence) == "The year-to-date total for 2025 is unknown: Jan–Oct 2025 were not published."
+
+
+def test_the_record_summary_counts_in_the_right_number():
+    from hima_analytics.narrative import record_summary
+
+    one = pl.DataFrame({"month": [D(2025, 11, 1)], "value": [6_000]})
+    five = pl.DataFrame({"month": [D(2025, m, 1) for m in range(1, 6)], "value": [1, 2, 3, 4, 5]})
+    sentence = record_summary(
+        entity="STELATO",
+        months=one,
+        months_download="a",
+        models=five,
+        models_download="b",
+        facts=one,
+        facts_download="c",
+    )
+    assert plain(sentence) == (
+        "The record for 享界 Stelato holds 1 monthly brand figure, 5 model figures and 1 single figure "
+        "(cumulative totals, milestones, targets)."
+    )

@@ -33,6 +33,7 @@ __all__ = [
     "fmt_q",
     "fmt_value",
     "is_missing",
+    "readable_numbers",
 ]
 
 MISSING = "n/a"
@@ -153,18 +154,20 @@ def fmt_q(
     as a percentage), ``pp`` (percentage points), ``money`` (in ``unit``), ``unit`` (by the
     ``unit`` given) or ``decimal``. A derived figure whose qualifier is missing is not shown.
 
-    An approximate figure (``about``) prints no more precisely than it is known: vehicles to
-    three significant figures, percentages without decimals.
+    An approximate figure (``about``) prints no more precisely than it is known: vehicles,
+    money and other amounts to three significant figures, percentages without decimals.
 
     >>> fmt_q(0.5, "under", kind="pct", signed=True), fmt_q(145176.0, "exact", kind="money", unit="CNY_mn")
     ('< +50.0%', '145.2 bn yuan')
     >>> fmt_q(58016, "about"), fmt_q(18000, "about"), fmt_q(-0.5503, "about", kind="pct", signed=True)
     ('≈ 58,000', '≈ 18,000', '≈ -55%')
+    >>> fmt_q(131_319.76, "about", kind="unit", unit="CNY"), fmt_q(2_456.0, "about", kind="money", unit="CNY_mn")
+    ('≈ 131,000 yuan', '≈ 2.5 bn yuan')
     """
     if x is None or is_missing(x):
         return missing
     if qualifier == "about":
-        if kind == "int" and abs(x) >= 1000:
+        if kind in ("int", "money", "unit") and unit != "fraction" and abs(x) >= 1000:
             x = float(f"{x:.3g}")
         elif kind in ("pct", "pp"):
             decimals = 0
@@ -278,3 +281,18 @@ def fmt_period(start: dt.date | None, end: dt.date | None = None, period_type: s
             return fmt_month(start)
         return f"{calendar.month_abbr[start.month]}–{calendar.month_abbr[end.month]} {start.year}"
     return f"{fmt_month(start)} – {fmt_month(end)}"
+
+
+def readable_numbers(text: str) -> str:
+    """Bare numbers of five digits or more in a sentence get thousands separators, and a range
+    between two of them an en dash ("RMB 359800-449800" -> "RMB 359,800–449,800"); years,
+    decimals and numbers already grouped are left alone.
+
+    >>> readable_numbers("pre-order prices RMB 359800-449800, from 36.8万 yuan; 2025 launch; 100,000 orders")
+    'pre-order prices RMB 359,800–449,800, from 36.8万 yuan; 2025 launch; 100,000 orders'
+    """
+    import re
+
+    grouped = re.sub(r"(?<![\d.,])(\d{5,})(?![\d.,]\d)", lambda m: f"{int(m.group(1)):,}", text)
+    return re.sub(r"(\d{1,3}(?:,\d{3})+)-(\d{1,3}(?:,\d{3})+)", r"\1–\2", grouped)
+

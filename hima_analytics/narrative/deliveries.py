@@ -192,22 +192,29 @@ def record_summary(
     """What the public record holds for an entity: brand months, model figures and single
     facts, each counted from the frame shown below it."""
     who = name_of(entity)
+
+    def figures(frame: pl.DataFrame, kind: str) -> str:
+        return f"{kind} figure" if frame["value"].drop_nulls().len() == 1 else f"{kind} figures"
+
     if months["value"].drop_nulls().len() == 0:
         return text(
             "{who} has published no monthly brand figure that could be found on a dated page. What exists "
-            "is shown below: {m} model figures, and {f} single figures such as cumulative totals and "
-            "milestones.",
+            "is shown below: {m} {mw}, and {f} {fw} such as cumulative totals and milestones.",
             who=who,
             m=count_or_no(models, "value", models_download),
+            mw=figures(models, "model"),
             f=count_or_no(facts, "value", facts_download),
+            fw=figures(facts, "single"),
         )
     return text(
-        "The record for {who} holds {n} monthly brand figures, {m} model figures and {f} single figures "
-        "(cumulative totals, milestones, targets).",
+        "The record for {who} holds {n} {nw}, {m} {mw} and {f} {fw} (cumulative totals, milestones, targets).",
         who=who,
         n=count(months, "value", download=months_download),
+        nw=figures(months, "monthly brand"),
         m=count_or_no(models, "value", models_download),
+        mw=figures(models, "model"),
         f=count_or_no(facts, "value", facts_download),
+        fw=figures(facts, "single"),
     )
 
 
@@ -258,7 +265,7 @@ def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limi
     items = [
         text(
             "{what} ({when})",
-            what=r["description"],
+            what=fmt.readable_numbers(str(r["description"])),
             when=fmt.fmt_date(r["date"]) if r["date_precision"] == "day" else fmt.fmt_month(r["date"]),
         )
         for r in shown.iter_rows(named=True)
