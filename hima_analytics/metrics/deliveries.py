@@ -234,6 +234,42 @@ def months_since_launch(
     return df.with_columns(diff.alias(name)).sort([*keys, period])
 
 
+def ramp_from_launch(
+    models: pl.DataFrame,
+    launches: pl.DataFrame,
+    *,
+    entity: str = "entity",
+    period: str = "month",
+    launch: str = "launch",
+    slack: int = 1,
+    min_months: int = 3,
+) -> pl.DataFrame:
+    """Ramp curves that start where the model did: :func:`cumulative` deliveries by
+    :func:`months_since_launch` (``launches`` maps ``entity`` to a ``launch`` date, e.g. first
+    deliveries), kept only for models whose published record starts within ``slack`` months of
+    that date and runs at least ``min_months`` consecutive months. A record that starts later
+    would draw a curve from the wrong origin, with the launch months missing from its total.
+
+    >>> import datetime as dt
+    >>> D = dt.date
+    >>> m = pl.DataFrame({"entity": ["A"] * 3 + ["B"] * 3, "month": [D(2024, 1, 1), D(2024, 2, 1), D(2024, 3, 1)] * 2,
+    ...                   "value": [100, 200, 300, 5000, 6000, 7000]})
+    >>> l = pl.DataFrame({"entity": ["A", "B"], "launch": [D(2024, 1, 1), D(2023, 6, 1)]})
+    >>> ramp_from_launch(m, l).select("entity", "months_since_launch", "cumulative").rows()
+    [('A', 0, 100), ('A', 1, 300), ('A', 2, 600)]
+    """
+    require_columns(launches, [entity, launch], "ramp_from_launch (launches)")
+    cum = cumulative(models.with_columns(pl.col(entity).cast(pl.String)), period=period)
+    dated = cum.join(
+        launches.select(pl.col(entity).cast(pl.String), pl.col(launch)).drop_nulls(launch), on=entity
+    )
+    ramp = months_since_launch(dated, period=period, launch=launch)
+    return ramp.filter(
+        (pl.col("months_since_launch").min().over(entity) <= slack)
+        & (pl.col("cumulative").is_not_null().sum().over(entity) >= min_months)
+    )
+
+
 def peak_month(
     df: pl.DataFrame,
     *,
