@@ -55,16 +55,23 @@ HEIGHT = 320
 
 
 #: What a figure is (the chart's ``qualifier`` field: the published qualifier reduced to these
-#: four), and how the legend and tooltip name it.
+#: five), and how the legend and tooltip name it.
 FIGURE_KINDS = {
     "published": "Published figure",
+    "about": "Approximate figure (about)",
     "implied": "Implied by published totals",
     "over": "Lower bound (more than)",
     "under": "Upper bound (less than)",
 }
 
 
-SHAPES = {"published": "circle", "implied": "diamond", "over": "triangle-up", "under": "triangle-down"}
+SHAPES = {
+    "published": "circle",
+    "about": "square",
+    "implied": "diamond",
+    "over": "triangle-up",
+    "under": "triangle-down",
+}
 
 
 LEGEND_LABELS = " : ".join(f"datum.label == '{k}' ? '{v}'" for k, v in FIGURE_KINDS.items()) + " : datum.label"
@@ -125,7 +132,7 @@ def unit_of(df: pl.DataFrame, unit: str | None) -> str | None:
 
 def figure_kind(qualifier: pl.Expr) -> pl.Expr:
     q = qualifier.cast(pl.String)
-    return pl.when(q.is_in(["over", "under", "implied"])).then(q).otherwise(pl.lit("published"))
+    return pl.when(q.is_in(["over", "under", "implied", "about"])).then(q).otherwise(pl.lit("published"))
 
 
 def source_labels(ids: Sequence[str]) -> dict[str, str]:
@@ -242,7 +249,7 @@ def figure_scale(present: Sequence[str], range_of, *, fill: str | None = None) -
 
     order = [k for k in FIGURE_KINDS if k in present]
     extra: dict[str, Any] = {"symbolFillColor": fill, "symbolType": "square"} if fill else {}
-    shown = [k for k in order if k in ("over", "under", "implied")] if fill else order
+    shown = [k for k in order if k in ("over", "under", "implied", "about")] if fill else order
     return (
         alt.Scale(domain=order, range=[range_of(k) for k in order]),
         alt.Legend(
