@@ -42,7 +42,8 @@ def test_category_bars_draw_bounds_the_same_way():
     one = FRAME.filter(pl.col("month") == D(2025, 1, 1))
     enc = charts.bars(one, x="entity", y="value", title="t").to_dict()["encoding"]
     assert _fill(enc)["over"] < 0.2
-    assert enc["stroke"]["condition"]["value"] == enc["color"]["value"]
+    assert enc["stroke"]["condition"]["value"] == enc["color"]["scale"]["range"][0]
+    assert enc["color"]["legend"] is None  # one colour needs no key; the key shows the hollow bound
 
 
 def test_an_implied_bar_is_half_tone_and_keyed():
@@ -80,3 +81,10 @@ def test_small_multiples_put_the_reference_in_every_panel_with_one_colour_per_ma
         assert line["mark"]["invalid"] == "break-paths-show-domains"
     assert scales[0] == scales[1] and len(scales[0]["domain"]) == 3
     assert len(set(lines)) == 1  # one dataset for every panel: the page carries the data once
+
+
+def test_bars_with_only_published_figures_carry_no_empty_key():
+    exact = FRAME.with_columns(qualifier=pl.lit("exact"))
+    for chart in (charts.monthly_bars(exact, title="t"), charts.bars(exact.head(2), x="entity", y="value", title="t")):
+        # An empty legend has no extent: Vega would size the view as infinite and lose the axis.
+        assert chart.to_dict()["encoding"]["fillOpacity"].get("legend", "absent") is None

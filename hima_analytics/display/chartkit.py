@@ -241,7 +241,7 @@ def month_axis() -> alt.Axis:
     return alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelOverlap=True, labelAngle=0)
 
 
-def figure_scale(present: Sequence[str], range_of, *, fill: str | None = None) -> tuple[alt.Scale, alt.Legend]:
+def figure_scale(present: Sequence[str], range_of, *, fill: str | None = None) -> tuple[alt.Scale, alt.Legend | None]:
     """A scale over the kinds of figure present, and a legend that names them. With ``fill``
     (bars), the legend names only the bounds and implied figures, filled with ``fill``: a solid
     bar needs no key, a bound bar is the hollow one and an implied bar the half-tone one."""
@@ -250,6 +250,10 @@ def figure_scale(present: Sequence[str], range_of, *, fill: str | None = None) -
     order = [k for k in FIGURE_KINDS if k in present]
     extra: dict[str, Any] = {"symbolFillColor": fill, "symbolType": "square"} if fill else {}
     shown = [k for k in order if k in ("over", "under", "implied", "about")] if fill else order
+    if not shown:
+        # Only solid bars: no key. A legend with no entries has no extent, and Vega then sizes
+        # the whole view as infinite, which drops the value axis off the page.
+        return alt.Scale(domain=order, range=[range_of(k) for k in order]), None
     return (
         alt.Scale(domain=order, range=[range_of(k) for k in order]),
         alt.Legend(

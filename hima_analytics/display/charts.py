@@ -169,13 +169,13 @@ def monthly_panels(
 
 
 def _bar_fill(kind: str) -> float:
-    """Fill opacity of a bar: solid for a published point, half-tone for a figure implied by
-    published totals, nearly empty for a bound.
+    """Fill opacity of a bar: solid for a published point, lighter for an approximate one,
+    half-tone for a figure implied by published totals, nearly empty for a bound.
 
-    >>> _bar_fill("exact"), _bar_fill("implied"), _bar_fill("over")
-    (0.95, 0.45, 0.08)
+    >>> _bar_fill("published"), _bar_fill("about"), _bar_fill("implied"), _bar_fill("over")
+    (0.95, 0.7, 0.45, 0.08)
     """
-    return 0.08 if kind in ("over", "under") else 0.45 if kind == "implied" else 0.95
+    return 0.08 if kind in ("over", "under") else 0.45 if kind == "implied" else 0.7 if kind == "about" else 0.95
 
 
 def monthly_bars(
@@ -299,8 +299,10 @@ def bars(
         scale = colour_scale(data["_id"].to_list(), data["series"].to_list())
         enc["color"] = alt.Color("series:N", title=None, scale=scale)
         enc["stroke"] = alt.condition(BOUND_TEST, alt.Stroke("series:N", scale=scale, title=None), alt.value(None))
-    else:
-        enc["color"] = alt.value(PALETTE["HIMA"])
+    else:  # one colour, as a one-value scale (a constant colour would also fill the legend's hollow key)
+        data = data.with_columns(pl.lit("one").alias("_colour"))
+        one = alt.Scale(domain=["one"], range=[PALETTE["HIMA"]])
+        enc["color"] = alt.Color("_colour:N", scale=one, legend=None)
         enc["stroke"] = alt.condition(BOUND_TEST, alt.value(PALETTE["HIMA"]), alt.value(None))
     if is_time:
         data = data.with_columns(pl.col("x").cast(pl.String))

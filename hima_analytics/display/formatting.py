@@ -295,4 +295,3 @@ def readable_numbers(text: str) -> str:
 
     grouped = re.sub(r"(?<![\d.,])(\d{5,})(?![\d.,]\d)", lambda m: f"{int(m.group(1)):,}", text)
     return re.sub(r"(\d{1,3}(?:,\d{3})+)-(\d{1,3}(?:,\d{3})+)", r"\1–\2", grouped)
-

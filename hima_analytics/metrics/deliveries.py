@@ -260,9 +260,7 @@ def ramp_from_launch(
     """
     require_columns(launches, [entity, launch], "ramp_from_launch (launches)")
     cum = cumulative(models.with_columns(pl.col(entity).cast(pl.String)), period=period)
-    dated = cum.join(
-        launches.select(pl.col(entity).cast(pl.String), pl.col(launch)).drop_nulls(launch), on=entity
-    )
+    dated = cum.join(launches.select(pl.col(entity).cast(pl.String), pl.col(launch)).drop_nulls(launch), on=entity)
     ramp = months_since_launch(dated, period=period, launch=launch)
     return ramp.filter(
         (pl.col("months_since_launch").min().over(entity) <= slack)

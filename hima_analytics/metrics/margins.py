@@ -154,35 +154,43 @@ def wide_financials(df: pl.DataFrame, *, metrics: Sequence[str] | None = None) -
 def margins(wide: pl.DataFrame) -> pl.DataFrame:
     """Gross margin, net margin and R&D intensity per company and period from
     :func:`wide_financials` (which must hold ``revenue``, ``gross_profit``, ``gross_margin``,
-    ``net_profit_attributable`` and ``rd_expense``; pass them in ``metrics=``). A reported gross
-    margin is used where there is one, else ``gross_profit / revenue``; net margin is on the
-    profit attributable to shareholders. With qualifier columns each ratio gets
+    ``net_profit_attributable`` and ``rd_expense``; pass them in ``metrics=``).
+
+    Both gross margins are kept: ``gross_margin_reported`` (as published) and
+    ``gross_margin_computed`` (``gross_profit / revenue`` of the same period and perimeter).
+    ``gross_margin`` is the reported one where there is one, else the computed one, and
+    ``gross_margin_gap`` is ``reported - computed`` (a fraction of revenue; null unless both
+    exist), so a reader can see when the two disagree by more than rounding. Net margin is on
+    the profit attributable to shareholders. With qualifier columns each ratio gets
     ``<ratio>_qualifier`` by the ratio rule of :mod:`~.qualifiers`.
 
     >>> import datetime as dt, polars as pl
-    >>> w = pl.DataFrame({"company": ["S"], "period_type": ["FY"], "period_start": [dt.date(2024, 1, 1)],
-    ...     "period_end": [dt.date(2024, 12, 31)], "revenue": [200.0], "gross_profit": [50.0], "gross_margin": [None],
-    ...     "net_profit_attributable": [10.0], "rd_expense": [20.0]})
-    >>> margins(w).select("gross_margin", "net_margin", "rd_intensity").row(0)
-    (0.25, 0.05, 0.1)
+    >>> w = pl.DataFrame({"company": ["S", "S"], "period_type": ["FY", "FY"],
+    ...     "period_start": [dt.date(2023, 1, 1), dt.date(2024, 1, 1)],
+    ...     "period_end": [dt.date(2023, 12, 31), dt.date(2024, 12, 31)], "revenue": [200.0, 100.0],
+    ...     "gross_profit": [50.0, 20.0], "gross_margin": [None, 0.21],
+    ...     "net_profit_attributable": [10.0, 1.0], "rd_expense": [20.0, 5.0]})
+    >>> margins(w).select("gross_margin", "gross_margin_computed", "net_margin", "rd_intensity").row(0)
+    (0.25, 0.25, 0.05, 0.1)
+    >>> r = margins(w).row(1, named=True)  # reported 21%, but 20 / 100 is 20%
+    >>> r["gross_margin"], r["gross_margin_computed"], round(r["gross_margin_gap"], 4)
+    (0.21, 0.2, 0.01)
     """
     needed = ["revenue", "gross_profit", "gross_margin", "net_profit_attributable", "rd_expense"]
     require_columns(wide, [*_KEYS, *needed], "margins")
     qualified = all(f"{c}_qualifier" in wide.columns for c in needed)
-    reported = pl.col("gross_margin").cast(pl.Float64)
-    computed = gross_margin()
     out = wide.with_columns(
-        pl.when(reported.is_not_null()).then(reported).otherwise(computed).alias("gross_margin"),
-        net_margin(),
-        rd_intensity(),
+        pl.col("gross_margin").cast(pl.Float64).alias("gross_margin_reported"),
+        gross_margin().alias("gross_margin_computed"),
     )
     if qualified:
         out = out.with_columns(
-            pl.when(reported.is_not_null())
-            .then(pl.col("gross_margin_qualifier"))
-            .when(computed.is_not_null())
+            pl.when(pl.col("gross_margin_reported").is_not_null())
+            .then(pl.col("gross_margin_qualifier").cast(pl.String))
+            .alias("gross_margin_reported_qualifier"),
+            pl.when(pl.col("gross_margin_computed").is_not_null())
             .then(qualifier_of_ratio("gross_profit_qualifier", "revenue_qualifier"))
-            .alias("gross_margin_qualifier"),
+            .alias("gross_margin_computed_qualifier"),
             pl.when(net_margin().is_not_null())
             .then(qualifier_of_ratio("net_profit_attributable_qualifier", "revenue_qualifier"))
             .alias("net_margin_qualifier"),
@@ -190,8 +198,22 @@ def margins(wide: pl.DataFrame) -> pl.DataFrame:
             .then(qualifier_of_ratio("rd_expense_qualifier", "revenue_qualifier"))
             .alias("rd_intensity_qualifier"),
         ).with_columns(
-            bounded_value(c, f"{c}_qualifier").alias(c) for c in ("gross_margin", "net_margin", "rd_intensity")
+            bounded_value("gross_margin_computed", "gross_margin_computed_qualifier").alias("gross_margin_computed")
         )
+    reported, computed = pl.col("gross_margin_reported"), pl.col("gross_margin_computed")
+    out = out.with_columns(
+        pl.coalesce(reported, computed).alias("gross_margin"),
+        (reported - computed).alias("gross_margin_gap"),
+        net_margin(),
+        rd_intensity(),
+    )
+    if qualified:
+        out = out.with_columns(
+            pl.when(reported.is_not_null())
+            .then(pl.col("gross_margin_reported_qualifier"))
+            .otherwise(pl.col("gross_margin_computed_qualifier"))
+            .alias("gross_margin_qualifier"),
+        ).with_columns(bounded_value(c, f"{c}_qualifier").alias(c) for c in ("net_margin", "rd_intensity"))
     return out
 
 
@@ -211,10 +233,11 @@ def per_vehicle_economics(
     on ``on``, the exact period (start and end) and the perimeter.
 
     Formula: ``money * yuan_per_unit / vehicles`` in yuan per vehicle. Output adds ``vehicles``,
-    ``vehicles_perimeter``, ``name``, ``<name>_qualifier`` (ratio rule, when both sides have
-    qualifiers) and ``flag``: null when perimeter and period match; otherwise the reason, and
-    the result is null: a period mismatch (volume only for another end), a perimeter mismatch
-    (volume only for another perimeter) or no volume at all.
+    ``vehicles_perimeter``, ``name``, and, when both sides have qualifiers, ``vehicles_qualifier``
+    and ``<name>_qualifier`` (ratio rule; a quotient of a rounded input is ``about``), and
+    ``flag``: null when perimeter and period match; otherwise the reason, and the result is
+    null: a period mismatch (volume only for another end), a perimeter mismatch (volume only for
+    another perimeter) or no volume at all.
 
     >>> import datetime as dt, polars as pl
     >>> fy = dict(period_start=[dt.date(2024, 1, 1)], period_end=[dt.date(2024, 12, 31)])
@@ -281,11 +304,15 @@ def per_vehicle_economics(
     value = per_vehicle(amount="value", units="vehicles", yuan_per_unit=1.0) * pl.col("_yuan")
     out = out.with_columns(pl.col("_perim").alias("vehicles_perimeter"), value.alias(name), flag.alias("flag"))
     if qualified:
+        # A quotient of a rounded figure is known only approximately ("about"), not to the
+        # digits a division prints: 20 bn (rounded) over 152,300 vehicles is about 131,000.
+        ratio_q = qualifier_of_ratio("qualifier", "_v_q")
         out = (
             out.with_columns(
                 pl.when(pl.col(name).is_not_null())
-                .then(qualifier_of_ratio("qualifier", "_v_q"))
-                .alias(f"{name}_qualifier")
+                .then(pl.when(ratio_q == "rounded").then(pl.lit("about")).otherwise(ratio_q))
+                .alias(f"{name}_qualifier"),
+                pl.col("_v_q").alias("vehicles_qualifier"),
             )
             .with_columns(bounded_value(name, f"{name}_qualifier").alias(name))
             .drop("_v_q")
