@@ -11,6 +11,35 @@ import datetime as dt
 import polars as pl
 
 HAVE, MISSING, BOUND, IMPLIED = "■", "·", "▫", "◇"
+#: Monospace fonts that draw all four marks at one width, so that a month sits in the same
+#: place on every row of the matrix (single quotes: the stack goes into a double-quoted HTML
+#: ``style`` attribute).
+GLYPH_FONT = "'DejaVu Sans Mono', Menlo, 'Liberation Mono', Consolas, monospace"
+
+
+def year_columns(matrix: pl.DataFrame) -> list[str]:
+    """The matrix's year columns (the ones holding twelve marks).
+
+    >>> year_columns(pl.DataFrame({"entity": ["A"], "2024": ["■" * 12], "months": [12]}))
+    ['2024']
+    """
+    return [c for c in matrix.columns if c.isdigit()]
+
+
+def glyph_table(gt, matrix: pl.DataFrame):
+    """``gt`` (a table of ``matrix``) with the year columns set in a monospace font, unbroken, so
+    that the marks line up month by month across rows."""
+    from great_tables import loc, style
+
+    years = year_columns(matrix)
+    if not years:
+        return gt
+    # The page stylesheet sets every table cell's font with !important; only an inline !important
+    # overrides it for these columns.
+    return gt.tab_style(
+        style=style.text(font=f"{GLYPH_FONT} !important", whitespace="pre", size="12px"),
+        locations=loc.body(columns=years),
+    ).cols_align(align="left", columns=years)
 
 
 def coverage_counts(

@@ -8,7 +8,8 @@ Six checks, each reported, never fixed:
   period total (facts with metric ``deliveries``);
 - ``sources_disagree``: a non-preferred published value against the preferred one for the same
   key, when they differ by more than their wording allows (``reported`` is the preferred value,
-  ``parts_sum`` the other; ``reason`` names the other source);
+  ``parts_sum`` the other; ``reason`` names the other source by publisher and date and gives its
+  figure: "Yicai Global, 4 Mar 2025, gives > 22,000");
 - ``implied_vs_published``: a figure implied by published totals against a published value of
   the same month that was not preferred, or against the brand's own model figures (``reported``
   is the implied value).
@@ -31,6 +32,8 @@ from __future__ import annotations
 import polars as pl
 
 DEFAULT_TOLERANCE = 0.02
+#: How a reason names a source that is not in the sources table (or when none is given).
+UNLISTED_SOURCE = "Another source"
 
 _SCHEMA = {
     "check": pl.String,
@@ -283,27 +286,67 @@ def _conflict_rows(frame: pl.DataFrame, check: str, tolerance: float) -> pl.Data
     return out.select(list(_SCHEMA)).cast(_SCHEMA)
 
 
-def sources_disagree(all_values: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE) -> pl.DataFrame:
+def source_names(sources: pl.DataFrame | None) -> dict[str, str]:
+    """Each source id as a reader cites it: publisher and publication date.
+
+    >>> import datetime as dt
+    >>> src = pl.DataFrame({"source_id": ["a", "b"], "publisher": ["Yicai Global", "CnEVPost"],
+    ...     "published": [dt.date(2025, 3, 4), None]})
+    >>> source_names(src)
+    {'a': 'Yicai Global, 4 Mar 2025', 'b': 'CnEVPost, undated'}
+    """
+    from .display.formatting import fmt_date
+
+    if sources is None:
+        return {}
+    return {
+        str(sid): f"{pub}, {fmt_date(d) if d else 'undated'}"
+        for sid, pub, d in sources.select("source_id", "publisher", "published").iter_rows()
+    }
+
+
+def _gives(frame: pl.DataFrame, names: dict[str, str]) -> pl.Series:
+    """``reason`` for a figure from another source: who published it, when, and the figure with
+    its mark ("Yicai Global, 4 Mar 2025, gives > 22,000")."""
+    from .display.formatting import fmt_q
+
+    out = []
+    for sid, value, q in frame.select("source_id", "value", pl.col("qualifier").cast(pl.String)).iter_rows():
+        cited = "; ".join(names[part] for part in str(sid or "").split(";") if part in names)
+        out.append(f"{cited}, gives {fmt_q(value, q)}" if cited else f"{UNLISTED_SOURCE} gives {fmt_q(value, q)}")
+    return pl.Series("reason", out, dtype=pl.String)
+
+
+def sources_disagree(
+    all_values: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE, *, sources: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Every non-preferred value of a volumes key against the preferred one (same entity, month,
-    measure and perimeter)."""
+    measure and perimeter). ``reason`` cites the other source by publisher and date from
+    ``sources`` (the sources table)."""
     key = ["entity", "month", "measure", "perimeter"]
     v = all_values.with_columns(pl.col(c).cast(pl.String) for c in ("entity", "measure", "perimeter", "qualifier"))
     preferred = v.filter(pl.col("preferred")).select(*key, pl.col("value").alias("reported"), "qualifier")
-    others = v.filter(~pl.col("preferred")).select(
+    other_rows = v.filter(~pl.col("preferred"))
+    others = other_rows.select(
         *key,
         pl.col("value").alias("other"),
         pl.col("qualifier").alias("other_qualifier"),
-        pl.format("{} gives {}", pl.col("source_id"), pl.col("value")).alias("reason"),
-    )
+    ).with_columns(_gives(other_rows, source_names(sources)))
     return _conflict_rows(preferred.join(others, on=key, how="inner"), "sources_disagree", tolerance)
 
 
 def implied_vs_published(
-    implied_rows: pl.DataFrame, all_values: pl.DataFrame, entities: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE
+    implied_rows: pl.DataFrame,
+    all_values: pl.DataFrame,
+    entities: pl.DataFrame,
+    tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    sources: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Each implied figure against a published, not preferred value of the same month and, for an
     implied brand figure, against the sum of that brand's published model figures (which it must
-    not be below)."""
+    not be below). ``reason`` cites the published figure's source by publisher and date from
+    ``sources``, or gives the models' total."""
     key = ["entity", "month", "measure", "perimeter"]
     imp = implied_rows.with_columns(pl.col(c).cast(pl.String) for c in ("entity", "measure", "perimeter")).select(
         *key, pl.col("value").alias("reported"), pl.lit("exact").alias("qualifier")
@@ -313,8 +356,7 @@ def implied_vs_published(
         *key,
         pl.col("value").alias("other"),
         pl.col("qualifier").alias("other_qualifier"),
-        pl.format("{} gives {}", pl.col("source_id"), pl.col("value")).alias("reason"),
-    )
+    ).with_columns(_gives(v, source_names(sources)))
     against_sources = imp.join(published, on=key, how="inner")
     parents = entities.select(pl.col("entity").cast(pl.String), pl.col("parent").cast(pl.String).alias("_parent"))
     models = (
@@ -336,28 +378,39 @@ def implied_vs_published(
             "qualifier",
             pl.col("models").alias("other"),
             pl.lit("over").alias("other_qualifier"),
-            pl.lit("its published models add up to more").alias("reason"),
+            pl.format("Its published models add up to {}", pl.col("models").map_elements(_thousands, pl.String)).alias(
+                "reason"
+            ),
         )
     )
     rows = pl.concat([against_sources, below_models], how="diagonal_relaxed")
     found = _conflict_rows(rows, "implied_vs_published", tolerance)
     # Against the models, any excess is a conflict: the implied brand figure cannot be below its parts.
     return found.with_columns(
-        pl.when(pl.col("reason") == "its published models add up to more")
+        pl.when(pl.col("reason").str.starts_with("Its published models add up to"))
         .then(pl.lit("conflict"))
         .otherwise(pl.col("status"))
         .alias("status")
     )
 
 
+def _thousands(x: float) -> str:
+    return f"{x:,.0f}"
+
+
 def growth_vs_levels(
-    facts: pl.DataFrame, financials: pl.DataFrame, tolerance: float = DEFAULT_TOLERANCE
+    facts: pl.DataFrame,
+    financials: pl.DataFrame,
+    tolerance: float = DEFAULT_TOLERANCE,
+    *,
+    sources: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """Each published growth rate (a fact ``<metric>_growth_yoy``) against the levels it relates:
     the prior year's level grown at the published rate must give the current level. ``reported``
     is the current level, ``parts_sum`` the prior-year level times (1 + the published rate);
-    ``reason`` says which figures were used. Levels come from the financials, then the facts
-    (preferred values, the whole company's perimeter). A rate on a zero or negative base says
+    ``reason`` says which figures were used (the rate, its source by publisher and date from
+    ``sources``, and the prior year's level in its unit). Levels come from the financials, then
+    the facts (preferred values, the whole company's perimeter). A rate on a zero or negative base says
     nothing about levels and is not checked; a rate whose levels are not both on record is not
     checked either.
 
@@ -370,12 +423,25 @@ def growth_vs_levels(
     ...     "value": [150.0, 100.0], "qualifier": ["exact", "exact"], "perimeter": [None, None]})
     >>> growth_vs_levels(facts, fin).select("reported", "parts_sum", "status").row(0)
     (150, 120, 'conflict')
+    >>> growth_vs_levels(facts, fin)["reason"].item()
+    "Revenue growth of +20.0% (another source) on the prior year's 100"
+    >>> src = pl.DataFrame({"source_id": ["s"], "publisher": ["Seres"], "published": [D(2026, 3, 30)]})
+    >>> growth_vs_levels(facts, fin, sources=src)["reason"].item()
+    "Revenue growth of +20.0% (Seres, 30 Mar 2026) on the prior year's 100"
     """
     key = ["entity", "metric", "period_start", "period_end"]
     whole = pl.col("perimeter").is_null() | pl.col("perimeter").cast(pl.String).is_in(["", "all"])
     fin = financials.filter(whole) if "perimeter" in financials.columns else financials
     is_growth = pl.col("metric").cast(pl.String).str.ends_with("_growth_yoy")
-    level_cols = [pl.col("value").cast(pl.Float64), pl.col("qualifier").cast(pl.String)]
+    level_cols = [
+        pl.col("value").cast(pl.Float64),
+        pl.col("qualifier").cast(pl.String),
+        (pl.col("unit").cast(pl.String) if "unit" in financials.columns else pl.lit(None, pl.String)).alias("unit"),
+    ]
+    fact_cols = [
+        *level_cols[:2],
+        (pl.col("unit").cast(pl.String) if "unit" in facts.columns else pl.lit(None, pl.String)).alias("unit"),
+    ]
     levels = pl.concat(
         [
             fin.select(
@@ -390,7 +456,7 @@ def growth_vs_levels(
                 pl.col("metric").cast(pl.String),
                 "period_start",
                 "period_end",
-                *level_cols,
+                *fact_cols,
             ),
         ]
     ).unique(subset=key, keep="first", maintain_order=True)
@@ -409,27 +475,31 @@ def growth_vs_levels(
         pl.col("period_start").dt.offset_by("1y").alias("period_start"),
         pl.col("period_end").dt.offset_by("1y").alias("period_end"),
         pl.col("value").alias("_prior"),
+        pl.col("unit").alias("_prior_unit"),
     )
+    from .display.formatting import fmt_pct, fmt_value
     from .vocabulary import label
 
     names = {m: label("metric", m) for m in growth["metric"].unique().to_list()}
     growth = growth.with_columns(pl.col("metric").replace_strict(names, default=None).alias("_label"))
     rows = (
-        growth.join(levels.rename({"value": "reported"}), on=key)
+        growth.join(levels.rename({"value": "reported"}).drop("unit"), on=key)
         .join(prior, on=key)
         .filter((pl.col("_prior") > 0) & pl.col("_prior").is_finite() & pl.col("growth").is_finite())
         .with_columns(
             pl.col("period_start").alias("month"),
             (pl.col("_prior") * (1 + pl.col("growth"))).alias("other"),
-            pl.format(
-                "{} {}% ({}) on the prior year's {}",
-                pl.col("_label"),
-                (pl.col("growth") * 100).round(2),
-                pl.col("_growth_source"),
-                pl.col("_prior").round(2),
-            ).alias("reason"),
         )
     )
+    cited = source_names(sources)
+    reasons = [
+        f"{what} growth of {fmt_pct(g, signed=True)} ({cited.get(src, UNLISTED_SOURCE.lower())}) on the prior year's "
+        + (fmt_value(prior_value, unit) if unit else _thousands(prior_value))
+        for what, g, src, prior_value, unit in rows.select(
+            "_label", "growth", "_growth_source", "_prior", "_prior_unit"
+        ).iter_rows()
+    ]
+    rows = rows.with_columns(pl.Series("reason", reasons, dtype=pl.String))
     return _conflict_rows(
         rows.with_columns(pl.col("reported").round(), pl.col("other").round()), "growth_vs_levels", tolerance
     )
@@ -493,11 +563,12 @@ def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs
         months_vs_period(volumes, load("facts", **load_kwargs), tolerance=tolerance),
     ]
     every = load("volumes", all_values=True, **load_kwargs)
+    sources = load("sources", **load_kwargs)
     implied_rows = load("volumes", implied=True, **load_kwargs).filter(pl.col("qualifier") == "implied")
     parts += [
-        sources_disagree(every, tolerance),
-        implied_vs_published(implied_rows, every, entities, tolerance),
-        growth_vs_levels(load("facts", **load_kwargs), load("financials", **load_kwargs), tolerance),
+        sources_disagree(every, tolerance, sources=sources),
+        implied_vs_published(implied_rows, every, entities, tolerance, sources=sources),
+        growth_vs_levels(load("facts", **load_kwargs), load("financials", **load_kwargs), tolerance, sources=sources),
     ]
     report = pl.concat(parts).sort("check", "entity", "period_start", "period_end", "reported")
     return apply_exceptions(report, load("exceptions", **load_kwargs))

@@ -100,9 +100,31 @@ def test_a_non_preferred_source_is_listed_when_it_contradicts_the_preferred_valu
     from hima_analytics.reconcile import sources_disagree
 
     rows = _values([("HIMA", *preferred, "a", True), ("HIMA", *other, "b", False)])
-    [row] = sources_disagree(rows).to_dicts()
+    [row] = sources_disagree(rows, sources=SOURCES).to_dicts()
     assert (row["reported"], row["parts_sum"], row["status"]) == (preferred[0], other[0], status)
-    assert row["check"] == "sources_disagree" and row["reason"] == f"b gives {other[0]}"
+    mark = {"over": "> ", "under": "< ", "rounded": "≈ "}.get(other[1], "")
+    assert row["check"] == "sources_disagree" and row["reason"] == f"Yicai Global, 4 Mar 2025, gives {mark}{other[0]:,}"
+
+
+SOURCES = pl.DataFrame(
+    {
+        "source_id": ["a", "b", "c"],
+        "publisher": ["CnEVPost", "Yicai Global", "The Smart Money Show"],
+        "published": [D(2025, 3, 2), D(2025, 3, 4), None],
+    }
+)
+
+
+def test_a_reason_names_the_source_by_publisher_and_date_never_by_id():
+    from hima_analytics.reconcile import sources_disagree
+
+    rows = _values(
+        [("ONVO", 17342, "exact", "a", True), ("ONVO", 19000, "over", "c", False), ("ONVO", 12000, "exact", "x", False)]
+    )
+    reasons = sorted(sources_disagree(rows, sources=SOURCES)["reason"].to_list())
+    # An undated source says so; one missing from the sources table is "another source", not its id.
+    assert reasons == ["Another source gives 12,000", "The Smart Money Show, undated, gives > 19,000"]
+    assert sources_disagree(rows)["reason"].str.starts_with("Another source gives").all()
 
 
 def test_an_implied_brand_figure_below_its_own_models_is_a_conflict():
@@ -111,10 +133,10 @@ def test_an_implied_brand_figure_below_its_own_models_is_a_conflict():
     implied = _values([("LUXEED", 3377, "implied", "calc", True)])
     published = _values([("LUXEED_S7", 3455, "exact", "a", True), ("LUXEED", 3350, "exact", "b", False)])
     entities = pl.DataFrame({"entity": ["LUXEED", "LUXEED_S7"], "parent": ["HIMA", "LUXEED"]})
-    found = implied_vs_published(implied, published, entities).sort("reason")
+    found = implied_vs_published(implied, published, entities, sources=SOURCES).sort("reason")
     assert found.select("reported", "parts_sum", "status", "reason").rows() == [
-        (3377, 3350, "ok", "b gives 3350"),  # within 2 % of the implied 3,377
-        (3377, 3455, "conflict", "its published models add up to more"),
+        (3377, 3455, "conflict", "Its published models add up to 3,455"),
+        (3377, 3350, "ok", "Yicai Global, 4 Mar 2025, gives 3,350"),  # within 2 % of the implied 3,377
     ]
 
 
@@ -178,4 +200,165 @@ def test_a_published_growth_rate_is_checked_against_the_levels_it_relates(growth
             150,
             status,
         )
-        assert row["reason"].startswith("Revenue ") and row["parts_sum"] == round(prior * (1 + growth))
+        assert row["reason"] == f"Revenue growth of +{growth:.1%} (another source) on the prior year's {prior:,.0f}"
+        assert row["parts_sum"] == round(prior * (1 + growth))
+
+
+def test_a_growth_reason_cites_the_rate_source_and_the_prior_level_in_its_unit():
+    from hima_analytics.reconcile import growth_vs_levels
+
+    facts = pl.DataFrame(
+        {
+            "subject": ["SERES"],
+            "metric": ["revenue_growth_yoy"],
+            "period_start": [D(2024, 1, 1)],
+            "period_end": [D(2024, 12, 31)],
+            "value": [3.0504],
+            "qualifier": ["exact"],
+            "source_id": ["b"],
+        }
+    )
+    fin = pl.DataFrame(
+        {
+            "company": ["SERES", "SERES"],
+            "metric": ["revenue", "revenue"],
+            "period_start": [D(2024, 1, 1), D(2023, 1, 1)],
+            "period_end": [D(2024, 12, 31), D(2023, 12, 31)],
+            "value": [145_176.0, 35_842.0],
+            "unit": ["CNY_mn", "CNY_mn"],
+            "qualifier": ["exact", "exact"],
+            "perimeter": [None, None],
+        }
+    )
+    [row] = growth_vs_levels(facts, fin, sources=SOURCES).to_dicts()
+    assert row["reason"] == "Revenue growth of +305.0% (Yicai Global, 4 Mar 2025) on the prior year's 35.8 bn yuan"
+    assert row["parts_sum"] == round(35_842 * 4.0504) and row["status"] == "ok"
+
+
+# -- figures implied by published totals ------------------------------------------------------
+
+
+def _months(entity, figures):
+    return pl.DataFrame(
+        [
+            {
+                "entity": entity,
+                "month": D(y, m, 1),
+                "measure": "deliveries",
+                "perimeter": "all",
+                "value": v,
+                "qualifier": q,
+                "source_id": f"{entity}-{y}-{m}",
+            }
+            for (y, m), (v, q) in figures.items()
+        ]
+    )
+
+
+def _totals(entity, totals):
+    return pl.DataFrame(
+        [
+            {
+                "subject": entity,
+                "metric": "deliveries",
+                "period_start": start,
+                "period_end": end,
+                "value": float(v),
+                "qualifier": q,
+                "source_id": f"{entity}-{start}-{end}",
+            }
+            for (start, end), (v, q) in totals.items()
+        ]
+    )
+
+
+def test_a_year_less_its_first_half_and_its_published_months_implies_the_month_left():
+    from hima_analytics.implied import implied_months
+
+    # H1: Apr-Jun published (100 + 110 + 120), Jan-Mar not; FY: H2 all published but October.
+    months = {(2024, m): (100 + 10 * (m - 4), "exact") for m in (4, 5, 6)}
+    months |= {(2024, m): (200, "exact") for m in (7, 8, 9, 11, 12)}
+    totals = {(D(2024, 1, 1), D(2024, 6, 30)): (630, "exact"), (D(2024, 1, 1), D(2024, 12, 31)): (1880, "exact")}
+    rows = implied_months(_months("X", months), _totals("X", totals)).sort("month")
+    assert rows.select("kind", "period", "value", "qualifier").rows() == [
+        ("remainder", "Jan–Mar 2024", 630 - 330, "implied"),  # labelled by its range, not its first month
+        ("month", "Oct 2024", 1880 - 630 - 5 * 200, "implied"),
+    ]
+    october = rows.row(1, named=True)
+    assert october["months"] == [D(2024, 10, 1)]
+    assert october["note"] == (
+        "Implied: FY2024 total 1,880 less the H1 2024 total 630 and the 5 published months "
+        "Jul–Sep and Nov–Dec 2024 (1,000) leaves 250 for Oct 2024."
+    )
+    assert "X-2024-01-01-2024-06-30" in october["source_id"].split(";")
+
+
+def test_an_implied_figure_keeps_the_mark_of_its_inputs():
+    from hima_analytics.implied import implied_figures
+
+    # A rounded month (≈ 300) makes the remainder approximate; a lower-bound total keeps its ">".
+    months = {(2024, 4): (300, "rounded"), (2024, 5): (100, "exact"), (2024, 6): (100, "exact")}
+    months |= {(2025, m): (100, "exact") for m in range(1, 7)}
+    totals = {(D(2024, 4, 1), D(2024, 6, 30)): (600, "exact"), (D(2025, 1, 1), D(2025, 12, 31)): (1000, "over")}
+    months.pop((2024, 6))
+    entities = pl.DataFrame(
+        {
+            "entity": ["X"],
+            "level": ["maker"],
+            "name": ["X"],
+            "name_zh": [None],
+            "parent": [None],
+            "first_delivery_date": [None],
+        },
+        schema_overrides={"name_zh": pl.String, "parent": pl.String, "first_delivery_date": pl.Date},
+    )
+    rows = implied_figures(_months("X", months), _totals("X", totals), entities).sort("month")
+    assert rows.select("period", "value", "qualifier", "value_qualifier").rows() == [
+        ("Jun 2024", 200, "implied", "rounded"),
+        ("Jul–Dec 2025", 400, "over", "over"),
+    ]
+    assert rows["note"].to_list() == [
+        "Implied: Q2 2024 total 600 less the 2 published months Apr–May 2024 (≈ 400) leaves ≈ 200 for Jun 2024.",
+        "Implied: FY2025 total > 1,000 less the 6 published months Jan–Jun 2025 (600) leaves > 400 for "
+        "Jul–Dec 2025 together.",
+    ]
+
+
+def test_a_brand_remainder_names_the_brands_by_their_display_names():
+    from hima_analytics.implied import implied_brands
+
+    figures = pl.concat(
+        [
+            _months("HIMA", {(2025, 2): (21517, "exact")}),
+            _months("AITO", {(2025, 2): (11315, "exact")}),
+            _months("LUXEED", {(2025, 2): (9580, "exact")}),
+        ]
+    )
+    entities = pl.DataFrame(
+        {
+            "entity": ["HIMA", "AITO", "LUXEED", "STELATO"],
+            "level": ["alliance", "brand", "brand", "brand"],
+            "name": ["HIMA", "AITO", "Luxeed", "Stelato"],
+            "name_zh": ["鸿蒙智行", "问界", "智界", "享界"],
+            "parent": [None, "HIMA", "HIMA", "HIMA"],
+            "first_delivery_date": [D(2023, 1, 1), D(2022, 3, 1), D(2023, 11, 1), D(2024, 11, 1)],
+        }
+    )
+    [row] = implied_brands(figures, entities).to_dicts()
+    assert (row["entity"], row["period"], row["value"]) == ("STELATO", "Feb 2025", 622)
+    assert "LUXEED" not in row["note"] and "(问界 AITO 11,315, 智界 Luxeed 9,580)" in row["note"]
+
+
+def test_the_coverage_marks_are_set_in_a_monospace_font():
+    from great_tables import GT
+
+    from hima_analytics.coverage import GLYPH_FONT, coverage_matrix, glyph_table, year_columns
+
+    matrix = coverage_matrix(_months("X", {(2024, 1): (1, "exact"), (2025, 3): (2, "over")}))
+    assert year_columns(matrix) == ["2024", "2025"]
+    assert '"' not in GLYPH_FONT  # it goes inside a double-quoted style attribute
+    assert matrix["2025"].item() == "··▫·········"
+    html = glyph_table(GT(matrix), matrix).as_raw_html()
+    styled = [line for line in html.splitlines() if "■·" in line or "··▫" in line]
+    assert len(styled) == 2 and all(f"font-family: {GLYPH_FONT} !important;" in line for line in styled)
+    assert f"font-family: {GLYPH_FONT}" not in next(line for line in html.splitlines() if ">X<" in line)
