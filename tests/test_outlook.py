@@ -13,6 +13,7 @@ import pytest
 
 from hima_analytics import narrative as hn_text
 from hima_analytics import statistics as st
+from hima_analytics.narrative import outlook
 from hima_analytics.statistics.breaks import MIN_CONCLUSIVE_SIDE, conclusive
 from hima_analytics.statistics.forecasting import forecast_frame, truncation_note
 from hima_analytics.statistics.models import ModelSpec, fit_forecast
@@ -68,7 +69,7 @@ def test_too_few_origins_select_nothing_and_say_the_outlook_is_indicative():
     res = st.forecast(frame(SHORT_RUN), horizon=6)
     assert res.origins == 1 and res.indicative and not res.beats_baselines
     assert res.backtest.filter(pl.col("role") == "selected").is_empty()
-    assert res.backtest.filter(pl.col("role") == "shown, untested")["model"].to_list() == [res.shown]
+    assert "shown, untested" not in res.backtest["role"].to_list()
     assert "indicative, not a tested forecast" in res.summary
     status = plain(hn_text.forecast_status(res, res.summary, download="f", entity="HIMA"))
     assert status.startswith("鸿蒙智行 HIMA: indicative only, not a tested forecast.")
@@ -84,9 +85,10 @@ def test_growth_seasonal_baseline_by_hand():
     # latest three year-on-year ratios outside Jan/Feb: Dec 80/40, Nov 80/40, Oct 80/40
     assert yoy_growth(f, dt.date(2026, 1, 1)) == pytest.approx(2.0)
     path = growth_seasonal_frame(f, dt.date(2026, 1, 1), 6)
-    # Feb 2026 = (Jan + Feb 2025) * 2 - Jan 2026 = 56,000 * 2 - 58,000; Mar 2025 is absent, so it stops
+    # Jan 2026 is published, so the pair grows as January did (58,000 / 35,000), not by the
+    # autumn's 2.0: Feb 2026 = 56,000 * 58/35 - 58,000 = 34,800; Mar 2025 is absent, so it stops
     assert path["month"].to_list() == [dt.date(2026, 2, 1)]
-    assert path["mean"][0] == pytest.approx(54_000)
+    assert path["mean"][0] == pytest.approx(34_800)
     assert path["lower"].null_count() == 1
 
 
@@ -106,7 +108,7 @@ def test_indicative_forecast_through_february_is_the_new_year_baseline_not_a_fla
     res = st.forecast(frame(SHORT_RUN), horizon=6)
     assert res.shown == GROWTH_LABEL
     feb = res.forecast.filter(pl.col("month") == dt.date(2026, 2, 1))["mean"][0]
-    assert feb == pytest.approx(54_000) and feb < 58_000  # not the flat naive 58,000
+    assert feb == pytest.approx(34_800) and feb < 58_000  # not the flat naive 58,000
     assert "The path stops at Feb 2026 (1 month of the 6 asked for)" in res.summary
     assert "Mar 2025 was not published" in res.summary
 
@@ -185,7 +187,7 @@ def test_a_chow_test_with_few_observations_on_a_side_is_inconclusive():
     rng = np.random.default_rng(3)
     s = list(0.8 + rng.normal(0, 0.01, 10))
     res = st.share_breaks(share_frame(s), break_dates=[dt.date(2024, 8, 1)])
-    chow = res.tests.filter(pl.col("test") == "chow").row(0, named=True)
+    chow = res.tests.filter(pl.col("test") == "Chow").row(0, named=True)
     assert (chow["n_before"], chow["n_after"]) == (3, 7)
     assert chow["p_value"] >= 0.05 and chow["conclusive"] is False
     assert chow["note"].startswith("inconclusive: 3 observations before Aug 2024")
@@ -197,9 +199,9 @@ def test_a_chow_test_with_few_observations_on_a_side_is_inconclusive():
 
 def test_the_minimum_observation_rule():
     assert MIN_CONCLUSIVE_SIDE == 12
-    assert not conclusive("chow", 0.5, 11, 30) and conclusive("chow", 0.5, 12, 12)
-    assert not conclusive("chow", 0.01, 3, 4)  # significant, but on too few months to be firm
-    assert not conclusive("cusum", 0.5, 23, None) and conclusive("cusum", 0.5, 24, None)
+    assert not conclusive("Chow", 0.5, 11, 30) and conclusive("Chow", 0.5, 12, 12)
+    assert not conclusive("Chow", 0.01, 3, 4)  # significant, but on too few months to be firm
+    assert not conclusive("CUSUM", 0.5, 23, None) and conclusive("CUSUM", 0.5, 24, None)
 
 
 def test_enough_observations_and_no_break_says_no_break():
@@ -215,7 +217,7 @@ def test_a_significant_break_on_a_thin_sample_is_a_signal_not_an_established_bre
     res = st.share_breaks(share_frame(s), break_dates=[dt.date(2024, 9, 1)])
     sentence = plain(hn_text.share_breaks_status(res.tests, part="AITO", whole="HIMA"))
     assert "is significant at 5% at Sep 2024" in sentence
-    assert "but on only 4 months before Sep 2024 and 6 months after" in sentence
+    assert "but on only 4 months before Sep 2024 and 6 months from it" in sentence
     chow = res.tests.row(0, named=True)
     assert chow["p_value"] < 0.05 and chow["conclusive"] is False
     assert chow["note"].startswith("significant on few observations: 4 observations before Sep 2024")
@@ -248,3 +250,173 @@ def test_event_labels_name_repeats_by_month_and_the_shared_note_lists_every_even
     unestimated = plain(hn_text.event_effects_unestimated(eff))
     assert unestimated == ("Not estimated, as the published record starts after them (1 event): M5 launch (Dec 2019).")
     assert "(s)" not in res.summary
+
+
+# ---------------------------------------------------------------- the indicative range (no model selected)
+
+
+def test_the_february_baseline_uses_the_known_january_growth_and_states_its_sum():
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    # the autumn ratio (2.0) would give 56,000 * 2 - 58,000 = 54,000; January's own 58/35 gives 34,800
+    assert "Feb 2026 = (Jan + Feb 2025: 56,000) × 1.657 (Jan 2026 over Jan 2025) − Jan 2026 (58,000) = 34,800" in (
+        res.summary
+    )
+
+
+def test_without_a_selected_model_the_page_gets_a_range_not_one_number():
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    alts = res.alternatives
+    assert alts["month"].unique().to_list() == [dt.date(2026, 2, 1)]
+    values = dict(zip(alts["model"].to_list(), alts["mean"].to_list(), strict=True))
+    assert values["naive"] == pytest.approx(58_000)  # the flat path: January again
+    assert values["seasonal naive (same month a year earlier)"] == pytest.approx(21_000)
+    assert values[GROWTH_LABEL] == pytest.approx(34_800)
+    assert alts["mean"].to_list() == sorted(alts["mean"].to_list())
+    # the lowest-error row is the lowest backtest MASE among the rows shown
+    best = alts.filter(pl.col("lowest_error"))
+    assert best.height == 1 and best["mase"][0] == alts["mase"].min()
+    assert set(alts["new_year"].to_list()) == {"seasonal", "flat or trend"}
+    status = plain(hn_text.forecast_status(res, res.summary, download="f", entity="HIMA"))
+    assert "so no single value is the outlook" in status
+    assert "range from 21,000 by seasonal naive (same month a year earlier) to 58,000 by naive" in status
+    assert f"{best['model'][0]} has the lowest backtest error" in status
+    assert "1 backtest origin cannot choose between them" in status
+    assert " puts Feb 2026 at " not in status
+
+
+def test_a_tested_forecast_has_no_range():
+    t = np.arange(48)
+    y = 5000 + 40 * t + 600 * np.sin(2 * np.pi * t / 12)
+    res = st.forecast(frame(dict(zip(months(dt.date(2021, 1, 1), 48), y, strict=True))), horizon=3)
+    assert not res.indicative and res.alternatives.is_empty()
+
+
+# ---------------------------------------------------------------- the total the published parts imply
+
+
+def _implied_fixture():
+    feb = dt.date(2026, 2, 1)
+    parts = pl.DataFrame({"month": [feb], "entity": ["AITO"], "value": [18_000], "qualifier": ["about"]})
+    shares = pl.DataFrame(
+        {
+            "month": [dt.date(2025, m, 1) for m in (1, 2, 3, 4)],
+            "entity": ["AITO"] * 4,
+            "share": [0.69, 0.5, 0.6, 0.9],
+        }
+    )
+    values = pl.DataFrame(
+        {"model": ["naive", "growth", "seasonal"], "month": [feb] * 3, "mean": [45_000.0, 30_000.0, 16_000.0]}
+    )
+    return parts, shares, values
+
+
+def test_the_implied_total_is_the_part_over_its_share_range():
+    parts, shares, _ = _implied_fixture()
+    r = st.implied_totals(parts, shares).row(0, named=True)
+    assert (r["share_min"], r["share_min_month"]) == (0.5, dt.date(2025, 2, 1))
+    assert (r["share_max"], r["share_max_month"]) == (0.9, dt.date(2025, 4, 1))
+    assert r["share_months"] == 4
+    assert r["implied_low"] == pytest.approx(20_000) and r["implied_high"] == pytest.approx(36_000)
+    assert r["implied_low_qualifier"] == r["implied_high_qualifier"] == "about"
+    over = st.implied_totals(parts.with_columns(pl.lit("over").alias("qualifier")), shares).row(0, named=True)
+    assert over["implied_low"] == pytest.approx(20_000) and over["implied_high"] is None  # a floor bounds one end
+
+
+def test_values_outside_the_implied_range_are_said_to_point_lower_or_higher_and_by_how_much():
+    parts, shares, values = _implied_fixture()
+    implied = st.implied_totals(parts, shares)
+    check = st.against_implied(values, implied)
+    got = {r["model"]: (r["position"], r["gap"], r["gap_share"]) for r in check.iter_rows(named=True)}
+    assert got["naive"] == ("above", pytest.approx(9_000), pytest.approx(0.2))  # 45,000 - 36,000
+    assert got["growth"] == ("inside", 0.0, 0.0)
+    assert got["seasonal"] == ("below", pytest.approx(4_000), pytest.approx(0.25))  # 20,000 - 16,000
+    sentence = plain(outlook.implied_check(check, implied, whole="HIMA", download="c", implied_download="i"))
+    assert sentence.startswith(
+        "问界 AITO's ≈ 18,000 in Feb 2026, with its share of 鸿蒙智行 HIMA between 50.0% (Feb 2025) and 90.0% "
+        "(Apr 2025) over the 4 months in which both were published, implies a 鸿蒙智行 HIMA total of ≈ 20,000 "
+        "to ≈ 36,000."
+    )
+    assert "The published parts point lower than naive (45,000, ≈ 9,000 or ≈ 20% beyond the top)." in sentence
+    assert "The published parts point higher than seasonal (16,000, ≈ 4,000 or ≈ 25% beyond the bottom)." in sentence
+    assert "Inside that range: growth." in sentence
+    assert "consistent" not in sentence
+
+
+# ---------------------------------------------------------------- the chart of indicative values
+
+
+def test_the_indicative_chart_draws_every_value_in_the_legend_and_inside_the_axis():
+    from hima_analytics.display import band_forecast
+
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    hist = frame(SHORT_RUN).with_columns(pl.lit("exact").alias("qualifier"))
+    implied = pl.DataFrame(
+        {"month": [dt.date(2026, 2, 1)], "implied_low": [20_000.0], "implied_high": [36_000.0], "label": ["Implied"]}
+    )
+    caption = hn_text.forecast_caption(res, implied="问界 AITO")
+    chart = band_forecast(
+        hist, res.forecast.clear(), alternatives=res.alternatives, implied=implied, title="t", subtitle=caption
+    ).to_dict()
+    layers = chart["layer"]
+    domains = [lyr["encoding"]["x"]["scale"]["domain"] for lyr in layers if "scale" in lyr["encoding"].get("x", {})]
+    assert domains and all(d[1] > "2026-02-28" for d in domains)  # padded past the last point
+    colour = next(
+        lyr["encoding"]["color"]
+        for lyr in layers
+        if lyr["mark"]["type"] == "point" and lyr["encoding"].get("color", {}).get("field") == "series"
+    )
+    assert colour["scale"]["domain"] == [*res.alternatives["model"].to_list(), "Implied"]
+    assert colour["legend"] is not None
+    assert not any("Dashed" in line for line in caption)
+    assert any(line.startswith("Coloured markers: each model's and baseline's value for Feb 2026") for line in caption)
+    assert any(line.startswith("Grey bar: the total implied by 问界 AITO's figure") for line in caption)
+
+
+def test_a_one_month_path_is_captioned_as_a_marker_not_a_dashed_path():
+    class One:
+        indicative = False
+        alternatives = pl.DataFrame()
+        shown = "naive"
+        level = 0.8
+        origins = 6
+        forecast = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "mean": [1.0], "lower": [None], "upper": [None]})
+
+    lines = hn_text.forecast_caption(One())
+    assert lines == ["Marker: the naive (no interval)"]
+
+
+# ---------------------------------------------------------------- break dates, names and rival events
+
+
+def test_break_dates_print_at_their_events_precision_and_tests_have_proper_names():
+    assert st.event_when(dt.date(2024, 8, 1), "month") == "Aug 2024"
+    assert st.event_when(dt.date(2025, 5, 30), "day") == "30 May 2025"
+    rng = np.random.default_rng(3)
+    res = st.share_breaks(share_frame(list(0.8 + rng.normal(0, 0.01, 10))), break_dates=[dt.date(2024, 8, 1)])
+    assert res.tests["test"].to_list() == ["Chow", "CUSUM"]
+    tested = pl.DataFrame({"date": [dt.date(2024, 8, 1)], "date_precision": ["month"], "label": ["Stelato S9 launch"]})
+    described = st.describe_breaks(res.tests, tested, tested)
+    assert described["when"].to_list() == ["Aug 2024", None]
+    sentence = plain(hn_text.share_breaks_status(described, part="AITO", whole="HIMA"))
+    assert "the Chow test at the Stelato S9 launch (Aug 2024) has 3 months before it" in sentence
+    assert "1 Aug 2024" not in sentence
+
+
+def test_a_significant_break_next_to_other_events_cannot_be_attributed():
+    s = [0.85, 0.86, 0.84, 0.85, 0.70, 0.69, 0.71, 0.70, 0.69, 0.70]  # May 2024 - Feb 2025, drop in Sep 2024
+    res = st.share_breaks(share_frame(s), break_dates=[dt.date(2024, 9, 30)])
+    tested = pl.DataFrame({"date": [dt.date(2024, 9, 30)], "date_precision": ["day"], "label": ["S800 launch"]})
+    events = pl.DataFrame(
+        {
+            "date": [dt.date(2024, 8, 16), dt.date(2024, 9, 30), dt.date(2024, 12, 1)],
+            "date_precision": ["day", "day", "month"],
+            "label": ["M8 launch", "S800 launch", "far event"],
+        }
+    )
+    described = st.describe_breaks(res.tests, tested, events)
+    assert described["nearby"].to_list() == [["M8 launch (16 Aug 2024)"], []]  # Dec is 3 months away
+    sentence = plain(hn_text.share_breaks_status(described, part="AITO", whole="HIMA"))
+    assert "is significant at 5% at the S800 launch (30 Sep 2024)" in sentence
+    assert sentence.endswith("It coincides with M8 launch (16 Aug 2024), so the test cannot attribute it to one event.")
+    alone = st.describe_breaks(res.tests, tested, tested)
+    assert "cannot attribute" not in plain(hn_text.share_breaks_status(alone, part="AITO", whole="HIMA"))

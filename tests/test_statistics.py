@@ -302,14 +302,14 @@ def _share(n: int, *, seed: int, shift_at: int | None) -> pl.DataFrame:
 
 def test_share_breaks_detects_a_break_at_the_known_date_and_not_at_a_random_one():
     broken = st.share_breaks(_share(36, seed=21, shift_at=20), break_dates=[dt.date(2021, 9, 1)])
-    chow = broken.tests.filter(pl.col("test") == "chow").row(0, named=True)
+    chow = broken.tests.filter(pl.col("test") == "Chow").row(0, named=True)
     assert (chow["n_before"], chow["n_after"]) == (20, 16)
     assert chow["p_value"] < 0.05
-    cusum = broken.tests.filter(pl.col("test") == "cusum").row(0, named=True)
+    cusum = broken.tests.filter(pl.col("test") == "CUSUM").row(0, named=True)
     assert cusum["statistic"] > 0 and 0 <= cusum["p_value"] <= 1
 
     calm = st.share_breaks(_share(36, seed=22, shift_at=None), break_dates=[dt.date(2021, 2, 1)])
-    assert calm.tests.filter(pl.col("test") == "chow")["p_value"][0] > 0.05
+    assert calm.tests.filter(pl.col("test") == "Chow")["p_value"][0] > 0.05
     slope = calm.trend.filter(pl.col("term") == "trend").row(0, named=True)
     assert slope["ci_low"] < -0.002 < slope["ci_high"]
 

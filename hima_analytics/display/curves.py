@@ -16,6 +16,7 @@ import polars as pl
 from ..vocabulary import counted
 from . import formatting as fmt
 from .chartkit import (
+    FALLBACK_COLOURS,
     HEIGHT,
     PALETTE,
     SHAPES,
@@ -95,11 +96,18 @@ def band_forecast(
     period: str = "month",
     actuals: pl.DataFrame | None = None,
     qualifier: str = "qualifier",
+    alternatives: pl.DataFrame | None = None,
+    implied: pl.DataFrame | None = None,
 ) -> alt.LayerChart | alt.FacetChart:
     """History as a line (gaps kept), the forecast mean dashed with its prediction interval as a
     band, and any published figures for the forecast months (``actuals``, e.g. brand figures
     that bound the total) as markers. Volumes cannot be negative, so a band whose lower end is
-    below zero is drawn from zero, and the subtitle says so."""
+    below zero is drawn from zero, and the subtitle says so.
+
+    An indicative outlook passes ``alternatives`` (``model``, ``month``, ``mean``: one coloured
+    marker per model, in the legend) and an empty ``forecast``; ``implied`` (``month``,
+    ``implied_low``, ``implied_high``, ``label``) draws a range as a grey bar, also in the legend.
+    The month axis runs one month past the last point drawn, so no marker sits on the edge."""
     import altair as alt
 
     hist = _history_points(history, value=value, period=period, qualifier=qualifier)
@@ -111,18 +119,23 @@ def band_forecast(
             f"The interval's lower end is below zero in {counted(truncated, 'month')}; it is drawn from zero "
             "(the model's own lower end is in the tooltip and the download)."
         )
+    months = [*hist["x"].to_list(), *forecast["month"].to_list()]
+    for extra in (alternatives, implied, actuals):
+        if extra is not None and extra.height:
+            months += extra[period if period in extra.columns else "month"].to_list()
+    x = _padded_x([m for m in months if m is not None])
     h_line = (
         alt.Chart(line_data(hist))
         .mark_line(color=PALETTE["HIMA"], invalid="break-paths-show-domains")
         .encode(
-            x=alt.X("x:T", title=None, axis=month_axis()),
+            x=x,
             y=alt.Y("line_y:Q", title="Vehicles per month", axis=alt.Axis(format=",.0f")),
         )
     )
     shapes, legend = figure_scale(_figure_kinds(hist, actuals, qualifier), SHAPES.get)
     h_pts = marker_layers(
         hist.drop("_id", "line_y"),
-        x="x:T",
+        x=x,
         y="y:Q",
         colour=alt.value(PALETTE["HIMA"]),
         shapes=shapes,
@@ -130,8 +143,12 @@ def band_forecast(
         size=45,
         tooltip=tooltips("Month", "%b %Y", "Published"),
     )
-    band, mean = _band_layers(f)
-    layers = [band, h_line, *h_pts, mean]
+    layers: list = [h_line, *h_pts]
+    if f.height:
+        band, mean = _band_layers(f)
+        layers = [band, *layers, mean]
+    if (alternatives is not None and alternatives.height) or (implied is not None and implied.height):
+        layers += _indicative_layers(alternatives, implied, x)
     if actuals is not None and actuals.height:
         layers.append(_actuals_layer(actuals, value=value, period=period, qualifier=qualifier, shapes=shapes))
     return alt.layer(*layers).properties(title=chart_title(title, subs), width=WIDTH, height=HEIGHT)
@@ -224,3 +241,79 @@ def _actuals_layer(actuals: pl.DataFrame, *, value: str, period: str, qualifier:
             tooltip=tooltips("Month", "%b %Y", "Published since"),
         )
     )
+
+
+def _padded_x(months: list) -> alt.X:
+    """A month axis from the first month drawn to one month past the last, so the last markers
+    are whole and not clipped at the right edge."""
+    import datetime as dt
+
+    import altair as alt
+
+    if not months:
+        return alt.X("x:T", title=None, axis=month_axis())
+    first, last = min(months), max(months)
+    start = dt.date(first.year - (first.month == 1), (first.month - 2) % 12 + 1, 15)
+    end = dt.date(last.year + (last.month == 12), last.month % 12 + 1, 15)
+    return alt.X("x:T", title=None, axis=month_axis(), scale=alt.Scale(domain=[start.isoformat(), end.isoformat()]))
+
+
+IMPLIED_COLOUR = "#9a9a9a"
+
+
+def _indicative_layers(alternatives: pl.DataFrame | None, implied: pl.DataFrame | None, x: alt.X) -> list:
+    """The indicative values as coloured markers (one per model) and the implied range as a grey
+    bar, sharing one legend."""
+    import altair as alt
+
+    alts = (
+        alternatives.select(pl.col("month").alias("x"), pl.col("mean").alias("y"), pl.col("model").alias("series"))
+        if alternatives is not None and alternatives.height
+        else pl.DataFrame(schema={"x": pl.Date, "y": pl.Float64, "series": pl.String})
+    )
+    alts = alts.with_columns(pl.Series("shown", [fmt.fmt_int(v) for v in alts["y"].to_list()], dtype=pl.String))
+    imp = (
+        implied.select(
+            pl.col("month").alias("x"),
+            pl.col("implied_low").alias("lo"),
+            pl.col("implied_high").alias("hi"),
+            pl.col("label").alias("series"),
+        ).filter(pl.col("lo").is_not_null() & pl.col("hi").is_not_null())
+        if implied is not None and implied.height
+        else pl.DataFrame(schema={"x": pl.Date, "lo": pl.Float64, "hi": pl.Float64, "series": pl.String})
+    )
+    models = alts["series"].to_list()
+    labels = imp["series"].unique(maintain_order=True).to_list()
+    palette = [c for c in FALLBACK_COLOURS if c not in ("#E45756", "#BAB0AC")]  # not the history's red, not grey
+    colours = [palette[n % len(palette)] for n in range(len(models))]
+    scale = alt.Scale(domain=[*models, *labels], range=[*colours, *[IMPLIED_COLOUR] * len(labels)])
+    legend = alt.Legend(title=None, orient="bottom", columns=2, symbolType="circle", symbolOpacity=1)
+    layers = []
+    if imp.height:
+        layers.append(
+            alt.Chart(imp)
+            .mark_rule(strokeWidth=14, opacity=0.45)
+            .encode(
+                x=x,
+                y="lo:Q",
+                y2="hi:Q",
+                color=alt.Color("series:N", scale=scale, legend=legend),
+                tooltip=[
+                    alt.Tooltip("series:N", title="Range"),
+                    alt.Tooltip("lo:Q", format=",.0f", title="Low"),
+                    alt.Tooltip("hi:Q", format=",.0f", title="High"),
+                ],
+            )
+        )
+    if alts.height:
+        layers.append(
+            alt.Chart(alts)
+            .mark_point(size=110, filled=True, opacity=0.95, stroke="#222", strokeWidth=0.8)
+            .encode(
+                x=x,
+                y="y:Q",
+                color=alt.Color("series:N", scale=scale, legend=legend),
+                tooltip=[alt.Tooltip("series:N", title="Model"), alt.Tooltip("shown:N", title="Indicative value")],
+            )
+        )
+    return layers

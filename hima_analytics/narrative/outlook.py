@@ -17,6 +17,7 @@ __all__ = [
     "forecast_caption",
     "forecast_checks",
     "forecast_status",
+    "implied_check",
     "share_breaks_status",
 ]
 
@@ -47,23 +48,11 @@ def forecast_status(result, reason: str, *, download: str, entity: str) -> Text:
             k=counted(result.origins, "backtest origin"),
             need=str(MIN_ORIGINS),
         )
+    if result.indicative and not result.alternatives.is_empty():
+        return _indicative_status(result, who=who, run=run, span=span, download=download)
     path = result.forecast.sort("month")
     first = path.row(0, named=True)
     mean = cite(path, "mean", download=download, month=first["month"])
-    if result.indicative:
-        return text(
-            "{who}: indicative only, not a tested forecast. {run} ({span}) allow {k}, and at least {need} are "
-            "needed to choose a model. The {b} baseline puts {m} at {mean}{through}.",
-            who=who,
-            run=run,
-            span=span,
-            k=counted(result.origins, "backtest origin"),
-            need=str(MIN_ORIGINS),
-            b=result.shown,
-            m=fmt.fmt_month(first["month"]),
-            mean=mean,
-            through="" if path.height == 1 else text(" (path to {last})", last=fmt.fmt_month(path["month"].max())),
-        )
     if result.beats_baselines:
         verdict = text(
             "{model} beat the baselines over {k}",
@@ -85,6 +74,92 @@ def forecast_status(result, reason: str, *, download: str, entity: str) -> Text:
         run=run,
         span=span,
     )
+
+
+def _indicative_status(result, *, who: str, run: str, span: str, download: str) -> Text:
+    """The indicative range: no single value, every model's value with the lowest-error one named.
+    Figures are cited from ``result.alternatives`` (the download ``download``)."""
+    alts = result.alternatives
+    lo, hi = alts.row(0, named=True), alts.row(-1, named=True)
+    best = alts.filter(pl.col("lowest_error"))
+    fields = {
+        "who": who,
+        "run": run,
+        "span": span,
+        "k": counted(result.origins, "backtest origin"),
+        "need": str(MIN_ORIGINS),
+        "m": fmt.fmt_month(lo["month"]),
+        "lo": cite(alts, "mean", download=download, model=lo["model"]),
+        "lo_model": lo["model"],
+        "hi": cite(alts, "mean", download=download, model=hi["model"]),
+        "hi_model": hi["model"],
+        "n": counted(alts.height, "model and baseline", "models and baselines"),
+    }
+    head = text(
+        "{who}: indicative only, not a tested forecast. {run} ({span}) allow {k}, and at least {need} are "
+        "needed to choose a model, so no single value is the outlook: for {m} the {n} range from {lo} "
+        "by {lo_model} to {hi} by {hi_model}.",
+        **fields,
+    )
+    if best.is_empty():
+        return head
+    b = best.row(0, named=True)
+    tail = text(
+        "{best} has the lowest backtest error (MAPE {mape}), but {k} cannot choose between them.",
+        best=b["model"],
+        mape=cite(alts, "mape", download=download, kind="pct", model=b["model"]),
+        k=counted(result.origins, "backtest origin"),
+    )
+    return Text(head.markdown + " " + tail.markdown)
+
+
+def implied_check(check: pl.DataFrame, implied: pl.DataFrame, *, whole: str, download: str, implied_download: str):
+    """What a published part says about the indicative values: the total the part implies given
+    its historical share of ``whole`` (:func:`~hima_analytics.statistics.implied_totals`, the
+    download ``implied_download``), and for each value outside that range whether the published
+    parts point lower or higher and by how much (:func:`~hima_analytics.statistics.against_implied`,
+    the download ``download``). None when no part implies a range."""
+    if check.is_empty() or implied.is_empty():
+        return None
+    r = implied.sort("month", "entity").row(0, named=True)
+    key = {"month": r["month"], "entity": r["entity"]}
+    rows = check.filter((pl.col("month") == r["month"]) & (pl.col("entity") == r["entity"]))
+    head = text(
+        "{part}'s {value} in {m}, with its share of {whole} between {smin} ({smin_m}) and {smax} ({smax_m}) "
+        "over the {n} in which both were published, implies a {whole} total of {lo} to {hi}.",
+        part=name_of(r["entity"]),
+        value=cite(implied, "value", download=implied_download, **key),
+        m=fmt.fmt_month(r["month"]),
+        whole=name_of(whole),
+        smin=cite(implied, "share_min", download=implied_download, kind="pct", **key),
+        smin_m=fmt.fmt_month(r["share_min_month"]),
+        smax=cite(implied, "share_max", download=implied_download, kind="pct", **key),
+        smax_m=fmt.fmt_month(r["share_max_month"]),
+        n=counted(int(r["share_months"]), "month"),
+        lo=cite(implied, "implied_low", download=implied_download, **key),
+        hi=cite(implied, "implied_high", download=implied_download, **key),
+    )
+    parts = [head]
+    for position, direction, end in (("above", "lower", "top"), ("below", "higher", "bottom")):
+        out = rows.filter(pl.col("position") == position).sort("gap", descending=True)
+        if out.is_empty():
+            continue
+        items = [
+            text(
+                "{model} ({mean}, {gap} or {share} beyond the {end})",
+                model=x["model"],
+                mean=cite(check, "mean", download=download, model=x["model"], **key),
+                gap=cite(check, "gap", download=download, model=x["model"], **key),
+                share=cite(check, "gap_share", download=download, kind="pct", decimals=0, model=x["model"], **key),
+                end=end,
+            )
+            for x in out.iter_rows(named=True)
+        ]
+        parts.append(text("The published parts point {direction} than {items}.", direction=direction, items=items))
+    inside = rows.filter(pl.col("position") == "inside")["model"].to_list()
+    if inside:
+        parts.append(text("Inside that range: {models}.", models=inside))
+    return Text(" ".join(t.markdown for t in parts))
 
 
 def forecast_checks(check: pl.DataFrame, parts: pl.DataFrame, *, download: str) -> Text | None:
@@ -191,19 +266,23 @@ def event_effects_unestimated(effects: pl.DataFrame) -> Text | None:
 def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text | None:
     """Whether any Chow or CUSUM test finds a break in the part's share of the whole, and, when
     none does, whether the tests had enough observations to say so (see
-    :func:`~hima_analytics.statistics.breaks.conclusive`)."""
+    :func:`~hima_analytics.statistics.breaks.conclusive`). ``tests`` may carry the columns of
+    :func:`~hima_analytics.statistics.describe_breaks` (``event``, ``when``, ``nearby``): then each
+    date is named by its event at the event's own precision, and a significant break close to
+    other events is said to be one the test cannot attribute."""
     if tests.is_empty():
         return None
     hits = tests.filter(pl.col("p_value") < 0.05)
     p, w = name_of(part), name_of(whole)
     if hits.height:
-        when = [fmt.fmt_month(d) for d in hits["break_date"].drop_nulls().to_list()] or ["the trend's stability"]
-        thin = hits.filter((pl.col("test") == "chow") & ~pl.col("conclusive").fill_null(False))
+        chow = hits.filter(pl.col("test") == "Chow").sort("break_date")
+        when = [_tested(r) for r in chow.iter_rows(named=True)] or ["the trend's stability"]
+        thin = chow.filter(~pl.col("conclusive").fill_null(False))
         if thin.height:
-            r = thin.sort("break_date").row(0, named=True)
-            return text(
+            r = thin.row(0, named=True)
+            lead = text(
                 "A break in {p}'s share of {w} is significant at 5% at {when}, but on only {b} before "
-                "{m} and {a} after, so it is a signal to watch rather than an established break.",
+                "{m} and {a} from it, so it is a signal to watch rather than an established break.",
                 p=p,
                 w=w,
                 when=when,
@@ -211,7 +290,17 @@ def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text |
                 b=counted(int(r["n_before"]), "month"),
                 a=counted(int(r["n_after"]), "month"),
             )
-        return text("A break in {p}'s share of {w} is significant at 5% at {when}.", p=p, w=w, when=when)
+        else:
+            lead = text("A break in {p}'s share of {w} is significant at 5% at {when}.", p=p, w=w, when=when)
+        close = [(r, list(r.get("nearby") or [])) for r in chow.iter_rows(named=True) if list(r.get("nearby") or [])]
+        if not close:
+            return lead
+        r, others = close[0]
+        tail = text(
+            "It coincides with {others}, so the test cannot attribute it to one event.",
+            others=others,
+        )
+        return Text(lead.markdown + " " + tail.markdown)
     weak = tests.filter(~pl.col("conclusive").fill_null(False))
     if weak.is_empty():
         return text(
@@ -222,7 +311,7 @@ def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text |
         )
     reasons = []
     for r in weak.iter_rows(named=True):
-        if r["test"] == "cusum":
+        if r["test"] == "CUSUM":
             reasons.append(
                 text(
                     "the CUSUM test has {n} in all ({need} needed)",
@@ -235,7 +324,7 @@ def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text |
             reasons.append(
                 text(
                     "the Chow test at {m} has {k} {side} it",
-                    m=fmt.fmt_month(r["break_date"]),
+                    m=_tested(r),
                     k=counted(int(k), "month"),
                     side=side,
                 )
@@ -250,22 +339,42 @@ def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text |
     )
 
 
-def forecast_caption(result, *, parts: bool = False) -> list[str]:
-    """The chart subtitle for a forecast: what the dashed path is, whether it was tested, and
-    what the shading and markers mean (plain text lines; chart titles are not Markdown)."""
+def _tested(r: dict) -> Text:
+    """A tested date: its event and the date at the event's precision, else the month."""
+    if r.get("event"):
+        return text("the {event} ({when})", event=r["event"], when=r.get("when") or fmt.fmt_month(r["break_date"]))
+    return text("{m}", m=fmt.fmt_month(r["break_date"]))
+
+
+def forecast_caption(result, *, parts: bool = False, implied: str | None = None) -> list[str]:
+    """The chart subtitle for a forecast, describing what :func:`~hima_analytics.display.band_forecast`
+    draws: the dashed path (or, when the forecast is indicative, one marker per model and baseline
+    for the month it covers), the shading, the implied range (``implied`` names the part it comes
+    from) and the published part markers (plain text lines; chart titles are not Markdown)."""
     if result is None or result.forecast.is_empty():
         return ["Published months only: no forecast path (see the key points)"]
     lines = []
-    if result.indicative:
+    if result.indicative and not result.alternatives.is_empty():
+        m = fmt.fmt_month(result.alternatives["month"][0])
         lines.append(
             f"Indicative only, not a tested forecast: {counted(result.origins, 'backtest origin')}, "
             f"at least {MIN_ORIGINS} are needed to choose a model"
         )
-    has_band = result.forecast["lower"].null_count() < result.forecast.height
-    lines.append(
-        f"Dashed: the {result.shown} path"
-        + (f"; shaded: {result.level:.0%} prediction interval" if has_band else " (no interval)")
-    )
+        lines.append(f"Coloured markers: each model's and baseline's value for {m} (no interval)")
+        if implied:
+            lines.append(f"Grey bar: the total implied by {implied}'s figure and its past share range")
+    else:
+        if result.indicative:
+            lines.append(
+                f"Indicative only, not a tested forecast: {counted(result.origins, 'backtest origin')}, "
+                f"at least {MIN_ORIGINS} are needed to choose a model"
+            )
+        has_band = result.forecast["lower"].null_count() < result.forecast.height
+        what = "marker" if result.forecast.height == 1 else "dashed path"
+        lines.append(
+            f"{what.capitalize()}: the {result.shown}"
+            + (f"; shaded: {result.level:.0%} prediction interval" if has_band else " (no interval)")
+        )
     if parts:
         lines.append(
             "Black markers: brand figures already published for those months (the total is at least their sum)"

@@ -12,14 +12,14 @@ regressions simply leave absent months out.
 """
 
 from .backtest import BacktestResult, ModelSpec, backtest
-from .breaks import ShareBreaksResult, share_breaks
+from .breaks import ShareBreaksResult, describe_breaks, event_when, share_breaks
 from .calendar import CNY_DATES, cny_date, is_cny_month
 from .decomposition import DecompositionResult, decompose
 from .errors import InsufficientData
 from .events import EventEffectsResult, event_effects
 from .financial import MarginVolumeResult, margin_vs_volume
-from .forecasting import ForecastResult, forecast, try_forecast
-from .record import against_record
+from .forecasting import ForecastResult, forecast, indicative_range, try_forecast
+from .record import against_implied, against_record, implied_totals
 
 __all__ = [
     "CNY_DATES",
@@ -31,12 +31,17 @@ __all__ = [
     "MarginVolumeResult",
     "ModelSpec",
     "ShareBreaksResult",
+    "against_implied",
     "against_record",
     "backtest",
     "cny_date",
     "decompose",
+    "describe_breaks",
     "event_effects",
+    "event_when",
     "forecast",
+    "implied_totals",
+    "indicative_range",
     "is_cny_month",
     "margin_vs_volume",
     "share_breaks",

@@ -44,7 +44,7 @@ class ShareBreaksResult:
 
     - ``trend``: term (const, trend), coef, ci_low, ci_high, p_value of the share's linear
       trend (trend in share points -- fractions -- per month);
-    - ``tests``: test ("chow" or "cusum"), break_date, statistic, p_value, n_before, n_after,
+    - ``tests``: test ("Chow" or "CUSUM"), break_date, statistic, p_value, n_before, n_after,
       n_obs (the whole sample), conclusive, note (why a date was skipped or the test is inconclusive);
     - ``summary``: plain text.
     """
@@ -91,7 +91,7 @@ def share_breaks(
     >>> res = share_breaks(pl.DataFrame({"month": months, "share": s}), break_dates=[dt.date(2024, 7, 1)])
     >>> chow = res.tests.row(0, named=True)
     >>> chow["test"], chow["n_before"], chow["n_after"], chow["p_value"] < 0.05, chow["conclusive"]
-    ('chow', 18, 18, True, True)
+    ('Chow', 18, 18, True, True)
     """
     import numpy as np
 
@@ -112,7 +112,7 @@ def share_breaks(
         stat, pval, _ = breaks_cusumolsresid(np.asarray(full.resid), ddof=_K)
         rows.append(
             {
-                "test": "cusum",
+                "test": "CUSUM",
                 "break_date": None,
                 "statistic": float(stat),
                 "p_value": float(pval),
@@ -157,7 +157,7 @@ def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, full, first: dt.date) ->
     before = t < month_index(b_month) - month_index(first)
     n1, n2 = int(before.sum()), int((~before).sum())
     row: dict[str, Any] = {
-        "test": "chow",
+        "test": "Chow",
         "break_date": b,
         "statistic": None,
         "p_value": None,
@@ -196,14 +196,14 @@ def conclusive(test: str, p_value: float | None, n_before: int | None, n_after: 
     all for CUSUM (pass the sample size as ``n_before``). With fewer, "no break" is not evidence
     of no break, and a significant break is a signal rather than an established result.
 
-    >>> conclusive("chow", 0.40, 3, 7), conclusive("chow", 0.01, 3, 7), conclusive("chow", 0.40, 12, 12)
+    >>> conclusive("Chow", 0.40, 3, 7), conclusive("Chow", 0.01, 3, 7), conclusive("Chow", 0.40, 12, 12)
     (False, False, True)
-    >>> conclusive("cusum", 0.40, 10, None), conclusive("cusum", 0.40, 24, None), conclusive("chow", None, 2, 9)
+    >>> conclusive("CUSUM", 0.40, 10, None), conclusive("CUSUM", 0.40, 24, None), conclusive("Chow", None, 2, 9)
     (False, True, False)
     """
     if p_value is None:
         return False
-    if test == "cusum":
+    if test.lower() == "cusum":
         return (n_before or 0) >= MIN_CONCLUSIVE_CUSUM
     return min(n_before or 0, n_after or 0) >= MIN_CONCLUSIVE_SIDE
 
@@ -223,7 +223,7 @@ def _summary(
         f"({level:.0%} CI {slope['ci_low'] * 100:+.2f} to {slope['ci_high'] * 100:+.2f}).",
     ]
     for r in rows:
-        if r["test"] == "chow":
+        if r["test"] == "Chow":
             if r["note"]:
                 lines.append(f"Chow at {month_label(r['break_date'])}: {r['note']}.")
             else:
@@ -250,3 +250,78 @@ def _summary(
     if n < 24:
         lines.append(f"Caveat: only {n} observations; the tests have little power.")
     return " ".join(lines)
+
+
+NEARBY_MONTHS = 1
+"""Months either side of a tested date within which another event is named as a rival explanation."""
+
+
+def event_when(date: dt.date, precision: str | None) -> str:
+    """A date as precisely as it is known: a day-precision event prints its day, a
+    month-precision one only its month.
+
+    >>> event_when(dt.date(2024, 8, 1), "month"), event_when(dt.date(2025, 5, 30), "day")
+    ('Aug 2024', '30 May 2025')
+    """
+    return f"{date.day} {month_label(date)}" if precision == "day" else month_label(date)
+
+
+def describe_breaks(
+    tests: pl.DataFrame, tested: pl.DataFrame, events: pl.DataFrame, *, window: int = NEARBY_MONTHS
+) -> pl.DataFrame:
+    """The break tests with the event behind each Chow date and the other events close to it.
+
+    ``tests`` is :attr:`ShareBreaksResult.tests`; ``tested`` has ``date``, ``date_precision``
+    and ``label`` for the dates the Chow tests were run at; ``events`` has ``date``,
+    ``date_precision`` and ``label`` for every event that could also explain a break. Adds:
+
+    - ``event``: the tested event's label (null for CUSUM, which tests an unknown date);
+    - ``when``: the tested date at the event's own precision (:func:`event_when`);
+    - ``nearby``: the other events within ``window`` calendar months of the tested month, as
+      "label (date)"; a significant break with nearby events cannot be attributed to one of them.
+
+    >>> t = pl.DataFrame({"test": ["Chow", "CUSUM"], "break_date": [dt.date(2025, 5, 30), None]})
+    >>> tested = pl.DataFrame({"date": [dt.date(2025, 5, 30)], "date_precision": ["day"], "label": ["S800 launch"]})
+    >>> ev = pl.DataFrame({"date": [dt.date(2025, 4, 16), dt.date(2025, 5, 30), dt.date(2025, 8, 1)],
+    ...                    "date_precision": ["day", "day", "month"], "label": ["M8 launch", "S800 launch", "R7"]})
+    >>> out = describe_breaks(t, tested, ev)
+    >>> out["event"].to_list(), out["when"].to_list(), out["nearby"].to_list()
+    (['S800 launch', None], ['30 May 2025', None], [['M8 launch (16 Apr 2025)'], []])
+    """
+    lookup = {
+        d: (str(lab), None if p is None else str(p))
+        for d, p, lab in zip(
+            tested["date"].to_list(), tested["date_precision"].cast(pl.String).to_list(), tested["label"].to_list()
+        )
+    }
+    evs = list(
+        zip(
+            events["date"].to_list(),
+            events["date_precision"].cast(pl.String).to_list(),
+            events["label"].cast(pl.String).to_list(),
+        )
+    )
+    names: list[str | None] = []
+    whens: list[str | None] = []
+    nearby: list[list[str]] = []
+    for d in tests["break_date"].to_list():
+        if d is None or d not in lookup:
+            names.append(None)
+            whens.append(None if d is None else month_label(d))
+            nearby.append([])
+            continue
+        label, precision = lookup[d]
+        names.append(label)
+        whens.append(event_when(d, precision))
+        seen: list[str] = []
+        for ed, ep, el in sorted(evs):
+            if abs(month_index(ed) - month_index(d)) <= window and not (el == label and ed == d):
+                item = f"{el} ({event_when(ed, ep)})"
+                if item not in seen and el != label:
+                    seen.append(item)
+        nearby.append(seen)
+    return tests.with_columns(
+        pl.Series("event", names, dtype=pl.String),
+        pl.Series("when", whens, dtype=pl.String),
+        pl.Series("nearby", nearby, dtype=pl.List(pl.String)),
+    )

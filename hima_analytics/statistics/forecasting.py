@@ -19,11 +19,12 @@ from .seasonal import (
     GROWTH_LABEL,
     GROWTH_MONTHS,
     SEASONAL_LABEL,
+    growth_basis,
+    growth_formula,
     growth_seasonal_frame,
     seasonal_frame,
     with_growth_seasonal,
     with_seasonal_naive,
-    yoy_growth,
 )
 
 Method = Literal["auto", "ets", "sarimax", "seasonal_naive", "naive"]
@@ -59,12 +60,15 @@ class ForecastResult:
     - ``model``: the best candidate as text (e.g. ``"ETS(A,Ad,N)"``); ``shown``: the label of
       the model in ``forecast``;
     - ``backtest``: model, role, origins, points, mape (fraction), mase; the role is
-      "selected" for the model shown ("shown, untested" when ``indicative``), else "candidate"
-      or "baseline";
+      "selected" for the model shown, else "candidate" or "baseline" (nothing is selected when
+      ``indicative``);
     - ``beats_baselines``: True only when the best candidate's backtest MASE is below every
       baseline's on at least :data:`~.candidates.MIN_ORIGINS` origins;
     - ``indicative``: True when the backtest has fewer than ``MIN_ORIGINS`` origins, so nothing
       could be selected on evidence; ``origins``: the backtest's origins (0 without one);
+    - ``alternatives``: when ``indicative``, every forecast in ``forecasts`` for the first
+      forecast month side by side with its backtest error (:func:`indicative_range`): with too
+      few origins no single value is the outlook, so pages show this range; empty otherwise;
     - ``history``: ``{"from": date, "to": date, "months": int}``, the run the models were fitted on;
     - ``level``: the prediction-interval coverage; ``summary``: plain text.
     """
@@ -80,6 +84,7 @@ class ForecastResult:
     history: dict[str, dt.date | int]
     level: float
     summary: str
+    alternatives: pl.DataFrame
 
 
 def forecast_frame(spec: ModelSpec, run: MonthRun, horizon: int, level: float) -> pl.DataFrame:
@@ -205,10 +210,13 @@ def forecast(
         shown_label = _shown_label(chosen, beats, mase, specs, baselines, seasonal, growth, horizon)
         shown_frame = forecasts.filter(pl.col("model") == shown_label)
     table = _with_roles(table, shown_label, specs, indicative)
+    alternatives = indicative_range(forecasts, table, add_months(run.months[-1], 1)) if indicative else _empty_range()
     history: dict[str, dt.date | int] = {"from": run.months[0], "to": run.months[-1], "months": n}
     summary = summarise(
         frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, shown_frame, horizon
     )
+    if indicative:
+        summary += " " + range_sentence(alternatives, origins)
     return ForecastResult(
         forecast=shown_frame,
         forecasts=forecasts,
@@ -221,7 +229,89 @@ def forecast(
         history=history,
         level=level,
         summary=summary,
+        alternatives=alternatives,
     )
+
+
+NEW_YEAR_AWARE = (SEASONAL_LABEL, GROWTH_LABEL)
+"""The forecasts that know the Chinese New Year trough (the others are flat or trend paths)."""
+_RANGE_SCHEMA = {
+    "model": pl.String,
+    "role": pl.String,
+    "month": pl.Date,
+    "mean": pl.Float64,
+    "mape": pl.Float64,
+    "mase": pl.Float64,
+    "new_year": pl.String,
+    "lowest_error": pl.Boolean,
+}
+
+
+def _empty_range() -> pl.DataFrame:
+    return pl.DataFrame(schema=_RANGE_SCHEMA)
+
+
+def indicative_range(forecasts: pl.DataFrame, backtest: pl.DataFrame, month: dt.date) -> pl.DataFrame:
+    """Every forecast's value for ``month`` next to its backtest error, lowest value first: what
+    a page shows when the backtest has too few origins to select a model (the spread across
+    them is the range of what the models can say).
+
+    Columns: ``model``, ``role`` (from ``backtest``: candidate or baseline), ``month``,
+    ``mean`` (vehicles), ``mape`` (fraction), ``mase``, ``new_year`` ("seasonal" for the
+    baselines that know the New Year trough, :data:`NEW_YEAR_AWARE`, else "flat or trend") and
+    ``lowest_error`` (True for the lowest backtest MASE among them). Forecasts with no value for
+    ``month`` are left out.
+
+    >>> import datetime as dt, polars as pl
+    >>> m = dt.date(2026, 2, 1)
+    >>> f = pl.DataFrame({"month": [m, m], "mean": [57_915.0, 35_601.0], "model": ["naive", GROWTH_LABEL]})
+    >>> b = pl.DataFrame({"model": ["naive", GROWTH_LABEL], "role": ["baseline"] * 2, "mape": [0.194, 0.264],
+    ...                   "mase": [1.88, 2.59]})
+    >>> r = indicative_range(f, b, m)
+    >>> r["mean"].to_list(), r["new_year"].to_list(), r["lowest_error"].to_list()
+    ([35601.0, 57915.0], ['seasonal', 'flat or trend'], [False, True])
+    """
+    rows = (
+        forecasts.filter((pl.col("month") == month) & pl.col("mean").is_not_null())
+        .select("model", "month", "mean")
+        .unique("model", keep="first", maintain_order=True)
+        .join(backtest.select("model", "role", "mape", "mase"), on="model", how="left")
+    )
+    if rows.is_empty():
+        return _empty_range()
+    best = rows["mase"].min()
+    return (
+        rows.with_columns(
+            pl.when(pl.col("model").is_in(list(NEW_YEAR_AWARE)))
+            .then(pl.lit("seasonal"))
+            .otherwise(pl.lit("flat or trend"))
+            .alias("new_year"),
+            (pl.col("mase") == best).fill_null(False).alias("lowest_error"),
+        )
+        .select(list(_RANGE_SCHEMA))
+        .cast(_RANGE_SCHEMA)  # type: ignore[arg-type]
+        .sort("mean")
+    )
+
+
+def range_sentence(alternatives: pl.DataFrame, origins: int) -> str:
+    """The indicative range in plain text: lowest and highest value and the lowest-error model."""
+    if alternatives.is_empty():
+        return ""
+    lo, hi = alternatives.row(0, named=True), alternatives.row(-1, named=True)
+    best = alternatives.filter(pl.col("lowest_error"))
+    out = (
+        f"No single value is the outlook for {month_label(lo['month'])}: the models and baselines put it "
+        f"between {lo['mean']:,.0f} by {lo['model']} and {hi['mean']:,.0f} by {hi['model']}."
+    )
+    if best.height:
+        b = best.row(0, named=True)
+        out += (
+            f" {b['model']} has the lowest backtest error (MAPE {fmt_percent(b['mape'])}, MASE "
+            f"{fmt_number(b['mase'])}), but {counted(origins, 'backtest origin')} cannot choose between them "
+            f"(at least {MIN_ORIGINS} are needed)."
+        )
+    return out
 
 
 def _indicative_path(forecasts: pl.DataFrame, growth: pl.DataFrame, horizon: int) -> tuple[str, pl.DataFrame]:
@@ -237,14 +327,14 @@ def _indicative_path(forecasts: pl.DataFrame, growth: pl.DataFrame, horizon: int
 
 
 def _with_roles(table: pl.DataFrame, shown: str, specs: list[ModelSpec], indicative: bool) -> pl.DataFrame:
-    """The backtest table's roles: the model shown is "selected" (or "shown, untested" when the
-    backtest has too few origins to select anything); the others are candidates or baselines."""
+    """The backtest table's roles: the model shown is "selected" (none is when the backtest has
+    too few origins to select anything); the others are candidates or baselines."""
     if table.is_empty():
         return table
     labels = {s.label for s in specs}
     return table.with_columns(
-        pl.when(pl.col("model") == shown)
-        .then(pl.lit("shown, untested" if indicative else "selected"))
+        pl.when((pl.col("model") == shown) & pl.lit(not indicative))
+        .then(pl.lit("selected"))
         .when(pl.col("model").is_in(list(labels)))
         .then(pl.lit("candidate"))
         .otherwise(pl.lit("baseline"))
@@ -437,12 +527,14 @@ def path_sentences(
     """What the path shown is, why it is shorter than the horizon, and how its interval was treated."""
     out: list[str] = []
     if shown == GROWTH_LABEL:
-        g = yoy_growth(frame, run.months[-1])
+        basis = growth_basis(frame, run.months[-1], path.height)
         out.append(
-            f"The path shown is the {shown} baseline: each month as published a year earlier times "
-            f"{g:.2f}, the median year-on-year ratio of the latest {GROWTH_MONTHS} published months outside "
-            "January and February, with January and February taken together because Chinese New Year moves "
-            "between them. It has no interval."
+            f"The {shown} baseline takes each month as published a year earlier times the year-on-year "
+            f"growth (the median of the latest {GROWTH_MONTHS} ratios outside January and February), with "
+            "January and February taken together because Chinese New Year moves between them; a February "
+            "whose January is published grows as that January did. "
+            + "; ".join(growth_formula(r) for r in basis.iter_rows(named=True))
+            + ". It has no interval."
         )
     if path.is_empty():
         out.append(

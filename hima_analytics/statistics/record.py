@@ -85,3 +85,134 @@ def against_record(forecast: pl.DataFrame, totals: pl.DataFrame, parts: pl.DataF
         else:
             rows.append("nothing published yet for this month")
     return out.with_columns(pl.Series("check", rows, dtype=pl.String))
+
+
+_IMPLIED_SCHEMA = {
+    "month": pl.Date,
+    "entity": pl.String,
+    "value": pl.Float64,
+    "qualifier": pl.String,
+    "share_min": pl.Float64,
+    "share_min_month": pl.Date,
+    "share_max": pl.Float64,
+    "share_max_month": pl.Date,
+    "share_months": pl.Int64,
+    "implied_low": pl.Float64,
+    "implied_high": pl.Float64,
+    "implied_low_qualifier": pl.String,
+    "implied_high_qualifier": pl.String,
+}
+
+
+def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame) -> pl.DataFrame:
+    """The total implied by a published part and the part's historical share of the total.
+
+    ``parts`` has ``month``, ``entity``, ``value``, ``qualifier`` (figures of a part, e.g. a
+    brand, for months whose total is not published); ``shares`` has ``month``, ``entity`` and
+    ``share`` (fraction), the part's share of the total over the months where both were published
+    (bounds left out). Over those months the share ran from ``share_min`` to ``share_max``, so:
+
+    - ``implied_low = value / share_max`` and ``implied_high = value / share_min`` (vehicles);
+    - a lower-bound part (``over``) bounds only the low end from below (``implied_high`` is
+      null); an upper-bound part (``under``) bounds only the high end from above;
+    - the ends carry the part's mark (``about`` when the part is approximate or rounded).
+
+    This is a bound computed from the record, not a forecast: a share outside its past range
+    would move it. A part with no share history is left out.
+
+    >>> import datetime as dt, polars as pl
+    >>> m = dt.date(2026, 2, 1)
+    >>> parts = pl.DataFrame({"month": [m], "entity": ["AITO"], "value": [18_000], "qualifier": ["about"]})
+    >>> sh = pl.DataFrame({"month": [dt.date(2025, k, 1) for k in (1, 2, 3)], "entity": ["AITO"] * 3,
+    ...                    "share": [0.6, 0.5, 0.75]})
+    >>> r = implied_totals(parts, sh).row(0, named=True)
+    >>> r["share_min"], r["share_max"], r["share_months"], r["implied_low"], r["implied_high"]
+    (0.5, 0.75, 3, 24000.0, 36000.0)
+    """
+    if parts.is_empty() or shares.is_empty():
+        return pl.DataFrame(schema=_IMPLIED_SCHEMA)
+    s = shares.filter(pl.col("share").is_not_null() & (pl.col("share") > 0)).with_columns(
+        pl.col("entity").cast(pl.String)
+    )
+    ranges = s.group_by("entity").agg(
+        pl.col("share").min().alias("share_min"),
+        pl.col("month").sort_by("share").first().alias("share_min_month"),
+        pl.col("share").max().alias("share_max"),
+        pl.col("month").sort_by("share").last().alias("share_max_month"),
+        pl.len().cast(pl.Int64).alias("share_months"),
+    )
+    q = pl.col("qualifier")
+    out = (
+        parts.select(
+            "month",
+            pl.col("entity").cast(pl.String),
+            pl.col("value").cast(pl.Float64),
+            pl.col("qualifier").cast(pl.String),
+        )
+        .join(ranges, on="entity", how="inner")
+        .with_columns(
+            pl.when(q != "under").then(pl.col("value") / pl.col("share_max")).alias("implied_low"),
+            pl.when(q != "over").then(pl.col("value") / pl.col("share_min")).alias("implied_high"),
+            pl.when(q.is_in(list(_APPROX))).then(pl.lit("about")).otherwise(q).alias("_mark"),
+        )
+        .with_columns(
+            pl.when(pl.col("implied_low").is_not_null()).then(pl.col("_mark")).alias("implied_low_qualifier"),
+            pl.when(pl.col("implied_high").is_not_null()).then(pl.col("_mark")).alias("implied_high_qualifier"),
+        )
+    )
+    return out.select(list(_IMPLIED_SCHEMA)).cast(_IMPLIED_SCHEMA).sort("month", "entity")  # type: ignore[arg-type]
+
+
+def against_implied(values: pl.DataFrame, implied: pl.DataFrame) -> pl.DataFrame:
+    """Where each forecast value lies against the total implied by a published part
+    (:func:`implied_totals`), for the same month.
+
+    ``values`` has ``model``, ``month`` and ``mean``. Output, one row per model and implying
+    part: ``mean``, ``entity``, ``implied_low``, ``implied_high`` (with qualifiers),
+    ``position`` ("above" the high end, "below" the low end, else "inside"), ``gap`` (vehicles
+    outside the range: ``mean - implied_high`` above, ``implied_low - mean`` below, 0 inside)
+    and ``gap_share = gap / mean`` (fraction), both with the mark of the range end they are
+    measured from (``gap_qualifier``, ``gap_share_qualifier``). The published parts point lower than a value
+    above the range and higher than one below it.
+
+    >>> import datetime as dt, polars as pl
+    >>> m = dt.date(2026, 2, 1)
+    >>> v = pl.DataFrame({"model": ["a", "b", "c"], "month": [m] * 3, "mean": [40_000.0, 30_000.0, 20_000.0]})
+    >>> imp = pl.DataFrame({"month": [m], "entity": ["AITO"], "implied_low": [24_000.0], "implied_high": [36_000.0],
+    ...                     "implied_low_qualifier": ["about"], "implied_high_qualifier": ["about"]})
+    >>> r = against_implied(v, imp)
+    >>> r["position"].to_list(), r["gap"].to_list(), r["gap_share"].to_list()
+    (['above', 'inside', 'below'], [4000.0, 0.0, 4000.0], [0.1, 0.0, 0.2])
+    """
+    cols = ["month", "entity", "implied_low", "implied_high", "implied_low_qualifier", "implied_high_qualifier"]
+    out = values.select("model", "month", pl.col("mean").cast(pl.Float64)).join(
+        implied.select(cols), on="month", how="inner"
+    )
+    above = pl.col("implied_high").is_not_null() & (pl.col("mean") > pl.col("implied_high"))
+    below = pl.col("implied_low").is_not_null() & (pl.col("mean") < pl.col("implied_low"))
+    return (
+        out.with_columns(
+            pl.when(above)
+            .then(pl.lit("above"))
+            .when(below)
+            .then(pl.lit("below"))
+            .otherwise(pl.lit("inside"))
+            .alias("position"),
+            pl.when(above)
+            .then(pl.col("mean") - pl.col("implied_high"))
+            .when(below)
+            .then(pl.col("implied_low") - pl.col("mean"))
+            .otherwise(0.0)
+            .alias("gap"),
+        )
+        .with_columns(
+            pl.when(pl.col("mean") > 0).then(pl.col("gap") / pl.col("mean")).alias("gap_share"),
+            pl.when(above)
+            .then(pl.col("implied_high_qualifier"))
+            .when(below)
+            .then(pl.col("implied_low_qualifier"))
+            .otherwise(pl.lit("exact"))
+            .alias("gap_qualifier"),
+        )
+        .with_columns(pl.col("gap_qualifier").alias("gap_share_qualifier"))
+    )
