@@ -200,22 +200,40 @@ def annual_totals(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
 
     The figure is the published annual total (facts, metric ``deliveries``, 1 Jan to 31 Dec)
     where there is one, else the sum of the year's twelve published months; ``basis`` says
-    which. A year with neither has no row."""
+    which. In the year a brand's first model was first delivered, a total from that month to
+    31 Dec is the whole year (AITO: March to December 2022), when ``entities`` records the
+    models' ``first_delivery_date``. A year with neither has no row."""
     who = makers(entities, volumes)
-    totals = facts.filter(
-        (pl.col("metric") == "deliveries")
-        & (pl.col("period_start").dt.month() == 1)
-        & (pl.col("period_start").dt.day() == 1)
-        & (pl.col("period_end").dt.month() == 12)
-        & (pl.col("period_end").dt.day() == 31)
-        & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
-    ).select(
-        pl.col("subject").cast(pl.String).alias("entity"),
-        pl.col("period_start").dt.year().alias("year"),
-        pl.col("value"),
-        pl.col("qualifier").cast(pl.String),
-        "source_id",
-        pl.lit("published annual total").alias("basis"),
+    first = pl.DataFrame(schema={"entity": pl.String, "_first": pl.Date})
+    if {"first_delivery_date", "parent"} <= set(entities.columns):
+        first = (
+            entities.filter(pl.col("first_delivery_date").is_not_null() & pl.col("parent").is_not_null())
+            .group_by(pl.col("parent").cast(pl.String).alias("entity"))
+            .agg(pl.col("first_delivery_date").min().dt.truncate("1mo").alias("_first"))
+        )
+    whole_year = (pl.col("period_start").dt.month() == 1) & (pl.col("period_start").dt.day() == 1)
+    since_first = pl.col("period_start") == pl.col("_first")
+    totals = (
+        facts.with_columns(pl.col("subject").cast(pl.String).alias("entity"))
+        .join(first, on="entity", how="left")
+        .filter(
+            (pl.col("metric") == "deliveries")
+            & (whole_year | since_first.fill_null(False))
+            & (pl.col("period_end").dt.month() == 12)
+            & (pl.col("period_end").dt.day() == 31)
+            & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
+        )
+        .select(
+            "entity",
+            pl.col("period_start").dt.year().alias("year"),
+            pl.col("value"),
+            pl.col("qualifier").cast(pl.String),
+            "source_id",
+            pl.when(whole_year)
+            .then(pl.lit("published annual total"))
+            .otherwise(pl.lit("published total since first deliveries"))
+            .alias("basis"),
+        )
     )
     months = _series(volumes, who).with_columns(pl.col("month").dt.year().alias("year"))
     summed = (

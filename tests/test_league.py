@@ -407,3 +407,32 @@ def test_a_group_published_mostly_through_its_only_brand_is_listed_as_that_brand
         "ZEEKR",
         "NIO_INC",
     ]
+
+
+def test_the_first_year_of_deliveries_counts_from_the_first_delivery_month():
+    entities = pl.DataFrame(
+        {
+            "entity": ["HIMA", "AITO", "AITO_M5", "LI_AUTO", "NIO_INC"],
+            "level": ["alliance", "brand", "model", "brand", "group"],
+            "parent": [None, "HIMA", "AITO", None, None],
+            "first_delivery_date": [None, None, D(2022, 3, 1), None, None],
+        }
+    )
+    facts = _facts(
+        [
+            ("AITO", "deliveries", D(2022, 3, 1), D(2022, 12, 31), 76_180, "exact", "scmp"),
+            (
+                "LI_AUTO",
+                "deliveries",
+                D(2022, 3, 1),
+                D(2022, 12, 31),
+                100_000,
+                "exact",
+                "x",
+            ),  # not Li Auto's first year
+        ]
+    )
+    totals = league.annual_totals(_volumes(), facts, entities)
+    assert totals.filter(pl.col("year") == 2022).select("entity", "value", "basis").rows() == [
+        ("AITO", 76_180.0, "published total since first deliveries")
+    ]
