@@ -258,14 +258,31 @@ def annual_totals(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
 def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
     """The figures of :func:`annual_totals`, ranked within each group and year. A table-year
     in which only one member has a full year (Voyah alone in 2022) is left out: one figure is
-    not a ranking."""
+    not a ranking. A member that delivered in the year (it has monthly figures then) but has no
+    full-year figure could rank anywhere, so no rank it could take is settled."""
     combined = annual_totals(volumes, facts, entities).filter(pl.len().over("group", "year") >= 2)
+    active = (
+        _series(volumes, makers(entities, volumes))
+        .select("entity", "group", pl.col("month").dt.year().cast(combined.schema["year"]).alias("year"))
+        .unique()
+        .join(combined.select("group", "year").unique(), on=["group", "year"])
+        .join(combined.select("entity", "year"), on=["entity", "year"], how="anti")
+        .with_columns(pl.lit(None, dtype=pl.Float64).alias("value"), pl.lit(None, dtype=pl.String).alias("qualifier"))
+    )
     # Ranked even when empty (no year has two members), so the frame keeps its columns.
     ranked = pl.concat(
         [
-            hm.rank(combined.filter(pl.col("group") == g).drop("group"), period="year").with_columns(
-                pl.lit(g).alias("group")
-            )
+            hm.rank(
+                pl.concat(
+                    [
+                        combined.filter(pl.col("group") == g).drop("group"),
+                        active.filter(pl.col("group") == g).drop("group"),
+                    ],
+                    how="diagonal_relaxed",
+                ),
+                period="year",
+                unpublished=True,
+            ).with_columns(pl.lit(g).alias("group"))
             for g in ("Maker", "HIMA brand")
         ],
         how="diagonal_relaxed",

@@ -436,3 +436,18 @@ def test_the_first_year_of_deliveries_counts_from_the_first_delivery_month():
     assert totals.filter(pl.col("year") == 2022).select("entity", "value", "basis").rows() == [
         ("AITO", 76_180.0, "published total since first deliveries")
     ]
+
+
+def test_a_maker_that_delivered_in_the_year_without_a_total_unsettles_the_annual_ranks():
+    facts = _facts(
+        [
+            ("LI_AUTO", "deliveries", *FY2024, 500_508, "exact", "a"),
+            ("NIO_INC", "deliveries", *FY2024, 221_970, "exact", "b"),
+        ]
+    )
+    # HIMA has two 2024 months on record but no total: it could rank anywhere.
+    annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2024)
+    assert annual.select("entity", "rank", "rank_certain").rows() == [("LI_AUTO", 1, False), ("NIO_INC", 2, False)]
+    without_hima = _volumes().filter(pl.col("entity") != "HIMA")
+    settled = league.annual_league(without_hima, facts, ENTITIES).filter(pl.col("year") == 2024)
+    assert settled["rank_certain"].to_list() == [True, True]
