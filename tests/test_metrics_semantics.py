@@ -169,3 +169,13 @@ def test_a_powertrain_share_from_bounds_is_a_bound_and_coverage_over_opposite_bo
     exact = hm.powertrain_mix(models.with_columns(qualifier=pl.lit("exact")), powertrains, totals=totals)
     assert exact["covered_qualifier"].to_list() == ["exact", "exact"]
     assert round(exact["covered"][0], 4) == round(8_500 / 81_864, 4)
+
+
+def test_a_powertrain_alone_is_exactly_all_of_the_models_total_whatever_its_bound():
+    import polars as pl
+
+    from hima_analytics import metrics as hm
+
+    models = pl.DataFrame({"entity": ["A"], "parent": ["H"], "month": [1], "value": [400], "qualifier": ["over"]})
+    mix = hm.powertrain_mix(models, pl.DataFrame({"entity": ["A"], "powertrain": ["EREV"]}))
+    assert mix.select("share", "share_qualifier").rows() == [(1.0, "exact")]

@@ -78,10 +78,13 @@ def powertrain_mix(
         .agg(qualifier_of_sum("_oq").alias("_others_q"))
     )
     mix = mix.join(others, on=by, how="left").with_columns(
-        pl.col("_others_q").fill_null("exact"),  # a powertrain alone is the whole: 100%, exactly
+        pl.col("_others_q").fill_null("exact"),
         qualifier_of_sum(vq).over([parent, period]).alias("_group_q"),
     )
-    mix = mix.with_columns(qualifier_of_share(vq, "_others_q").alias("share_qualifier"))
+    alone = pl.len().over([parent, period]) == 1  # one powertrain is the whole: exactly 100%
+    mix = mix.with_columns(
+        pl.when(alone).then(pl.lit("exact")).otherwise(qualifier_of_share(vq, "_others_q")).alias("share_qualifier")
+    )
     mix = mix.with_columns(bounded_value(pl.col(value) / group_total, "share_qualifier").alias("share"))
     if totals is not None:
         t = totals.filter(pl.col(value).is_not_null()).select(
