@@ -91,7 +91,13 @@ def coverage_matrix(volumes: pl.DataFrame, *, years: list[int] | None = None) ->
         v = v.with_columns(
             pl.when(pl.col("perimeter").cast(pl.String) == "all")
             .then(pl.col("measure"))
-            .otherwise(pl.format("{} ({})", pl.col("measure"), pl.col("perimeter").cast(pl.String)))
+            .otherwise(
+                pl.format(
+                    "{} ({} only)",
+                    pl.col("measure"),
+                    pl.col("perimeter").cast(pl.String).replace({"nev": "NEV"}),
+                )
+            )
             .alias("measure")
         )
     yrs = years or sorted(v["month"].dt.year().unique().to_list())
