@@ -312,19 +312,21 @@ def _implied_fixture():
 
 def test_the_implied_total_is_the_part_over_its_share_range():
     parts, shares, _ = _implied_fixture()
-    r = st.implied_totals(parts, shares).row(0, named=True)
+    r = st.implied_totals(parts, shares, months=None).row(0, named=True)
     assert (r["share_min"], r["share_min_month"]) == (0.5, dt.date(2025, 2, 1))
     assert (r["share_max"], r["share_max_month"]) == (0.9, dt.date(2025, 4, 1))
     assert r["share_months"] == 4
     assert r["implied_low"] == pytest.approx(20_000) and r["implied_high"] == pytest.approx(36_000)
     assert r["implied_low_qualifier"] == r["implied_high_qualifier"] == "about"
-    over = st.implied_totals(parts.with_columns(pl.lit("over").alias("qualifier")), shares).row(0, named=True)
+    over = st.implied_totals(parts.with_columns(pl.lit("over").alias("qualifier")), shares, months=None).row(
+        0, named=True
+    )
     assert over["implied_low"] == pytest.approx(20_000) and over["implied_high"] is None  # a floor bounds one end
 
 
 def test_values_outside_the_implied_range_are_said_to_point_lower_or_higher_and_by_how_much():
     parts, shares, values = _implied_fixture()
-    implied = st.implied_totals(parts, shares)
+    implied = st.implied_totals(parts, shares, months=None)
     check = st.against_implied(values, implied)
     got = {r["model"]: (r["position"], r["gap"], r["gap_share"]) for r in check.iter_rows(named=True)}
     assert got["naive"] == ("above", pytest.approx(9_000), pytest.approx(0.2))  # 45,000 - 36,000
@@ -420,3 +422,11 @@ def test_a_significant_break_next_to_other_events_cannot_be_attributed():
     assert sentence.endswith("It coincides with M8 launch (16 Aug 2024), so the test cannot attribute it to one event.")
     alone = st.describe_breaks(res.tests, tested, tested)
     assert "cannot attribute" not in plain(hn_text.share_breaks_status(alone, part="AITO", whole="HIMA"))
+
+
+def test_the_implied_total_uses_only_the_shares_of_the_last_twelve_months():
+    parts, shares, _ = _implied_fixture()
+    recent = pl.concat([shares, pl.DataFrame({"month": [dt.date(2025, 9, 1)], "entity": ["AITO"], "share": [0.65]})])
+    r = st.implied_totals(parts, recent).row(0, named=True)
+    # Jan-Feb 2025 fall outside the 12 months before Feb 2026; Mar, Apr and Sep 2025 remain.
+    assert r["share_months"] == 3 and (r["share_min"], r["share_max"]) == (0.6, 0.9)

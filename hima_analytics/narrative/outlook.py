@@ -32,7 +32,12 @@ def forecast_status(result, reason: str, *, download: str, entity: str) -> Text:
         return text(
             "No forecast for {who}: {why}",
             who=who,
-            why=reason.split(". Hint:")[0].replace("forecast: expected", "the models need").rstrip(".") + ".",
+            why=reason.split(". Hint:")[0]
+            .replace("forecast: expected", "the models need")
+            .replace("; got ", ", and the record ends with only ")
+            .replace(" ending at the latest observation", "")
+            .rstrip(".")
+            + ".",
         )
     h = result.history
     span = f"{fmt.fmt_month(h['from'])} – {fmt.fmt_month(h['to'])}"

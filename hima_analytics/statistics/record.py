@@ -104,8 +104,11 @@ _IMPLIED_SCHEMA = {
 }
 
 
-def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame) -> pl.DataFrame:
+def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | None = 12) -> pl.DataFrame:
     """The total implied by a published part and the part's historical share of the total.
+
+    Only the shares of the ``months`` months before the latest part count (``None``: all of
+    them): a share from before the alliance's newer brands arrived says little about today's.
 
     ``parts`` has ``month``, ``entity``, ``value``, ``qualifier`` (figures of a part, e.g. a
     brand, for months whose total is not published); ``shares`` has ``month``, ``entity`` and
@@ -125,15 +128,20 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame) -> pl.DataFrame:
     >>> parts = pl.DataFrame({"month": [m], "entity": ["AITO"], "value": [18_000], "qualifier": ["about"]})
     >>> sh = pl.DataFrame({"month": [dt.date(2025, k, 1) for k in (1, 2, 3)], "entity": ["AITO"] * 3,
     ...                    "share": [0.6, 0.5, 0.75]})
-    >>> r = implied_totals(parts, sh).row(0, named=True)
+    >>> r = implied_totals(parts, sh, months=None).row(0, named=True)
     >>> r["share_min"], r["share_max"], r["share_months"], r["implied_low"], r["implied_high"]
     (0.5, 0.75, 3, 24000.0, 36000.0)
+    >>> implied_totals(parts, sh).row(0, named=True)["share_months"]  # Mar 2025 only, within 12 months
+    1
     """
     if parts.is_empty() or shares.is_empty():
         return pl.DataFrame(schema=_IMPLIED_SCHEMA)
     s = shares.filter(pl.col("share").is_not_null() & (pl.col("share") > 0)).with_columns(
         pl.col("entity").cast(pl.String)
     )
+    if months is not None:
+        latest = parts["month"].max()
+        s = s.filter(pl.col("month") > pl.lit(latest).dt.offset_by(f"-{months}mo"))
     ranges = s.group_by("entity").agg(
         pl.col("share").min().alias("share_min"),
         pl.col("month").sort_by("share").first().alias("share_min_month"),
