@@ -250,12 +250,14 @@ def nearest_rivals(nearest: pl.DataFrame, *, entity: str, months: int = 12) -> T
 
 
 def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limit: int = 3) -> Text | None:
-    """The launches, first deliveries, partner joins and milestones dated within the window
-    (up to ``limit``, newest first, and the sentence says so)."""
+    """The launches, first deliveries, partner joins, milestones and price moves dated within
+    the window (up to ``limit``, newest first, and the sentence says so)."""
     shown = (
         events.filter(
             pl.col("date").is_between(start, end)
-            & pl.col("event_type").cast(pl.String).is_in(["launch", "first_delivery", "partner_join", "milestone"])
+            & pl.col("event_type")
+            .cast(pl.String)
+            .is_in(["launch", "first_delivery", "partner_join", "milestone", "price_change", "price_cut"])
         )
         .sort("date", descending=True)
         .head(limit)
