@@ -13,7 +13,7 @@ from tests.test_league import plain
 D = dt.date
 
 
-def test_events_are_listed_newest_first_with_milestones():
+def test_events_are_listed_newest_first_with_milestones_and_price_moves():
     events = pl.DataFrame(
         {
             "date": [D(2023, 9, 12), D(2025, 8, 25), D(2026, 1, 13), D(2023, 12, 1), D(2024, 5, 1)],
@@ -25,7 +25,7 @@ def test_events_are_listed_newest_first_with_milestones():
     sentence = events_in_window(events, start=D(2023, 1, 1), end=D(2026, 2, 1), limit=3)
     assert plain(sentence) == (
         "Latest events on record, newest first: 1,000,000th vehicle (13 Jan 2026), "
-        "M8 BEV launched (25 Aug 2025) and M9 announced (Dec 2023)."
+        "M8 BEV launched (25 Aug 2025) and Price cut (1 May 2024)."
     )
     assert events_in_window(events, start=D(2020, 1, 1), end=D(2020, 12, 1)) is None
 
