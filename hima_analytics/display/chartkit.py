@@ -58,7 +58,7 @@ HEIGHT = 320
 #: five), and how the legend and tooltip name it.
 FIGURE_KINDS = {
     "published": "Published figure",
-    "about": "Approximate figure (about)",
+    "about": "Approximate or rounded figure (≈)",
     "implied": "Implied by published totals",
     "over": "Lower bound (more than)",
     "under": "Upper bound (less than)",
@@ -132,7 +132,14 @@ def unit_of(df: pl.DataFrame, unit: str | None) -> str | None:
 
 def figure_kind(qualifier: pl.Expr) -> pl.Expr:
     q = qualifier.cast(pl.String)
-    return pl.when(q.is_in(["over", "under", "implied", "about"])).then(q).otherwise(pl.lit("published"))
+    # A rounded figure prints with "≈" in tables, so it is drawn as the approximate kind too.
+    return (
+        pl.when(q.is_in(["over", "under", "implied", "about"]))
+        .then(q)
+        .when(q == "rounded")
+        .then(pl.lit("about"))
+        .otherwise(pl.lit("published"))
+    )
 
 
 def source_labels(ids: Sequence[str]) -> dict[str, str]:
