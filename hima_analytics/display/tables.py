@@ -248,7 +248,7 @@ def table(
         meaning = {
             "> ": "> more than (published as a lower bound)",
             "< ": "< less than (an upper bound)",
-            "≈ ": "≈ about",
+            "≈ ": "≈ about, or rounded as published",
         }
         notes.append("; ".join(meaning[m] for m in marks) + ". Derived figures keep the mark of their inputs.")
     if any("(implied)" in v for c in numeric for v in frame[c].to_list()):
