@@ -84,14 +84,31 @@ def test_a_deliveries_claim_is_never_settled_by_a_wholesale_figure():
 )
 def test_about_allows_exactly_five_percent_either_side(ours, expected):
     c = _claim(140_000, "about", unit="CNY")
-    # our own rounding does not widen the allowance: "about" already allows for it
+    assert figure_verdict(c, Evidence(ours, "exact", "")) == expected
+
+
+@pytest.mark.parametrize(
+    ("ours", "expected"),
+    [
+        (133_000, "confirmed"),  # at its value, inside the band: our rounding does not matter
+        (131_320, "consistent"),  # 6.2% below, but ± 5.4% of ours reaches 138,411: cannot settle it
+        (126_200, "consistent"),  # reaches 133,015, just inside the band
+        (125_000, "contradicted"),  # reaches 131,750 at most: misses the band
+    ],
+)
+def test_an_approximate_figure_of_ours_contradicts_an_about_claim_only_beyond_its_own_range(ours, expected):
+    c = _claim(140_000, "about", unit="CNY")
     assert figure_verdict(c, Evidence(ours, "rounded", "", precision=0.054)) == expected
 
 
 def test_the_gap_to_an_about_claim_is_stated_with_the_allowance():
-    a = assess(_claim(140_000, "about", unit="CNY"), Evidence(131_320, "rounded", "fees / cars"))
-    assert a.verdict == "contradicted"
-    assert "6.2% below the claimed figure" in a.basis and "allows 5%" in a.basis
+    exact = assess(_claim(140_000, "about", unit="CNY"), Evidence(131_320, "exact", "fees / cars"))
+    assert exact.verdict == "contradicted"
+    assert "6.2% below the claimed figure" in exact.basis and "allows 5%" in exact.basis
+    assert "itself approximate" not in exact.basis
+    rough = assess(_claim(140_000, "about", unit="CNY"), Evidence(131_320, "exact", "fees / cars", precision=0.05))
+    assert rough.verdict == "consistent"
+    assert "6.2% below" in rough.basis and "itself approximate (\u00b1 5%)" in rough.basis
 
 
 def test_the_page_states_the_rule_from_the_constant_the_verdict_uses(monkeypatch):
@@ -198,7 +215,8 @@ def test_the_shipped_claims_follow_the_rules(results):
     assert s9["verdict"] == "contradicted" and s9["ours"] == 4_154 and "4,154 (36Kr Japan" in s9["basis"]
     assert by["aito-2024"]["verdict"] != "confirmed"
     fees = by["huawei-fees-per-vehicle"]
-    assert fees["verdict"] == "contradicted" and "6.2% below" in fees["basis"]
+    # ≈ 20 bn yuan over ≈ 152,300 cars: 6.2% below "about 140,000", but the numerator is itself rounded
+    assert fees["verdict"] == "consistent" and "6.2% below" in fees["basis"] and "itself approximate" in fees["basis"]
     assert by["aito-nps"]["verdict"] == "not verifiable"
 
 

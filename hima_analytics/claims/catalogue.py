@@ -94,7 +94,14 @@ CLAIMS: tuple[Claim, ...] = (
         as_of=D(2025, 12, 9),
     ),
     Claim(
-        "hima-43-months", S0, "... in 43 months", 43, "months", "exact", single_fact("HIMA", "months_to_milestone_1m")
+        "hima-43-months",
+        S0,
+        "... in 43 months",
+        43,
+        "months",
+        "exact",
+        single_fact("HIMA", "months_to_milestone_1m", D(2025, 12, 9)),
+        as_of=D(2025, 12, 9),
     ),
     Claim(
         "seres-revenue-2024",
@@ -412,7 +419,8 @@ def rules_text() -> Text:
         "from sources other than the article making the claim, so a claim cannot confirm itself, and a "
         "cumulative claim is checked only against figures published by the article's date; a claim about "
         "deliveries is checked only against deliveries. A claim worded \u201cover X\u201d is confirmed only if "
-        "our figure is at least X for certain; \u201cabout X\u201d allows {about} either side of X; an exact "
+        "our figure is at least X for certain; \u201cabout X\u201d allows {about} either side of X (a figure of "
+        "ours that is itself approximate contradicts it only when its own range misses that band); an exact "
         "figure must agree to the precision published (half a unit of its last digit), so a rounded figure of "
         "ours (which spans half a unit of its last digit, at most {rounded}) can make an exact claim "
         "consistent but not confirm it. When the figure the report uses is the article's own and another "

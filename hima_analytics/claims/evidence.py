@@ -416,14 +416,19 @@ def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Calla
             when = f" up to {fmt.fmt_date(as_of)}" if as_of else ""
             return Evidence(None, None, f"no independent {vocabulary.label('metric', metric).lower()} figure{when}")
         latest = f.sort("period_end", "value", "preferred").tail(1).row(0, named=True)
-        when = f" (the latest published by {fmt.fmt_date(as_of)}, the date the article speaks of)" if as_of else ""
         every = facts_of(subject, metric, None, on_or_before=as_of).filter(pl.col("period_end") == latest["period_end"])
+        # With a cut-off, the figure is dated by its publication (the source's own wording says when);
+        # the milestone date the catalog files it under may come from a later source.
+        when = (
+            f" in the latest figure published by {fmt.fmt_date(as_of)}, the date the article speaks of"
+            if as_of
+            else f" as of {fmt.fmt_date(latest['period_end'])}"
+        )
         ev = keyed_evidence(
             every,
             seed,
             lambda r: (
-                f"{fmt.fmt_q(r['value'], str(r['qualifier']))} as of {fmt.fmt_date(r['period_end'])}{when}: "
-                f"\u201c{r['description']}\u201d",
+                f"{fmt.fmt_q(r['value'], str(r['qualifier']))}{when}: \u201c{r['description']}\u201d",
                 fmt.fmt_q(r["value"], str(r["qualifier"])),
             ),
             measure=None,
@@ -435,9 +440,12 @@ def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Calla
     return compute
 
 
-def single_fact(subject: str, metric: str) -> Callable[[str], Evidence]:
+def single_fact(subject: str, metric: str, as_of: dt.date | None = None) -> Callable[[str], Evidence]:
+    """One fact from sources other than the article; with ``as_of``, only from sources published by
+    that date (the date the article speaks of)."""
+
     def compute(seed: str) -> Evidence:
-        rows = facts_of(subject, metric, None)
+        rows = facts_of(subject, metric, None, on_or_before=as_of)
         ev = keyed_evidence(
             rows,
             seed,

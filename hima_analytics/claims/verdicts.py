@@ -159,25 +159,32 @@ def verdict(claim: Claim, evidence: Evidence) -> str:
 def figure_verdict(claim: Claim, evidence: Evidence) -> str:
     """The verdict one figure gives: ``confirmed`` when our range lies inside the claim's,
     ``contradicted`` when they do not meet, ``consistent`` when they overlap without ours settling
-    it. Against "about X" our figure counts at its value (the 5 % allows for its rounding); a
-    figure of another measure, or none, is ``not verifiable``; a figure the catalog ranks below
-    another value can at best be ``consistent``.
+    it. Against "about X" our figure confirms at its value (the 5 % allows for its rounding), but
+    contradicts only when its own range misses the claim's: a figure we computed from approximate
+    inputs, just outside the 5 %, cannot settle the claim (``consistent``). A figure of another
+    measure, or none, is ``not verifiable``; a figure the catalog ranks below another value can at
+    best be ``consistent``.
 
     >>> c = Claim("x", "s", "over 85%", 0.85, "fraction", "over", lambda s: Evidence(None, None, ""))
     >>> figure_verdict(c, Evidence(0.8745, "exact", "")), figure_verdict(c, Evidence(0.80, "exact", ""))
     ('confirmed', 'contradicted')
     >>> figure_verdict(c, Evidence(0.80, "over", "")), figure_verdict(c, Evidence(None, None, ""))
     ('consistent', 'not verifiable')
+    >>> about = Claim("y", "s", "about 140,000", 140_000, "CNY", "about", lambda s: Evidence(None, None, ""))
+    >>> [figure_verdict(about, Evidence(v, "exact", "", precision=p)) for v, p in
+    ...  ((136_000, 0.0), (131_320, 0.0), (131_320, 0.05), (120_000, 0.05))]
+    ['confirmed', 'contradicted', 'consistent', 'contradicted']
     """
     if evidence.value is None or not math.isfinite(evidence.value):
         return "not verifiable"
     if claim.measure and evidence.measure and claim.measure != evidence.measure:
         return "not verifiable"
     c_lo, c_hi = interval(claim.claimed, claim.qualifier, claim_precision(claim))
-    width = 0.0 if claim.qualifier == "about" else evidence.width()
-    o_lo, o_hi = interval(evidence.value, evidence.qualifier, width)
+    o_lo, o_hi = interval(evidence.value, evidence.qualifier, evidence.width())
     if o_hi < c_lo or o_lo > c_hi:
         return "contradicted"
+    if claim.qualifier == "about":
+        o_lo, o_hi = interval(evidence.value, evidence.qualifier, 0.0)
     if o_lo >= c_lo and o_hi <= c_hi:
         return "confirmed" if evidence.preferred else "consistent"
     return "consistent"
@@ -193,7 +200,10 @@ def _gap(claim: Claim, e: Evidence) -> str:
         return ""
     gap = e.value / claim.claimed - 1
     side = "above" if gap > 0 else "below"
-    return f"; ours is {abs(gap):.1%} {side} the claimed figure, and \u201cabout\u201d allows {ABOUT:.0%}"
+    text = f"; ours is {abs(gap):.1%} {side} the claimed figure, and \u201cabout\u201d allows {ABOUT:.0%}"
+    if abs(gap) > ABOUT and e.width() > 0:
+        text += f", but ours is itself approximate (\u00b1 {e.width():.0%}), so the gap does not settle the claim"
+    return text
 
 
 def assess(claim: Claim, evidence: Evidence) -> Assessment:

@@ -163,6 +163,13 @@ def fmt_q(
     ('≈ 58,000', '≈ 18,000', '≈ -55%')
     >>> fmt_q(131_319.76, "about", kind="unit", unit="CNY"), fmt_q(2_456.0, "about", kind="money", unit="CNY_mn")
     ('≈ 131,000 yuan', '≈ 2.5 bn yuan')
+
+    A rounded figure keeps the digits it was published with; one computed from rounded figures
+    (a sum or ratio whose units digit is not zero, which no rounded publication has) prints to
+    four significant figures, since its last digits are not known.
+
+    >>> fmt_q(596_600, "rounded"), fmt_q(451_592, "rounded"), fmt_q(131_319.76, "rounded", kind="unit", unit="CNY")
+    ('≈ 596,600', '≈ 451,600', '≈ 131,300 yuan')
     """
     if x is None or is_missing(x):
         return missing
@@ -171,6 +178,9 @@ def fmt_q(
             x = float(f"{x:.3g}")
         elif kind in ("pct", "pp"):
             decimals = 0
+    elif qualifier == "rounded" and kind in ("int", "money", "unit") and unit != "fraction" and abs(x) >= 10_000:
+        if abs(x) % 10:
+            x = float(f"{x:.4g}")
     if kind == "pct":
         text = fmt_pct(x, decimals, signed, missing)
     elif kind == "pp":
