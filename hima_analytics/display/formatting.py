@@ -181,6 +181,8 @@ def fmt_q(
     elif qualifier == "rounded" and kind in ("int", "money", "unit") and unit != "fraction" and abs(x) >= 10_000:
         if abs(x) % 10:
             x = float(f"{x:.4g}")
+    elif qualifier in ("over", "under") and kind in ("pct", "pp", "int"):
+        x = _toward_bound(x, qualifier, decimals + 2 if kind in ("pct", "pp") else 0)
     if kind == "pct":
         text = fmt_pct(x, decimals, signed, missing)
     elif kind == "pp":
@@ -194,6 +196,18 @@ def fmt_q(
     else:
         text = f"{x:+,.0f}" if signed and x != 0 else fmt_int(x, missing=missing)
     return fmt_bound(text, qualifier)
+
+
+def _toward_bound(x: float, qualifier: str, places: int) -> float:
+    """Round a bound only in the direction that keeps it a bound: a lower bound down, an upper
+    bound up, at ``places`` decimals (so 86.97% "over" prints "> 86.9%", never "> 87.0%").
+
+    >>> _toward_bound(0.869_7, "over", 3), _toward_bound(0.869_7, "under", 3), _toward_bound(1_000.4, "over", 0)
+    (0.869, 0.87, 1000.0)
+    """
+    scale = 10**places
+    scaled = round(x * scale, 6)  # float noise (0.87 * 1000 = 869.999...) is not a digit
+    return (math.floor(scaled) if qualifier == "over" else math.ceil(scaled)) / scale
 
 
 def fmt_month(d: dt.date | None) -> str:
