@@ -335,7 +335,7 @@ def test_values_outside_the_implied_range_are_said_to_point_lower_or_higher_and_
     sentence = plain(outlook.implied_check(check, implied, whole="HIMA", download="c", implied_download="i"))
     assert sentence.startswith(
         "问界 AITO's ≈ 18,000 in Feb 2026, with its share of 鸿蒙智行 HIMA between 50.0% (Feb 2025) and 90.0% "
-        "(Apr 2025) over the 4 months in which both were published, implies a 鸿蒙智行 HIMA total of ≈ 20,000 "
+        "(Apr 2025) over the 4 months of Jan–Apr 2025 in which both were published, implies a 鸿蒙智行 HIMA total of ≈ 20,000 "
         "to ≈ 36,000."
     )
     assert "The published parts point lower than naive (45,000, ≈ 9,000 or ≈ 20% beyond the top)." in sentence
@@ -428,5 +428,7 @@ def test_the_implied_total_uses_only_the_shares_of_the_last_twelve_months():
     parts, shares, _ = _implied_fixture()
     recent = pl.concat([shares, pl.DataFrame({"month": [dt.date(2025, 9, 1)], "entity": ["AITO"], "share": [0.65]})])
     r = st.implied_totals(parts, recent).row(0, named=True)
-    # Jan-Feb 2025 fall outside the 12 months before Feb 2026; Mar, Apr and Sep 2025 remain.
-    assert r["share_months"] == 3 and (r["share_min"], r["share_max"]) == (0.6, 0.9)
+    # Jan 2025 falls outside the 12 months before Feb 2026 (Feb 2025-Jan 2026); Feb, Mar, Apr and Sep remain,
+    # so February's seasonal low counts.
+    assert r["share_months"] == 4 and (r["share_min"], r["share_max"]) == (0.5, 0.9)
+    assert (r["window_start"], r["window_end"]) == (dt.date(2025, 2, 1), dt.date(2026, 1, 1))

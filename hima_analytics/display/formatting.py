@@ -235,16 +235,23 @@ def fmt_month_runs(months: list[dt.date]) -> str:
             runs[-1].append(m)
         else:
             runs.append([m])
-    parts = []
-    for run in runs:
-        first, last = run[0], run[-1]
-        if first == last:
-            parts.append(fmt_month(first))
-        elif first.year == last.year:
-            parts.append(f"{calendar.month_abbr[first.month]}–{fmt_month(last)}")
-        else:
-            parts.append(f"{fmt_month(first)}–{fmt_month(last)}")
-    return ", ".join(parts)
+    return ", ".join(fmt_month_span(run[0], run[-1]) for run in runs)
+
+
+def fmt_month_span(first: dt.date, last: dt.date) -> str:
+    """The months from ``first`` to ``last`` as one span.
+
+    >>> D = dt.date
+    >>> fmt_month_span(D(2025, 1, 1), D(2025, 4, 1)), fmt_month_span(D(2025, 2, 1), D(2026, 1, 1))
+    ('Jan–Apr 2025', 'Feb 2025–Jan 2026')
+    >>> fmt_month_span(D(2025, 2, 1), D(2025, 2, 1))
+    'Feb 2025'
+    """
+    if (first.year, first.month) == (last.year, last.month):
+        return fmt_month(first)
+    if first.year == last.year:
+        return f"{calendar.month_abbr[first.month]}–{fmt_month(last)}"
+    return f"{fmt_month(first)}–{fmt_month(last)}"
 
 
 def fmt_date(d: dt.date | None) -> str:

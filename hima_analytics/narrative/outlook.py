@@ -131,7 +131,7 @@ def implied_check(check: pl.DataFrame, implied: pl.DataFrame, *, whole: str, dow
     rows = check.filter((pl.col("month") == r["month"]) & (pl.col("entity") == r["entity"]))
     head = text(
         "{part}'s {value} in {m}, with its share of {whole} between {smin} ({smin_m}) and {smax} ({smax_m}) "
-        "over the {n} in which both were published, implies a {whole} total of {lo} to {hi}.",
+        "over the {n} of {window} in which both were published, implies a {whole} total of {lo} to {hi}.",
         part=name_of(r["entity"]),
         value=cite(implied, "value", download=implied_download, **key),
         m=fmt.fmt_month(r["month"]),
@@ -141,6 +141,7 @@ def implied_check(check: pl.DataFrame, implied: pl.DataFrame, *, whole: str, dow
         smax=cite(implied, "share_max", download=implied_download, kind="pct", **key),
         smax_m=fmt.fmt_month(r["share_max_month"]),
         n=counted(int(r["share_months"]), "month"),
+        window=fmt.fmt_month_span(r["window_start"], r["window_end"]),
         lo=cite(implied, "implied_low", download=implied_download, **key),
         hi=cite(implied, "implied_high", download=implied_download, **key),
     )

@@ -97,6 +97,8 @@ _IMPLIED_SCHEMA = {
     "share_max": pl.Float64,
     "share_max_month": pl.Date,
     "share_months": pl.Int64,
+    "window_start": pl.Date,
+    "window_end": pl.Date,
     "implied_low": pl.Float64,
     "implied_high": pl.Float64,
     "implied_low_qualifier": pl.String,
@@ -109,6 +111,8 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | N
 
     Only the shares of the ``months`` months before the latest part count (``None``: all of
     them): a share from before the alliance's newer brands arrived says little about today's.
+    Twelve months reach back to the same month a year earlier, so a seasonal low (February, the
+    New Year trough) is in the range when it was published.
 
     ``parts`` has ``month``, ``entity``, ``value``, ``qualifier`` (figures of a part, e.g. a
     brand, for months whose total is not published); ``shares`` has ``month``, ``entity`` and
@@ -131,18 +135,24 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | N
     >>> r = implied_totals(parts, sh, months=None).row(0, named=True)
     >>> r["share_min"], r["share_max"], r["share_months"], r["implied_low"], r["implied_high"]
     (0.5, 0.75, 3, 24000.0, 36000.0)
-    >>> implied_totals(parts, sh).row(0, named=True)["share_months"]  # Mar 2025 only, within 12 months
-    1
+    >>> r = implied_totals(parts, sh).row(0, named=True)  # Feb and Mar 2025 lie in the 12 months before
+    >>> r["share_months"], r["window_start"], r["window_end"]
+    (2, datetime.date(2025, 2, 1), datetime.date(2026, 1, 1))
     """
     if parts.is_empty() or shares.is_empty():
         return pl.DataFrame(schema=_IMPLIED_SCHEMA)
     s = shares.filter(pl.col("share").is_not_null() & (pl.col("share") > 0)).with_columns(
         pl.col("entity").cast(pl.String)
     )
+    latest = parts["month"].max()
     if months is not None:
-        latest = parts["month"].max()
-        s = s.filter(pl.col("month") > pl.lit(latest).dt.offset_by(f"-{months}mo"))
+        start = pl.lit(latest).dt.offset_by(f"-{months}mo")
+        s = s.filter((pl.col("month") >= start) & (pl.col("month") < pl.lit(latest)))
+    else:
+        start = pl.col("month").min()
     ranges = s.group_by("entity").agg(
+        start.first().alias("window_start") if months is None else start.alias("window_start"),
+        (pl.col("month").max() if months is None else pl.lit(latest).dt.offset_by("-1mo")).alias("window_end"),
         pl.col("share").min().alias("share_min"),
         pl.col("month").sort_by("share").first().alias("share_min_month"),
         pl.col("share").max().alias("share_max"),
