@@ -296,14 +296,22 @@ def mix_coverage(mix: pl.DataFrame, rival_models: pl.DataFrame, *, download: str
         last = covered["month"].max()
         row = covered.filter(pl.col("month") == last).sort("share", descending=True).row(0, named=True)
         at = {"month": last, "powertrain": row["powertrain"]}
+        later = sorted({m for m in mix.filter(pl.col("month") > last)["month"].to_list()})
         lead = text(
             "In {m}, the latest month whose model figures can be set against HIMA's total, models with "
             "{pt} made {s} of the model figures, which cover {c} of HIMA's published deliveries; the rest of the month "
-            "is not split by powertrain.",
+            "is not split by powertrain.{later}",
             m=cite(mix, "month", download=download, kind="month", **at),
             pt=_POWERTRAIN_PHRASE.get(str(row["powertrain"]), "an unrecorded powertrain"),
             s=cite(mix, "share", download=download, kind="pct", **at),
             c=cite(mix, "covered", download=download, kind="pct", **at),
+            later=text(
+                " Later model figures ({months}) mix lower and upper bounds or have no HIMA total to set them "
+                "against, so their share and coverage cannot be stated.",
+                months=fmt.fmt_month_runs(later),
+            )
+            if later
+            else text(""),
         )
     if not missing:
         return lead
