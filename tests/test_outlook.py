@@ -335,8 +335,8 @@ def test_values_outside_the_implied_range_are_said_to_point_lower_or_higher_and_
     sentence = plain(outlook.implied_check(check, implied, whole="HIMA", download="c", implied_download="i"))
     assert sentence.startswith(
         "问界 AITO's ≈ 18,000 in Feb 2026, with its share of 鸿蒙智行 HIMA between 50.0% (Feb 2025) and 90.0% "
-        "(Apr 2025) over the 4 months of Jan–Apr 2025 in which both were published, implies a 鸿蒙智行 HIMA total of ≈ 20,000 "
-        "to ≈ 36,000."
+        "(Apr 2025) over the 4 months of Jan–Apr 2025 in which both were published, implies a 鸿蒙智行 HIMA "
+        "total of ≈ 20,000 to ≈ 36,000."
     )
     assert "The published parts point lower than naive (45,000, ≈ 9,000 or ≈ 20% beyond the top)." in sentence
     assert "The published parts point higher than seasonal (16,000, ≈ 4,000 or ≈ 25% beyond the bottom)." in sentence
