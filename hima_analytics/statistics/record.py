@@ -144,15 +144,15 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | N
     s = shares.filter(pl.col("share").is_not_null() & (pl.col("share") > 0)).with_columns(
         pl.col("entity").cast(pl.String)
     )
-    latest = parts["month"].max()
-    if months is not None:
-        start = pl.lit(latest).dt.offset_by(f"-{months}mo")
-        s = s.filter((pl.col("month") >= start) & (pl.col("month") < pl.lit(latest)))
+    if months is None:
+        window = (pl.col("month").min(), pl.col("month").max())
     else:
-        start = pl.col("month").min()
+        latest = pl.lit(parts["month"].max())
+        window = (latest.dt.offset_by(f"-{months}mo"), latest.dt.offset_by("-1mo"))
+        s = s.filter(pl.col("month").is_between(*window))
     ranges = s.group_by("entity").agg(
-        start.first().alias("window_start") if months is None else start.alias("window_start"),
-        (pl.col("month").max() if months is None else pl.lit(latest).dt.offset_by("-1mo")).alias("window_end"),
+        window[0].alias("window_start"),
+        window[1].alias("window_end"),
         pl.col("share").min().alias("share_min"),
         pl.col("month").sort_by("share").first().alias("share_min_month"),
         pl.col("share").max().alias("share_max"),
