@@ -69,6 +69,21 @@ def test_a_deliveries_claim_is_never_settled_by_a_wholesale_figure():
     assert mixed.verdict == "confirmed"  # the deliveries figure settles it; the sales one is set aside
 
 
+def test_a_claim_worded_as_sales_says_which_measure_settled_it():
+    c = Claim("t", "s", "HIMA sold 52,747", 52_747, "units", "exact", lambda s: Evidence(None, None, ""), says="sales")
+    a = assess(c, Evidence(52_747, "exact", "HIMA Jun 2025 deliveries 52,747", measure="deliveries"))
+    assert a.verdict == "confirmed"
+    assert "the claim says sales; ours counts deliveries" in a.basis
+    same = assess(c, Evidence(52_747, "exact", "HIMA Jun 2025 sales 52,747", measure="sales"))
+    assert "the claim says" not in same.basis
+
+
+def test_the_shipped_sales_claims_name_the_measure_checked(results):
+    by = {r["claim"]: r for r in results.iter_rows(named=True)}
+    for cid in ("aito-share-2024", "aito-share-2025-06", "hima-june-2025", "aito-800k"):
+        assert "the claim says sales; ours counts deliveries" in by[cid]["basis"], cid
+
+
 # -- the "about" allowance --------------------------------------------------------------------------
 
 

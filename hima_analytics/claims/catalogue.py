@@ -58,6 +58,7 @@ CLAIMS: tuple[Claim, ...] = (
         "fraction",
         "over",
         share_of_hima("AITO", *FY24),
+        says="sales",
     ),
     Claim(
         "aito-share-2025-11",
@@ -76,6 +77,7 @@ CLAIMS: tuple[Claim, ...] = (
         "fraction",
         "about",
         share_of_hima("AITO", D(2025, 6, 1), D(2025, 6, 30)),
+        says="sales",
     ),
     Claim(
         "hima-june-2025",
@@ -86,6 +88,7 @@ CLAIMS: tuple[Claim, ...] = (
         "exact",
         monthly_claim("HIMA", D(2025, 6, 1), "HIMA"),
         measure="deliveries",
+        says="sales",
     ),
     Claim(
         "hima-1m",
@@ -207,6 +210,7 @@ CLAIMS: tuple[Claim, ...] = (
         "over",
         cumulative_figure("AITO", "cumulative_deliveries", D(2025, 10, 2)),
         as_of=D(2025, 10, 2),
+        says="sales",
     ),
     Claim(
         "m9-may-2025",

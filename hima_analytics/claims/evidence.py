@@ -246,7 +246,7 @@ def period_deliveries(entity: str, start: dt.date, end: dt.date, seed: str) -> E
         facts_of(entity, "deliveries", None, start=start, end=end),
         seed,
         lambda r: (
-            f"{label} total as published: {fmt.fmt_q(r['value'], str(r['qualifier']))}",
+            f"{label} deliveries as published: {fmt.fmt_q(r['value'], str(r['qualifier']))}",
             fmt.fmt_q(r["value"], str(r["qualifier"])),
         ),
         measure="deliveries",
@@ -402,6 +402,7 @@ def share_of_hima(entity: str, start: dt.date, end: dt.date) -> Callable[[str], 
             basis,
             share.sources,
             precision=share.precision,
+            measure="deliveries",
             preferred=share.preferred,
             shown=shown,
         )
@@ -431,7 +432,7 @@ def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Calla
                 f"{fmt.fmt_q(r['value'], str(r['qualifier']))}{when}: \u201c{r['description']}\u201d",
                 fmt.fmt_q(r["value"], str(r["qualifier"])),
             ),
-            measure=None,
+            measure="deliveries" if metric == "cumulative_deliveries" else None,
         )
         if ev is None or ev.value is None:  # not reached: ``f`` holds an independent row for this date
             return Evidence(None, None, "no independent figure")

@@ -82,6 +82,9 @@ class Claim:
     as_of: dt.date | None = field(default=None)
     #: What a claimed count counts; evidence of another measure never settles it.
     measure: str | None = None
+    #: The measure the claim's wording names ("sales") where it is checked against the measure
+    #: the figures are published in (deliveries): the basis says so.
+    says: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,5 +277,11 @@ def assess(claim: Claim, evidence: Evidence) -> Assessment:
             parts.append("a rounded figure agrees with an exact claim only to its rounding")
     if claim.measure and any(f.measure and f.measure != claim.measure for f in figures):
         parts.append(f"a figure of another measure does not count for a claim about {claim.measure}")
+    counted_as = sorted({f.measure for f in figures if f.measure and f.measure != claim.says})
+    if claim.says and counted_as:
+        parts.append(
+            f"the claim says {claim.says}; ours counts {' and '.join(counted_as)}, the measure these figures "
+            f"are published in"
+        )
     parts[-1] += _gap(claim, figures[0])
     return Assessment(result, "; ".join(p for p in parts if p), evidence)

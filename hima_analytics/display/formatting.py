@@ -155,12 +155,15 @@ def fmt_q(
     ``unit`` given) or ``decimal``. A derived figure whose qualifier is missing is not shown.
 
     An approximate figure (``about``) prints no more precisely than it is known: vehicles,
-    money and other amounts to three significant figures, percentages without decimals.
+    money and other amounts to three significant figures, percentages to two (so a share of
+    3.4% keeps its decimal and 55.0% prints without one).
 
     >>> fmt_q(0.5, "under", kind="pct", signed=True), fmt_q(145176.0, "exact", kind="money", unit="CNY_mn")
     ('< +50.0%', '145.2 bn yuan')
     >>> fmt_q(58016, "about"), fmt_q(18000, "about"), fmt_q(-0.5503, "about", kind="pct", signed=True)
     ('≈ 58,000', '≈ 18,000', '≈ -55%')
+    >>> fmt_q(0.0342, "about", kind="pct"), fmt_q(0.005, "about", kind="pct")
+    ('≈ 3.4%', '≈ 0.5%')
     >>> fmt_q(131_319.76, "about", kind="unit", unit="CNY"), fmt_q(2_456.0, "about", kind="money", unit="CNY_mn")
     ('≈ 131,000 yuan', '≈ 2.5 bn yuan')
 
@@ -177,7 +180,7 @@ def fmt_q(
         if kind in ("int", "money", "unit") and unit != "fraction" and abs(x) >= 1000:
             x = float(f"{x:.3g}")
         elif kind in ("pct", "pp"):
-            decimals = 0
+            decimals = 0 if abs(x) >= 0.1 else 1
     elif qualifier == "rounded" and kind in ("int", "money", "unit") and unit != "fraction" and abs(x) >= 10_000:
         if abs(x) % 10:
             x = float(f"{x:.4g}")

@@ -20,7 +20,10 @@ true result up (+1), an upper bound down (-1), a point not at all (0). The rule:
 4. **Shares of a total they are part of** ``a / (a + others)``: ``a`` keeps its direction and
    the others enter reversed.
 5. **Points keep their precision**: among points the least precise wins, in the order
-   ``exact`` < ``rounded`` < ``implied`` < ``about``. A result with any bound in it is a bound.
+   ``exact`` < ``rounded`` < ``implied`` < ``about``. A result with any bound in it is a bound;
+   where a point in it is approximate ("over 20,000" of "about 100,000"), the bound is only as
+   firm as that point, as in the published wording it comes from ("over a fifth of about
+   100,000"), and the display rounds it toward its side.
 
 Qualifiers are ``pl.String`` or ``pl.Enum`` columns; every function here returns a
 ``pl.String`` expression named ``qualifier``. Missing inputs (null qualifiers) make the result

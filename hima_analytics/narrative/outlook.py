@@ -249,7 +249,7 @@ def event_effects_unestimated(effects: pl.DataFrame) -> Text | None:
         if "before the event" in str(note):
             lines.append(
                 text(
-                    "Not estimated, as the published record starts after them ({k}): {names}.",
+                    "Not estimated, as the published record has no month before them ({k}): {names}.",
                     k=k,
                     names=names,
                 )
