@@ -248,7 +248,9 @@ def test_event_labels_name_repeats_by_month_and_the_shared_note_lists_every_even
     shared = eff.filter(pl.col("month") == dt.date(2021, 9, 1))["note"][0]
     assert shared == "2 events in Sep 2021 share one indicator: Shangjie partner join and H5 launch"
     unestimated = plain(hn_text.event_effects_unestimated(eff))
-    assert unestimated == ("Not estimated, as the published record has no month before them (1 event): M5 launch (Dec 2019).")
+    assert unestimated == (
+        "Not estimated, as the published record has no month before them (1 event): M5 launch (Dec 2019)."
+    )
     assert "(s)" not in res.summary
 
 

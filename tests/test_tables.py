@@ -59,3 +59,50 @@ def test_a_table_with_exact_figures_only_carries_no_legend():
     frame = pl.DataFrame({"month": [dt.date(2025, 6, 1)], "value": [52747], "qualifier": ["exact"]})
     got = cells(hd.table(frame, title="June"))
     assert got[1:] == ["Jun 2025", "52,747"]
+
+
+def test_every_targets_table_defines_pace_and_names_the_wording_and_the_range():
+    from hima_analytics import metrics as hm
+
+    ytd = pl.DataFrame(
+        {"entity": ["HIMA"], "month": [dt.date(2026, 1, 1)], "ytd": [57_915], "ytd_qualifier": ["exact"]}
+    )
+    targets = pl.DataFrame(
+        {
+            "entity": ["HIMA"],
+            "year": [2026],
+            "target": [1_000_000.0],
+            "target_qualifier": ["exact"],
+            "target_high": [1_300_000.0],
+            "target_high_qualifier": ["exact"],
+            "wording": ["sales"],
+        }
+    )
+    progress = hm.target_progress(ytd, targets, carry=["target_high", "target_high_qualifier", "wording"])
+    raw = html.unescape(hd.target_table(progress, title="Targets", hide=["entity"]).as_raw_html())
+    headers = [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", raw, re.S)]
+    assert [h for h in headers if h in ("Target", "Range top", "Target worded as", "Pace (share of target)")] == [
+        "Target",
+        "Range top",
+        "Target worded as",
+        "Pace (share of target)",
+    ]
+    assert "× 12 ÷ months elapsed" in raw and "low end is the one compared" in raw and "worded as sales" in raw
+    got = cells(hd.target_table(progress, title="Targets", hide=["entity"]))
+    assert "69.5%" in got  # 57,915 × 12 ÷ 1 ÷ 1,000,000
+    single = hm.target_progress(
+        ytd, targets.with_columns(target_high=None, wording=pl.lit("deliveries")), carry=["target_high", "wording"]
+    )
+    plain = html.unescape(hd.target_table(single, title="Targets").as_raw_html())
+    assert "Range top" not in plain and "low end" not in plain and "worded as sales" not in plain
+
+
+def test_a_carried_target_column_never_overwrites_a_ytd_one():
+    import pytest
+
+    from hima_analytics import metrics as hm
+
+    ytd = pl.DataFrame({"entity": ["HIMA"], "month": [dt.date(2026, 1, 1)], "ytd": [1.0], "wording": ["x"]})
+    targets = pl.DataFrame({"entity": ["HIMA"], "year": [2026], "target": [2.0], "wording": ["sales"]})
+    with pytest.raises(ValueError, match="wording"):
+        hm.target_progress(ytd, targets, carry=["wording"])

@@ -2,6 +2,7 @@
 
 - :mod:`~.charts` and :mod:`~.tables`: the house style, showing bounds as bounds and gaps as
   gaps;
+- :mod:`~.targets`: the targets table, with the same headers and definitions on every page;
 - :mod:`~.formatting`: numbers, bounds and periods as text;
 - :mod:`~.text`: narrative from literal templates with escaped fields and cited figures;
 - :mod:`~.figures`: a figure with its sources line and CSV download;
@@ -20,6 +21,7 @@ from .figures import show, sources_html
 from .formatting import fmt_date, fmt_int, fmt_money, fmt_month, fmt_pct, fmt_period, fmt_pp, fmt_q, fmt_value
 from .names import name_of
 from .tables import Col, table
+from .targets import target_table
 from .text import Text, bullets, cite, count, key_points, md, text
 
 __all__ = [
@@ -51,6 +53,7 @@ __all__ = [
     "show",
     "sources_html",
     "table",
+    "target_table",
     "text",
     "theme",
 ]

@@ -8,6 +8,8 @@ bound; the run-rate still needed from it is an upper bound).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 from .qualifiers import bounded_value, qualifier_of_difference, qualifier_of_ratio
@@ -16,7 +18,9 @@ from .series import require_columns, require_unique, valid_base
 __all__ = ["guidance_implied", "target_progress"]
 
 
-def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "entity") -> pl.DataFrame:
+def target_progress(
+    ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "entity", carry: Sequence[str] = ()
+) -> pl.DataFrame:
     """Year-to-date progress against each entity's annual target.
 
     ``ytd`` has ``entity``, ``month`` (the latest month of the YTD), ``ytd`` and optionally
@@ -30,6 +34,9 @@ def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "
     - ``pace = ytd / month * 12 / target`` (the year's pace at the run-rate so far, as a
       fraction of the target).
 
+    The ``carry`` columns of ``targets`` (how the target was worded, a range's top end, its
+    source) come through unchanged, after the computed ones.
+
     >>> import datetime as dt, polars as pl
     >>> y = pl.DataFrame({"entity": ["LI"], "month": [dt.date(2025, 9, 1)], "ytd": [300_000],
     ...                   "ytd_qualifier": ["exact"]})
@@ -37,9 +44,17 @@ def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "
     >>> r = target_progress(y, t).row(0, named=True)
     >>> round(r["progress"], 4), r["remaining"], r["months_left"], round(r["needed_per_month"])
     (0.4688, 340000.0, 3, 113333)
+    >>> target_progress(y, t.with_columns(wording=pl.lit("sales")), carry=["wording"])["wording"].to_list()
+    ['sales']
     """
+    carry = list(carry)
     require_columns(ytd, [entity, "month", "ytd"], "target_progress")
-    require_columns(targets, [entity, "year", "target"], "target_progress (targets)")
+    require_columns(targets, [entity, "year", "target", *carry], "target_progress (targets)")
+    if clash := [c for c in carry if c in ytd.columns and c not in (entity, "year")]:
+        raise ValueError(
+            f"target_progress: carried target column(s) {clash} also in the YTD frame; "
+            "hint: drop or rename them in one of the two frames"
+        )
     require_unique(targets, [entity, "year"], "target_progress (targets: one per entity and year)")
     y = ytd.with_columns(pl.col(entity).cast(pl.String), pl.col("month").dt.year().alias("year"))
     if "ytd_qualifier" not in y.columns:
@@ -88,6 +103,7 @@ def target_progress(ytd: pl.DataFrame, targets: pl.DataFrame, *, entity: str = "
         "months_left",
         "needed_per_month",
         "needed_per_month_qualifier",
+        *carry,
     ).sort(entity, "month")
 
 
