@@ -24,7 +24,7 @@ def test_events_are_listed_newest_first_with_milestones_and_price_moves():
     )
     sentence = events_in_window(events, start=D(2023, 1, 1), end=D(2026, 2, 1), limit=3)
     assert plain(sentence) == (
-        "Latest events on record, newest first: 1,000,000th vehicle (13 Jan 2026), "
+        "Latest launches, milestones and price moves on record, newest first: 1,000,000th vehicle (13 Jan 2026), "
         "M8 BEV launched (25 Aug 2025) and Price cut (1 May 2024)."
     )
     assert events_in_window(events, start=D(2020, 1, 1), end=D(2020, 12, 1)) is None
@@ -54,6 +54,22 @@ def test_nearest_rivals_are_compared_on_like_recent_months_and_bounds_are_left_o
     )
     none = nearest_rivals(hm.nearest_in_size(me, peers.filter(pl.col("entity") == "BOUND")), entity="LUXEED")
     assert "none is compared" in plain(none)
+    # Luxeed's case: two point figures in its window and three bounds: the sentence says it is Luxeed's record
+    sparse = pl.DataFrame(
+        {
+            "month": [D(2025, 2, 1), D(2025, 6, 1), D(2025, 10, 1), D(2025, 11, 1), D(2026, 1, 1)],
+            "entity": "LUXEED",
+            "value": [9_580, 2_995, 10_000, 10_000, 4_500],
+            "qualifier": ["exact", "exact", "over", "over", "over"],
+        }
+    )
+    empty = hm.nearest_in_size(sparse, peers)
+    assert empty.is_empty()
+    assert plain(nearest_rivals(empty, entity="LUXEED", subject=sparse)) == (
+        "No rival is compared: in the 12 months to Jun 2025, its latest month with a point figure, 智界 Luxeed "
+        "published 2 point figures (its 3 other figures on record are bounds, which are not compared), fewer than "
+        "the 3 like months a comparison needs."
+    )
 
 
 def test_the_latest_month_sentence_leads_with_the_latest_firm_figure():

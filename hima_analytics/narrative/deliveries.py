@@ -218,15 +218,51 @@ def record_summary(
     )
 
 
-def nearest_rivals(nearest: pl.DataFrame, *, entity: str, months: int = 12) -> Text:
+def nearest_rivals(
+    nearest: pl.DataFrame,
+    *,
+    entity: str,
+    months: int = 12,
+    subject: pl.DataFrame | None = None,
+    min_common: int = 3,
+) -> Text:
     """Which rivals are nearest in size, from :func:`~hima_analytics.metrics.nearest_in_size`:
-    each compared on the months both published within the entity's last ``months`` months."""
+    each compared on the months both published within the entity's last ``months`` months.
+    When none is, ``subject`` (the entity's own monthly figures) tells whether the entity itself
+    has too few point figures (bounds do not count) for any comparison."""
     if nearest.is_empty():
+        points = (
+            subject.filter(
+                pl.col("value").is_not_null() & ~pl.col("qualifier").cast(pl.String).is_in(["over", "under"])
+            )
+            if subject is not None
+            else None
+        )
+        if points is not None and points.height:
+            latest = points["month"].max()
+            window = points.filter(pl.col("month") > shift_month(latest, -months))
+            if window.height < min_common:
+                bounds = subject.filter(  # type: ignore[union-attr]
+                    pl.col("value").is_not_null() & pl.col("qualifier").cast(pl.String).is_in(["over", "under"])
+                ).height
+                return text(
+                    "No rival is compared: in the {n} months to {last}, its latest month with a point figure, {who} "
+                    "published {k}{also}, fewer than the {need} like months a comparison needs.",
+                    who=name_of(entity),
+                    n=str(months),
+                    last=fmt.fmt_month(latest),
+                    k=counted(window.height, "point figure"),
+                    also=f" (its {counted(bounds, 'other figure')} on record are bounds, which are not compared)"
+                    if bounds
+                    else "",
+                    need=str(min_common),
+                )
         return text(
-            "No rival published a figure in at least 3 of the same months as {who} in its last {n} months "
+            "No rival published a figure in at least {need} of the same months as {who} in its last {n} months "
             "on record, so none is compared.",
             who=name_of(entity),
             n=str(months),
+            need=str(min_common),
         )
     last = nearest["last"].max()
     items = [
@@ -272,7 +308,7 @@ def events_in_window(events: pl.DataFrame, *, start: dt.date, end: dt.date, limi
         )
         for r in shown.iter_rows(named=True)
     ]
-    return text("Latest events on record, newest first: {items}.", items=items)
+    return text("Latest launches, milestones and price moves on record, newest first: {items}.", items=items)
 
 
 _POWERTRAIN_PHRASE = {
