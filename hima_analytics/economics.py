@@ -254,26 +254,66 @@ def margin_gaps(margins: pl.DataFrame, *, tolerance: float = MARGIN_TOLERANCE) -
     return margins.filter(pl.col("gross_margin_gap").abs() > tolerance)
 
 
-def margin_gap_sentence(margins: pl.DataFrame, *, download: str) -> Text | None:
+def margin_gap_sentence(margins: pl.DataFrame, *, download: str, financials: pl.DataFrame | None = None) -> Text | None:
     """ "The reported gross margin is not gross profit over revenue in FY2023 (10.4% reported,
     9.0% computed) ...", cited from ``margins`` (the download ``download``); None when every
-    reported margin agrees with its own figures."""
+    reported margin agrees with its own figures. With ``financials`` (the rows the margins come
+    from, with ``source_id``), a period whose gross profit comes from another source than its
+    reported margin names both sources: the two need not share an accounting basis, so the gap
+    says nothing about the company's own accounts."""
+    from .display.chartkit import source_labels
+
     gaps = margin_gaps(margins).sort("period_type", "period_start")
     if gaps.is_empty():
         return None
-    parts = []
+
+    def source_of(metric: str, r: dict) -> str | None:
+        if financials is None:
+            return None
+        ids = (
+            financials.filter(
+                (pl.col("metric").cast(pl.String) == metric)
+                & (pl.col("period_type").cast(pl.String) == str(r["period_type"]))
+                & (pl.col("period_start") == r["period_start"])
+                & (pl.col("period_end") == r["period_end"])
+            )["source_id"]
+            .cast(pl.String)
+            .to_list()
+        )
+        return ids[0] if ids else None
+
+    parts, apart = [], 0
     for r in gaps.iter_rows(named=True):
         at = {"period_type": r["period_type"], "period_start": r["period_start"], "period_end": r["period_end"]}
-        parts.append(
-            text(
-                "{p} ({rep} reported, {comp} computed)",
-                p=fmt.fmt_period(r["period_start"], r["period_end"], str(r["period_type"])),
-                rep=cite(margins, "gross_margin_reported", download=download, kind="pct", **at),
-                comp=cite(margins, "gross_margin_computed", download=download, kind="pct", **at),
+        fields = {
+            "p": fmt.fmt_period(r["period_start"], r["period_end"], str(r["period_type"])),
+            "rep": cite(margins, "gross_margin_reported", download=download, kind="pct", **at),
+            "comp": cite(margins, "gross_margin_computed", download=download, kind="pct", **at),
+        }
+        margin_src, profit_src = source_of("gross_margin", r), source_of("gross_profit", r)
+        if margin_src and profit_src and margin_src != profit_src:
+            apart += 1
+            names = source_labels([margin_src, profit_src])
+            parts.append(
+                text(
+                    "{p} ({rep} reported, per {ms}; {comp} from the gross profit per {ps})",
+                    ms=names.get(margin_src, margin_src),
+                    ps=names.get(profit_src, profit_src),
+                    **fields,
+                )
             )
+        else:
+            parts.append(text("{p} ({rep} reported, {comp} computed)", **fields))
+    if apart:
+        return text(
+            "The reported gross margin differs from gross profit over revenue by more than rounding in {parts}. "
+            "Where the two come from different sources they need not share an accounting basis (a data provider's "
+            "standardised statement or a restatement moves gross profit), so the gap need not be a discrepancy in the "
+            "company's accounts; the table shows both.",
+            parts=parts,
         )
     return text(
-        "The reported gross margin differs from the company's own gross profit over revenue by more than rounding "
+        "The reported gross margin differs from gross profit over revenue of the same source by more than rounding "
         "in {parts}; the table shows both.",
         parts=parts,
     )

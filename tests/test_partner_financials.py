@@ -5,6 +5,7 @@ worked by hand on small frames."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import polars as pl
@@ -75,6 +76,22 @@ def test_margin_gaps_keep_only_differences_beyond_rounding():
     assert "FY2024" not in sentence
     unreported = margins(_wide().with_columns(pl.lit(None, dtype=pl.Float64).alias("gross_margin")))
     assert economics.margin_gap_sentence(unreported, download="margins") is None
+
+
+def test_a_margin_gap_between_two_sources_names_both_and_blames_neither():
+    import hima_analytics as ha
+
+    out = margins(_wide())
+    fin = ha.load("financials", entity="SERES")
+    sentence = html.unescape(_plain(economics.margin_gap_sentence(out, download="margins", financials=fin).markdown))
+    profit_src = fin.filter(
+        (pl.col("metric") == "gross_profit")
+        & (pl.col("period_type") == "FY")
+        & (pl.col("period_start") == D(2023, 1, 1))
+    )["source_id"][0]
+    publisher = ha.load("sources").filter(pl.col("source_id") == profit_src)["publisher"][0]
+    assert f"from the gross profit per {publisher}" in sentence
+    assert "need not share an accounting basis" in sentence and "company's own" not in sentence
 
 
 def test_a_quotient_of_a_rounded_figure_is_approximate_and_keeps_the_vehicles_mark():
@@ -192,3 +209,23 @@ def test_bars_of_published_figures_only_have_no_empty_legend():
     bound = frame.with_columns(pl.Series("qualifier", ["exact", "over"]))
     enc = charts.bars(bound, x="period_start", y="value", period_type="Q", title="t").to_dict()["encoding"]
     assert enc["fillOpacity"]["legend"]["values"] == ["over"]
+
+
+def test_the_fee_per_vehicle_states_its_assumption_and_quotes_the_published_figure():
+    import hima_analytics as ha
+    from hima_analytics.narrative import per_vehicle_fact
+
+    fin, facts, volumes = ha.load("financials", entity="SERES"), ha.load("facts"), ha.load("volumes")
+    table = economics.per_vehicle_table(fin, facts, volumes, company="SERES")
+    sentence = html.unescape(
+        _plain(
+            per_vehicle_fact(
+                table, download="pv", metric="payments_to_huawei", label="Payments to Huawei", published=facts
+            ).markdown
+        )
+    )
+    published = facts.filter(pl.col("metric") == "payments_to_huawei_per_vehicle").row(0, named=True)
+    assert "the cars the fees are taken to be paid on" in sentence
+    assert f"A published figure for the same period is {fmt_q(published['value'], published['qualifier'])} yuan" in (
+        sentence
+    )

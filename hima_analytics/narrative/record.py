@@ -45,23 +45,49 @@ def latest_period_growth(
     )
 
 
-def per_vehicle_fact(table: pl.DataFrame, *, download: str, metric: str, label: str) -> Text | None:
-    """The latest computed per-vehicle figure for ``metric``, with the vehicles it rests on."""
+def per_vehicle_fact(
+    table: pl.DataFrame, *, download: str, metric: str, label: str, published: pl.DataFrame | None = None
+) -> Text | None:
+    """The latest computed per-vehicle figure for ``metric``, with the vehicles it rests on.
+    Payments to Huawei are divided by the cars of the brand Huawei co-develops with the partner
+    (:data:`~hima_analytics.economics.HUAWEI_FEE_BASE`), which is an assumption the sentence
+    states. With ``published`` (facts), a published figure for ``<metric>_per_vehicle`` over the
+    same period is quoted beside ours, with its source."""
     rows = table.filter((pl.col("metric") == metric) & pl.col("per_vehicle_yuan").is_not_null()).sort("period_start")
     if rows.is_empty():
         return None
     r = rows.row(-1, named=True)
     at = {"metric": metric, "period_start": r["period_start"], "period_end": r["period_end"]}
-    return text(
+    what = {"hima": "AITO deliveries", "nev": "NEV sales", "all": "all vehicles sold"}.get(
+        str(r["vehicles_perimeter"]), str(r["vehicles_perimeter"])
+    )
+    if metric == "payments_to_huawei":
+        what += ", the cars the fees are taken to be paid on"
+    sentence = text(
         "{label}: {v} yuan per vehicle in {p}, over {n} vehicles ({what}).",
         label=label,
         v=cite(table, "per_vehicle_yuan", download=download, **at),
         p=fmt.fmt_period(r["period_start"], r["period_end"], str(r["period_type"])),
         n=cite(table, "vehicles", download=download, **at),
-        what=str(r["vehicles_perimeter"])
-        .replace("hima", "AITO deliveries")
-        .replace("nev", "NEV sales")
-        .replace("all", "all vehicles sold"),
+        what=what,
+    )
+    if published is None:
+        return sentence
+    theirs = published.filter(
+        (pl.col("metric") == f"{metric}_per_vehicle")
+        & (pl.col("period_start") == r["period_start"])
+        & (pl.col("period_end") == r["period_end"])
+    )
+    if theirs.is_empty():
+        return sentence
+    f = theirs.row(0, named=True)
+    from ..display.chartkit import source_labels
+
+    return text(
+        "{s} A published figure for the same period is {v} yuan ({who}).",
+        s=sentence,
+        v=fmt.fmt_q(f["value"], str(f["qualifier"])),
+        who=source_labels([f["source_id"]]).get(f["source_id"], str(f["source_id"])),
     )
 
 
