@@ -356,3 +356,36 @@ def mix_coverage(mix: pl.DataFrame, rival_models: pl.DataFrame, *, download: str
         lead=lead,
         who=missing,
     )
+
+
+def other_measures(other: pl.DataFrame, *, entity: str, download: str) -> Text | None:
+    """The entity's figures of measures other than deliveries (wholesale from a maker's sales
+    bulletin, say), which the delivery series leaves out: how many, and the latest, so a reader
+    of the delivery figures is not left without the newest month on record.
+
+    >>> import datetime as dt
+    >>> o = pl.DataFrame({"entity": "LUXEED", "month": [dt.date(2026, 1, 1), dt.date(2026, 2, 1)],
+    ...     "measure": "wholesale", "value": [4506, 945], "qualifier": "exact", "source_id": "s"})
+    >>> import re; re.sub(r"<[^>]+>|" + chr(92) * 2, "", other_measures(o, entity="LUXEED", download="d").markdown)
+    '智界 Luxeed also has 2 wholesale (company sales) figures, kept out of the delivery series as another measure: the latest is 945 in Feb 2026.'
+    """
+    from .. import vocabulary
+
+    rows = other.filter(pl.col("value").is_not_null())
+    if rows.is_empty():
+        return None
+    parts = []
+    measures = sorted(set(rows["measure"].cast(pl.String).to_list()))
+    for measure in measures:
+        mine = rows.filter(pl.col("measure").cast(pl.String) == measure).sort("month")
+        last = mine.row(-1, named=True)
+        parts.append(
+            text(
+                "{n} {what} figures, kept out of the delivery series as another measure: the latest is {v} in {m}",
+                n=count(rows, "value", download=download) if len(measures) == 1 else str(mine.height),
+                what=vocabulary.label("measure", measure).lower(),
+                v=cite(other, "value", download=download, month=last["month"], measure=measure),
+                m=fmt.fmt_month(last["month"]),
+            )
+        )
+    return text("{who} also has {parts}.", who=name_of(entity), parts=parts)
