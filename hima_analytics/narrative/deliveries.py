@@ -366,8 +366,11 @@ def other_measures(other: pl.DataFrame, *, entity: str, download: str) -> Text |
     >>> import datetime as dt
     >>> o = pl.DataFrame({"entity": "LUXEED", "month": [dt.date(2026, 1, 1), dt.date(2026, 2, 1)],
     ...     "measure": "wholesale", "value": [4506, 945], "qualifier": "exact", "source_id": "s"})
-    >>> import re; re.sub(r"<[^>]+>|" + chr(92) * 2, "", other_measures(o, entity="LUXEED", download="d").markdown)
-    '智界 Luxeed also has 2 wholesale (company sales) figures, kept out of the delivery series as another measure: the latest is 945 in Feb 2026.'
+    >>> import re
+    >>> print(re.sub(r"<[^>]+>|" + chr(92) * 2, "", other_measures(o, entity="LUXEED", download="d").markdown))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    智界 Luxeed also has 2 wholesale (company sales) figures, kept out of the delivery series as
+    another measure: the latest is 945 in Feb 2026.
     """
     from .. import vocabulary
 
