@@ -55,6 +55,14 @@ def snapshot(roots: Iterable[Path]) -> dict[str, pl.DataFrame]:
     return out
 
 
+def _conform(frame: pl.DataFrame, cols: list[str]) -> pl.DataFrame:
+    """``frame`` with the table's columns, in order: a column the state does not have (a snapshot
+    taken before the column was added to the schema) is empty, so its first values show as
+    changes rather than failing the comparison."""
+    missing = [c for c in cols if c not in frame.columns]
+    return frame.with_columns(pl.lit(None, pl.String).alias(c) for c in missing).select(cols)
+
+
 def diff(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame]) -> pl.DataFrame:
     """One row per added or removed row and per changed cell, with the row's identity as text.
 
@@ -62,14 +70,22 @@ def diff(before: dict[str, pl.DataFrame], after: dict[str, pl.DataFrame]) -> pl.
     >>> b = {"facts": a["facts"].with_columns(value=pl.lit("y"))}
     >>> diff(a, b).select("table", "change", "column", "before", "after").row(0)
     ('facts', 'changed', 'value', 'x', 'y')
+
+    A state from before a column existed compares too (the new column's values are changes):
+
+    >>> older = {"facts": a["facts"].drop("note")}
+    >>> diff(older, {"facts": a["facts"].with_columns(note=pl.lit(None, pl.String))}).height
+    0
+    >>> diff(older, {"facts": a["facts"].with_columns(note=pl.lit("n"))}).select("column", "after").row(0)
+    ('note', 'n')
     """
     parts = []
     for name in sorted(set(before) | set(after)):
         t = TABLES[name]
         cols = list(t.column_names)
         empty = pl.DataFrame(schema=dict.fromkeys(cols, pl.String))
-        old = before.get(name, empty).select(cols).unique(maintain_order=True)
-        new = after.get(name, empty).select(cols).unique(maintain_order=True)
+        old = _conform(before.get(name, empty), cols).unique(maintain_order=True)
+        new = _conform(after.get(name, empty), cols).unique(maintain_order=True)
         ident = identity(t)
         key_text = pl.concat_str([pl.format(f"{c}={{}}", pl.col(c).fill_null("")) for c in ident], separator=", ")
         for change, left, right in (("added", new, old), ("removed", old, new)):

@@ -206,6 +206,20 @@ ENTITIES = Table(
         Column("parent", "str", "Parent entity id (model -> brand -> alliance/group).", required=False),
         Column("company", "str", "Partner OEM or maker (company id).", required=False, ref="company"),
         Column("powertrain", "enum", "BEV, EREV, PHEV or mixed.", required=False, values=POWERTRAINS),
+        Column(
+            "mixed_from",
+            "date",
+            "For a mixed model that began in one powertrain: the launch date of its second one (the model "
+            "counts as mixed from that month, as first_powertrain before it).",
+            required=False,
+        ),
+        Column(
+            "first_powertrain",
+            "enum",
+            "For a model with mixed_from: the one powertrain it was sold in before then.",
+            required=False,
+            values=tuple(p for p in POWERTRAINS if p != "mixed"),
+        ),
         Column("segment", "str", "Market segment, e.g. large SUV.", required=False),
         Column("launch_date", "date", "Official launch date.", required=False),
         Column("first_delivery_date", "date", "First customer deliveries.", required=False),

@@ -227,3 +227,22 @@ def test_no_figure_worded_as_sales_is_stored_as_deliveries():
     )
     assert worded_sales.height >= 5
     assert worded_sales.filter(pl.col("metric") == "deliveries").select("subject", "period_start", "value").rows() == []
+
+
+def test_a_model_counts_as_mixed_only_from_its_second_powertrains_launch():
+    import datetime as dt
+
+    import hima_analytics as ha
+    from hima_analytics import metrics as hm
+
+    entities = ha.load("entities")
+    m8 = entities.filter(pl.col("entity") == "AITO_M8").row(0, named=True)
+    assert m8["powertrain"] == "mixed" and m8["first_powertrain"] == "EREV" and m8["mixed_from"] == dt.date(2025, 8, 25)
+    models = ha.load("volumes", entity=["AITO_M8"]).filter(pl.col("measure") == "deliveries")
+    mix = hm.powertrain_mix(
+        models.select("entity", "parent", "month", "value", "qualifier"),
+        entities.select("entity", "powertrain", "mixed_from", "first_powertrain"),
+    )
+    by_month = dict(mix.select("month", "powertrain").iter_rows())
+    assert by_month[dt.date(2025, 5, 1)] == "EREV"
+    assert all(p == "mixed" for m, p in by_month.items() if m >= dt.date(2025, 8, 1))

@@ -47,16 +47,41 @@ def powertrain_mix(
     >>> powertrain_mix(m, p, totals=t).filter(pl.col("parent") == "AITO").select(
     ...     "powertrain", "value", pl.col("share").round(3), pl.col("covered").round(3)).rows()
     [('EREV', 20000, 0.571, 0.795), ('mixed', 15000, 0.429, 0.795)]
+
+    A ``powertrains`` frame with ``mixed_from`` and ``first_powertrain`` counts a model that
+    began in one powertrain as that one until the month its second launched:
+
+    >>> import datetime as dt
+    >>> m8 = pl.DataFrame({"entity": ["M8", "M8"], "parent": "AITO", "month": [dt.date(2025, 5, 1),
+    ...                    dt.date(2025, 9, 1)], "value": [12_116, 20_000]})
+    >>> p8 = pl.DataFrame({"entity": ["M8"], "powertrain": ["mixed"], "mixed_from": [dt.date(2025, 8, 25)],
+    ...                    "first_powertrain": ["EREV"]})
+    >>> powertrain_mix(m8, p8).sort("month").select("month", "powertrain").rows()
+    [(datetime.date(2025, 5, 1), 'EREV'), (datetime.date(2025, 9, 1), 'mixed')]
     """
     require_columns(models, [entity, parent, period, value], "powertrain_mix")
     require_columns(powertrains, [entity, "powertrain"], "powertrain_mix (powertrains)")
-    pt = powertrains.select(pl.col(entity).cast(pl.String), pl.col("powertrain").cast(pl.String).fill_null("unknown"))
+    dated = {"mixed_from", "first_powertrain"} <= set(powertrains.columns)
+    pt = powertrains.select(
+        pl.col(entity).cast(pl.String),
+        pl.col("powertrain").cast(pl.String).fill_null("unknown"),
+        *(
+            [pl.col("mixed_from").dt.truncate("1mo").alias("_mixed_from"), pl.col("first_powertrain").cast(pl.String)]
+            if dated
+            else []
+        ),
+    )
     m = models.filter(pl.col(value).is_not_null()).with_columns(
         pl.col(entity).cast(pl.String), pl.col(parent).cast(pl.String)
     )
     if "qualifier" not in m.columns:
         m = m.with_columns(pl.lit("exact").alias("qualifier"))
     m = m.join(pt, on=entity, how="left").with_columns(pl.col("powertrain").fill_null("unknown"))
+    if dated:  # a model counts as mixed only from the month its second powertrain launched
+        before = pl.col("_mixed_from").is_not_null() & (pl.col(period) < pl.col("_mixed_from"))
+        m = m.with_columns(
+            pl.when(before).then(pl.col("first_powertrain")).otherwise(pl.col("powertrain")).alias("powertrain")
+        ).drop("_mixed_from", "first_powertrain")
     by = [parent, period, "powertrain"]
     mix = m.group_by(by).agg(
         pl.col(value).sum().alias(value),
