@@ -34,9 +34,18 @@ __all__ = [
 SOURCES_SHOWN = 6
 #: Every download offered on the page so far, by name (for the workbook and the checks).
 _DOWNLOADS: dict[str, pl.DataFrame] = {}
-#: The source sets already listed on this page: a figure drawn from the same sources as one
-#: above refers to that list instead of repeating it.
-_LISTED: set[tuple[str, ...]] = set()
+#: The source sets already listed on this page, with the title of the figure that listed them:
+#: a figure drawn from the same sources as one above refers to that list by the figure's title
+#: instead of repeating it.
+_LISTED: dict[tuple[str, ...], str | None] = {}
+
+
+def _title_of(figure: object) -> str | None:
+    """The title a reader sees on a chart or table, when it has one."""
+    heading = getattr(figure, "_heading", None)  # a great_tables GT
+    title = getattr(heading, "title", None) if heading is not None else getattr(figure, "title", None)
+    title = getattr(title, "text", title)  # an altair TitleParams
+    return title if isinstance(title, str) and title.strip() else None
 
 
 def safe_url(url: str | None) -> str | None:
@@ -211,8 +220,10 @@ def show(
     elif len(ids) > 1 and ids in _LISTED:
         more = f" {html.escape(note)}" if note else ""
         n = _sources_for(ids).height
-        line = f'<p class="hima-sources"><strong>Sources</strong>: the same {n} sources as listed above.{more}</p>'
+        first = _LISTED[ids]
+        where = f"listed under “{html.escape(first)}” above" if first else "listed above"
+        line = f'<p class="hima-sources"><strong>Sources</strong>: the same {n} sources as {where}.{more}</p>'
     else:
-        _LISTED.add(ids)
+        _LISTED[ids] = _title_of(figure)
         line = sources_html(*frames, note=note)
     display(HTML(line + csv_link(data, name)))
