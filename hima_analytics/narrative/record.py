@@ -116,12 +116,12 @@ def tier_shares(tiers: pl.DataFrame, *, download: str) -> Text | None:
     parts = [
         text(
             "{s} on {t} sources",
-            s=cite(tiers, "share", download=download, kind="pct", decimals=0, tier=r["tier"]),
+            s=cite(tiers, "share", download=download, kind="pct", decimals=1, tier=r["tier"]),
             t=str(r["tier"]),
         )
         for r in tiers.sort("share", descending=True).iter_rows(named=True)
     ]
-    return text("Of the figures in the catalog, {parts}.", parts=parts)
+    return text("The figures in the catalog rest {parts}.", parts=parts)
 
 
 def validation_status(problems: list, *, sources: pl.DataFrame, download: str) -> Text:
@@ -130,7 +130,7 @@ def validation_status(problems: list, *, sources: pl.DataFrame, download: str) -
     if problems:
         return text("Validation found {k}; the catalog did not load.", k=counted(len(problems), "problem"))
     return text(
-        "Every table passes validation: each of the figures is typed, resolves to one of {n} sources, and "
+        "Every table passes validation: every figure is typed, resolves to one of {n} sources, and "
         "has exactly one preferred value per key.",
         n=n,
     )
