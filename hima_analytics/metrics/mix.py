@@ -32,7 +32,8 @@ def powertrain_mix(
 
     ``models`` holds model-level figures (``entity``, ``parent``, ``period``, ``value``,
     optional ``qualifier``); ``powertrains`` maps ``entity`` to ``powertrain`` (BEV, EREV,
-    PHEV, mixed; null = unknown); ``totals`` (optional) holds the parents' own figures
+    PHEV, mixed; null = unknown), and may be the whole entities table (only those columns, and
+    ``mixed_from`` / ``first_powertrain`` when present, are read); ``totals`` (optional) holds the parents' own figures
     (``entity``, ``period``, ``value``). Output per parent, period and powertrain: ``value``
     (sum, with ``value_qualifier``), ``models`` (models counted), ``share`` of the models'
     total, and ``covered`` = models' total / the parent's published total (null without one),
