@@ -173,6 +173,13 @@ def fmt_q(
 
     >>> fmt_q(596_600, "rounded"), fmt_q(451_592, "rounded"), fmt_q(131_319.76, "rounded", kind="unit", unit="CNY")
     ('≈ 596,600', '≈ 451,600', '≈ 131,300 yuan')
+
+    A bound keeps its published digits; one computed from other figures (its units digit is not
+    zero, as no published bound's is) keeps three significant figures, rounded toward its side,
+    because an approximate figure may be among its inputs.
+
+    >>> fmt_q(20_000, "over"), fmt_q(38_338.3, "over"), fmt_q(1_234, "under"), fmt_q(987, "over")
+    ('> 20,000', '> 38,300', '< 1,240', '> 987')
     """
     if x is None or is_missing(x):
         return missing
@@ -185,7 +192,13 @@ def fmt_q(
         if abs(x) % 10:
             x = float(f"{x:.4g}")
     elif qualifier in ("over", "under") and kind in ("pct", "pp", "int"):
-        x = _toward_bound(x, qualifier, decimals + 2 if kind in ("pct", "pp") else 0)
+        places = decimals + 2 if kind in ("pct", "pp") else 0
+        if kind == "int" and abs(x) >= 1000 and round(x) % 10:
+            # No publication states a bound to the last vehicle ("over 38,338"): this one is
+            # computed, and may rest on an approximate figure, so it keeps three significant
+            # figures, rounded toward its side.
+            places = 3 - len(str(int(abs(x))))
+        x = _toward_bound(x, qualifier, places)
     if kind == "pct":
         text = fmt_pct(x, decimals, signed, missing)
     elif kind == "pp":

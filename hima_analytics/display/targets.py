@@ -49,8 +49,21 @@ def target_subtitle(progress: pl.DataFrame) -> str:
     target. Needed per month: what is still to deliver ÷ the months left in the year. Where the target is a
     range, its low end is the one compared. A target worded as sales is set against the deliveries the
     maker publishes monthly; the wording is shown.
+
+    A pace read from January or February alone says so:
+
+    >>> import datetime as dt
+    >>> "New Year" in target_subtitle(pl.DataFrame({"month": [dt.date(2026, 1, 1)]}))
+    True
+    >>> "New Year" in target_subtitle(pl.DataFrame({"month": [dt.date(2025, 9, 1)]}))
+    False
     """
     parts = [PACE_NOTE]
+    if "month" in progress.columns and (progress["month"].dt.month() <= 2).any():
+        parts.append(
+            "A pace from January or February alone includes the Chinese New Year holiday month and is not a "
+            "forecast of the year."
+        )
     if "target_high" in progress.columns and progress["target_high"].drop_nulls().len():
         parts.append("Where the target is a range, its low end is the one compared.")
     if "wording" in progress.columns and (progress["wording"] == "sales").any():
