@@ -88,6 +88,10 @@ def _logger(log_path: Path) -> tuple[logging.Logger, logging.Handler]:
     return logger, handler
 
 
+#: What jupyter_client says when a kernel ran nothing because it never came up.
+_NOT_STARTED = ("didn't respond", "Kernel died before replying to kernel_info")
+
+
 def _run_papermill(job: Job, logger: logging.Logger, engine: dict[str, Any]):
     import papermill as pm
 
@@ -107,9 +111,9 @@ def _run_papermill(job: Job, logger: logging.Logger, engine: dict[str, Any]):
                 **engine,
             )
         except RuntimeError as exc:
-            # A kernel that never answered ran no cell: start it once more (kernels started in
-            # parallel can race for TCP ports).
-            if attempt == 2 or "didn't respond" not in str(exc):
+            # A kernel that never answered, or died before its first reply, ran no cell: start it
+            # once more (kernels started in parallel can race for TCP ports).
+            if attempt == 2 or not any(m in str(exc) for m in _NOT_STARTED):
                 raise
             logger.warning("kernel did not start (%s); retrying once", exc)
     raise AssertionError("unreachable")
