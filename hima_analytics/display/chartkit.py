@@ -17,7 +17,7 @@ import polars as pl
 
 from ..errors import MixedSeriesError
 from . import formatting as fmt
-from .names import name_of
+from .names import names_of
 
 #: One colour per HIMA brand, then the rivals; stable across every report.
 PALETTE = {
@@ -193,7 +193,11 @@ def prepare(
     sources = source_labels(data["source_id"].drop_nulls().to_list()) if "source_id" in data.columns else {}
     out = data.with_columns(
         q.alias("_q"),
-        (pl.col(entity).map_elements(name_of, return_dtype=pl.String) if entity else pl.lit("")).alias("series"),
+        (
+            pl.col(entity).replace_strict(names_of(data[entity]), default=None, return_dtype=pl.String)
+            if entity
+            else pl.lit("")
+        ).alias("series"),
         (pl.col(entity) if entity else pl.lit("")).alias("_id"),
         pl.col(value).cast(pl.Float64).alias("y"),
         (

@@ -21,7 +21,7 @@ import re
 
 import polars as pl
 
-from .names import ID_COLUMNS, name_of
+from .names import ID_COLUMNS, names_of
 
 __all__ = ["excel_formats", "for_reader", "neutralise_formulas", "reader_headers"]
 
@@ -62,8 +62,7 @@ def for_reader(df: pl.DataFrame) -> pl.DataFrame:
     )
     out = flat
     for c in [c for c in flat.columns if c in ID_COLUMNS and f"{c}_name" not in flat.columns]:
-        values = [v for v in flat[c].cast(pl.String).unique().to_list() if v is not None]
-        names = pl.col(c).cast(pl.String).replace_strict({v: name_of(v) for v in values}, default=None)
+        names = pl.col(c).cast(pl.String).replace_strict(names_of(flat[c]), default=None)
         out = out.insert_column(out.columns.index(c) + 1, out.select(names.alias(f"{c}_name")).to_series())
     return neutralise_formulas(out)
 

@@ -9,7 +9,7 @@ import polars as pl
 
 from .. import vocabulary
 
-__all__ = ["label_column", "name_of", "names"]
+__all__ = ["label_column", "name_of", "names", "names_of"]
 
 #: Columns whose values are entity, company or subject ids.
 ID_COLUMNS = ("entity", "subject", "company", "parent", "top1_entity", "brand", "maker", "target")
@@ -64,13 +64,26 @@ def name_of(entity: object) -> str:
     return names().get(str(entity), vocabulary.humanize(str(entity)))
 
 
+def names_of(ids: object) -> dict[str, str]:
+    """Display names of many ids at once, ``{id: name}`` (the catalog is consulted once, not per
+    id); nulls are left out.
+
+    >>> names_of(["AITO", "LI_AUTO", None, "AITO"])
+    {'AITO': '问界 AITO', 'LI_AUTO': 'Li Auto'}
+    """
+    values = ids.cast(pl.String).unique(maintain_order=True).to_list() if isinstance(ids, pl.Series) else ids
+    known = names()
+    return {
+        str(v): known.get(str(v), vocabulary.humanize(str(v))) for v in dict.fromkeys(values or []) if v is not None
+    }
+
+
 def label_column(df: pl.DataFrame, column: str) -> pl.Expr:
     """An expression giving ``column`` as display text: names for id columns, labels for
     vocabulary columns, the value itself otherwise."""
     c = pl.col(column).cast(pl.String)
     if column in ID_COLUMNS:
-        values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
-        return c.replace_strict({v: name_of(v) for v in values}, default=None, return_dtype=pl.String).alias(column)
+        return c.replace_strict(names_of(df[column]), default=None, return_dtype=pl.String).alias(column)
     if column in ID_LIST_COLUMNS:
         values = [v for v in df[column].cast(pl.String).unique().to_list() if v is not None]
         import re
@@ -81,8 +94,9 @@ def label_column(df: pl.DataFrame, column: str) -> pl.Expr:
             items = [x for x in re.split(r"\s*[,;]\s*", v) if x]
             if items and all(re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", x) for x in items):
                 return fmt_month_runs([dt.date(int(x[:4]), int(x[5:7]), 1) for x in items])
-            return ", ".join(name_of(x) for x in items)
+            return ", ".join(known.get(x, x) for x in items)
 
+        known = names_of([x for v in values for x in re.split(r"\s*[,;]\s*", v) if x])
         mapping = {v: listed(v) for v in values}
         return c.replace_strict(mapping, default=None, return_dtype=pl.String).alias(column)
     if column in VOCABULARY_COLUMNS:
