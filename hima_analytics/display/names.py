@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 import polars as pl
 
@@ -64,18 +65,18 @@ def name_of(entity: object) -> str:
     return names().get(str(entity), vocabulary.humanize(str(entity)))
 
 
-def names_of(ids: object) -> dict[str, str]:
+def names_of(ids: pl.Series | Iterable[object]) -> dict[str, str]:
     """Display names of many ids at once, ``{id: name}`` (the catalog is consulted once, not per
     id); nulls are left out.
 
     >>> names_of(["AITO", "LI_AUTO", None, "AITO"])
     {'AITO': '问界 AITO', 'LI_AUTO': 'Li Auto'}
     """
-    values = ids.cast(pl.String).unique(maintain_order=True).to_list() if isinstance(ids, pl.Series) else ids
+    values: Iterable[object] = (
+        ids.cast(pl.String).unique(maintain_order=True).to_list() if isinstance(ids, pl.Series) else ids
+    )
     known = names()
-    return {
-        str(v): known.get(str(v), vocabulary.humanize(str(v))) for v in dict.fromkeys(values or []) if v is not None
-    }
+    return {str(v): known.get(str(v), vocabulary.humanize(str(v))) for v in dict.fromkeys(values) if v is not None}
 
 
 def label_column(df: pl.DataFrame, column: str) -> pl.Expr:
