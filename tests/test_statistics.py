@@ -282,6 +282,24 @@ def test_event_effects_small_sample_caveats():
     assert early["effect"] is None and "no observation before" in early["note"]
 
 
+def test_event_effects_names_events_a_gap_makes_one_step():
+    """Two launches a month apart, with that month unpublished, have the same step on the
+    published months: the effect is reported as theirs together, never as the first one's."""
+    rng = np.random.default_rng(5)
+    y = 3000 + 20 * np.arange(30) + np.where(np.arange(30) >= 15, 800, 0) + rng.normal(0, 50, 30)
+    ev = pl.DataFrame(
+        [
+            {"date": dt.date(2021, 4, 10), "event_type": "launch", "description": "a", "label": "M8 launch"},
+            {"date": dt.date(2021, 5, 20), "event_type": "launch", "description": "b", "label": "S800 launch"},
+        ]
+    )
+    res = st.event_effects(monthly(y, drop=(14, 15)), ev)  # START + 15 = Apr 2021 and Mar 2021 unpublished
+    first, second = res.effects.sort("month").iter_rows(named=True)
+    assert first["event"] == "M8 launch + S800 launch" and first["effect"] is not None
+    assert "one step with S800 launch" in first["note"] and "Apr 2021 is not in the sample" in first["note"]
+    assert second["effect"] is None and second["note"].startswith("estimated together with M8 launch")
+
+
 def test_event_effects_is_deterministic():
     y, _ = seasonal_series(36)
     ev = _events((dt.date(2021, 3, 2), "launch", "a"))
@@ -436,3 +454,51 @@ def test_the_seasonal_naive_baseline_reaches_across_gaps():
     seasonal = res.forecasts.filter(pl.col("model").str.starts_with("seasonal naive"))
     assert seasonal.filter(pl.col("month") == dt.date(2026, 2, 1))["mean"][0] == 21_517
     assert seasonal.filter(pl.col("month") == dt.date(2026, 3, 1))["mean"][0] is None
+
+
+def test_forecast_treats_a_bound_month_as_a_gap():
+    """An "over" month is not a count: the models fit only the counts after it, and say why."""
+    y, _ = seasonal_series(20)
+    frame = monthly(y).with_columns(pl.lit("exact").alias("qualifier"))
+    bounded = frame.with_columns(
+        pl.when(pl.int_range(pl.len()) == 10).then(pl.lit("over")).otherwise("qualifier").alias("qualifier")
+    )
+    res = st.forecast(bounded, horizon=2)
+    assert res.history["months"] == 9 and res.history["from"] == frame["month"][11]
+    assert "Nov 2020 was published only as a bound" in res.summary
+    assert st.forecast(frame, horizon=2).history["months"] == 20
+    short = bounded.filter(pl.int_range(pl.len()) <= 14)  # 4 counts after the bound: too few
+    result, reason = st.try_forecast(short, horizon=2)
+    assert result is None and "only as a bound" in reason
+
+
+def test_count_runs_break_at_bounds():
+    frame = monthly([5, 6, 7, 8, 9]).with_columns(
+        pl.Series("qualifier", ["exact", "exact", "over", "about", "rounded"])
+    )
+    row = st.count_runs(frame).row(0, named=True)
+    assert (row["run"], row["from"], row["bounds_in_span"]) == (2, dt.date(2020, 1, 1), 1)
+
+
+def test_implied_totals_mark_ends_from_a_rounded_share():
+    m = dt.date(2026, 2, 1)
+    parts = pl.DataFrame({"month": [m], "entity": ["AITO"], "value": [18_000], "qualifier": ["exact"]})
+    shares = pl.DataFrame(
+        {
+            "month": [dt.date(2025, k, 1) for k in (6, 7, 8)],
+            "entity": ["AITO"] * 3,
+            "share": [0.8, 0.85, 0.9],
+            "share_qualifier": ["exact", "exact", "about"],  # the highest share rests on a rounded figure
+        }
+    )
+    r = st.implied_totals(parts, shares).row(0, named=True)
+    assert (r["share_max_qualifier"], r["implied_low_qualifier"]) == ("about", "about")
+    assert (r["share_min_qualifier"], r["implied_high_qualifier"]) == ("exact", "exact")
+
+
+def test_missing_forecast_names_its_bound_months():
+    from hima_analytics.narrative import forecast_status
+
+    series = monthly([5, 6, 7]).with_columns(pl.Series("qualifier", ["exact", "over", "exact"]))
+    out = forecast_status(None, "forecast: expected 6 months; got 1 month", download="d", entity="AITO", series=series)
+    assert "Feb 2020 was published only as a bound" in out.markdown

@@ -9,6 +9,8 @@ from ..display.names import name_of
 from ..display.text import Text, cite, text
 from ..statistics.breaks import MIN_CONCLUSIVE_CUSUM, MIN_CONCLUSIVE_SIDE
 from ..statistics.candidates import MIN_ORIGINS
+from ..statistics.events import TOGETHER_NOTE
+from ..statistics.months import bound_months, bounds_sentence
 from ..vocabulary import counted
 
 __all__ = [
@@ -22,16 +24,20 @@ __all__ = [
 ]
 
 
-def forecast_status(result, reason: str, *, download: str, entity: str) -> Text:
+def forecast_status(result, reason: str, *, download: str, entity: str, series: pl.DataFrame | None = None) -> Text:
     """What the forecast for ``entity`` is and how much weight it bears: the model shown, the
     history it rests on, and whether any model beat the baselines on enough origins. ``result``
     is a :class:`~hima_analytics.statistics.ForecastResult` or None (then ``reason`` says why);
-    figures are cited from the download of ``result.forecast``, the one path the page shows."""
+    figures are cited from the download of ``result.forecast``, the one path the page shows.
+    ``series`` (the frame forecast, with ``month`` and ``qualifier``) lets a missing forecast say
+    which months were published only as bounds, which models treat as gaps."""
     who = name_of(entity)
     if result is None:
+        bounds = bounds_sentence(bound_months(series)) if series is not None else ""
         return text(
-            "No forecast for {who}: {why}",
+            "No forecast for {who}: {why} {bounds}",
             who=who,
+            bounds=bounds,
             why=reason.split(". Hint:")[0]
             .replace("forecast: expected", "the models need")
             .replace("; got ", ", and the record ends with only ")
@@ -251,6 +257,14 @@ def event_effects_unestimated(effects: pl.DataFrame) -> Text | None:
                 text(
                     "Not estimated, as the published record has no month before them ({k}): {names}.",
                     k=k,
+                    names=names,
+                )
+            )
+        elif str(note).startswith(TOGETHER_NOTE):
+            lines.append(
+                text(
+                    "Estimated together with an earlier event, as no month between them is published "
+                    "(the table names both): {names}.",
                     names=names,
                 )
             )

@@ -19,6 +19,7 @@ from .errors import InsufficientData
 from .events import EventEffectsResult, event_effects
 from .financial import MarginVolumeResult, margin_vs_volume
 from .forecasting import ForecastResult, forecast, indicative_range, try_forecast
+from .months import count_runs
 from .record import against_implied, against_record, implied_totals
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "against_record",
     "backtest",
     "cny_date",
+    "count_runs",
     "decompose",
     "describe_breaks",
     "event_effects",

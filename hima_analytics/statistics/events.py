@@ -12,12 +12,13 @@ import polars as pl
 
 from ..metrics.series import require_columns
 from ..vocabulary import counted
-from .months import clean_series, month_index, month_label
+from .months import add_months, clean_series, month_index, month_label
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
 
 Shape = Literal["step", "pulse"]
+TOGETHER_NOTE = "estimated together with"  # the note of an event whose step equals an earlier one's
 _COND_LIMIT = 30.0  # Belsley's rule of thumb for the scaled condition number
 _EFFECTS_SCHEMA = {  # the columns of EventEffectsResult.effects
     "event": pl.String,
@@ -112,7 +113,7 @@ def event_effects(
         data = _within_window(data, ev, window_months)
     groups = _event_groups(ev)
     n = data.height
-    cols, event_cols, notes = _indicator_columns(data, groups, shape, pulse_months)
+    cols, event_cols, notes, shared = _indicator_columns(data, groups, shape, pulse_months)
     chosen = _choose_design(cols, _month_columns(data), event_cols, notes, n)
     design = chosen.columns
     if n - len(design) < 2:
@@ -121,7 +122,7 @@ def event_effects(
             f"{len(design)} regressors; got {n}. Hint: use fewer kinds or a longer series."
         )
     fit = _fit_hac(data["y"].to_numpy(), design, level)
-    rows = _effect_rows(groups, chosen.event_cols, chosen.notes, list(design), fit, n)
+    rows = _effect_rows(groups, chosen.event_cols, chosen.notes, list(design), fit, n, shared)
     effects = pl.DataFrame(rows, schema=_EFFECTS_SCHEMA)
     design_text = (
         "constant + linear trend"
@@ -203,8 +204,13 @@ def _event_groups(ev: pl.DataFrame) -> pl.DataFrame:
 
 def _indicator_columns(
     data: pl.DataFrame, groups: pl.DataFrame, shape: Shape, pulse_months: int
-) -> tuple[dict[str, np.ndarray], dict[int, str], dict[int, str]]:
-    """Constant, trend and one indicator per event month (column names by group, and notes)."""
+) -> tuple[dict[str, np.ndarray], dict[int, str], dict[int, str], dict[int, list[int]]]:
+    """Constant, trend and one indicator per event month (column names by group, notes, and the
+    later groups whose indicator equals an earlier one's on the sample, by that earlier group).
+
+    Two events with no observed month between them have the same step: the record cannot tell
+    them apart, so they get one indicator, named after both.
+    """
     import numpy as np
 
     n = data.height
@@ -213,6 +219,7 @@ def _indicator_columns(
     cols: dict[str, np.ndarray] = {"const": np.ones(n), "trend": t - t0}
     notes: dict[int, str] = {}
     event_cols: dict[int, str] = {}
+    shared: dict[int, list[int]] = {}
     for i, r in enumerate(groups.iter_rows(named=True)):
         em = month_index(r["_m"])
         x = (t >= em) if shape == "step" else ((t >= em) & (t < em + pulse_months))
@@ -220,6 +227,11 @@ def _indicator_columns(
         if x.sum() == 0 or x.sum() == n:
             side = "after" if x.sum() == 0 else "before"
             notes[i] = f"not estimated: no observation {side} the event in the sample"
+            continue
+        twin = next((j for j, nm in event_cols.items() if np.array_equal(cols[nm], x)), None)
+        if twin is not None:
+            notes[i] = f"{TOGETHER_NOTE} {groups['event'][twin]}: no month between them is in the sample"
+            shared.setdefault(twin, []).append(i)
             continue
         name = f"event_{i}"
         cols[name] = x
@@ -232,7 +244,24 @@ def _indicator_columns(
                 + " and "
                 + names[-1]
             )
-    return cols, event_cols, notes
+    for twin, others in shared.items():
+        first = month_label(groups["_m"][twin])
+        last = month_label(add_months(groups["_m"][others[-1]], -1))
+        gap = f"{first} is" if first == last else f"no month from {first} to {last} is"
+        notes[twin] = "; ".join(
+            x
+            for x in (
+                notes.get(twin),
+                f"one step with {_joined([groups['event'][j] for j in others])}, as {gap} not in the "
+                "sample: the effect is theirs together",
+            )
+            if x
+        )
+    return cols, event_cols, notes, shared
+
+
+def _joined(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _month_columns(data: pl.DataFrame) -> dict[str, np.ndarray]:
@@ -337,16 +366,24 @@ def _fit_hac(y: np.ndarray, design: dict[str, np.ndarray], level: float) -> _Fit
 
 
 def _effect_rows(
-    groups: pl.DataFrame, event_cols: dict[int, str], notes: dict[int, str], names: list[str], fit: _Fit, n: int
+    groups: pl.DataFrame,
+    event_cols: dict[int, str],
+    notes: dict[int, str],
+    names: list[str],
+    fit: _Fit,
+    n: int,
+    shared: dict[int, list[int]],
 ) -> list[dict]:
-    """One output row per event month: its effect and interval if estimated, else its note."""
+    """One output row per event month: its effect and interval if estimated, else its note; an
+    indicator shared by events the sample cannot tell apart is named after all of them."""
     rows = []
     for i, r in enumerate(groups.iter_rows(named=True)):
         col = event_cols.get(i)
         j = names.index(col) if col is not None and col in names else None
+        together = [groups["event"][k] for k in shared.get(i, [])] if j is not None else []
         rows.append(
             {
-                "event": r["event"],
+                "event": " + ".join([r["event"], *together]),
                 "event_type": r["event_type"],
                 "month": r["_m"],
                 "date": r["date"],

@@ -13,7 +13,17 @@ from .backtest import evaluate, fmt_number, fmt_percent
 from .candidates import MIN_ORIGINS, backtest_plan, model_grid
 from .errors import InsufficientData
 from .models import ModelSpec, fit_forecast
-from .months import MonthRun, add_months, clean_series, latest_run, longest_run, month_label, runs
+from .months import (
+    MonthRun,
+    add_months,
+    bound_months,
+    bounds_sentence,
+    clean_series,
+    latest_run,
+    longest_run,
+    month_label,
+    runs,
+)
 from .seasonal import (
     FORECAST_SCHEMA,
     GROWTH_LABEL,
@@ -179,7 +189,8 @@ def forecast(
     if min_train < 2:
         raise ValueError(f"forecast: expected min_train >= 2; got {min_train}.")
     frame = clean_series(series, value=value, month=month, where="forecast")
-    run = _fitting_run(frame, method, period)
+    bounded = bound_months(series, month=month)
+    run = _fitting_run(frame, method, period, bounded)
     n = run.n
     plan = backtest_plan(n, horizon, origins, min_train, period)
     grid = [s for s in model_grid(method, n, period) if s.min_train <= (plan[1] if plan else n)]
@@ -213,7 +224,7 @@ def forecast(
     alternatives = indicative_range(forecasts, table, add_months(run.months[-1], 1)) if indicative else _empty_range()
     history: dict[str, dt.date | int] = {"from": run.months[0], "to": run.months[-1], "months": n}
     summary = summarise(
-        frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, shown_frame, horizon
+        frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, shown_frame, horizon, bounded
     )
     if indicative:
         summary += " " + range_sentence(alternatives, origins)
@@ -342,7 +353,7 @@ def _with_roles(table: pl.DataFrame, shown: str, specs: list[ModelSpec], indicat
     )
 
 
-def _fitting_run(frame: pl.DataFrame, method: Method, period: int) -> MonthRun:
+def _fitting_run(frame: pl.DataFrame, method: Method, period: int, bounded: list[dt.date]) -> MonthRun:
     """The run of months ending at the latest observation; raises when it is too short to forecast."""
     run = latest_run(frame)
     minimum = period + 1 if method == "seasonal_naive" else MIN_MONTHS
@@ -357,7 +368,8 @@ def _fitting_run(frame: pl.DataFrame, method: Method, period: int) -> MonthRun:
             where="forecast",
             minimum=minimum,
             got=f"{run.describe()} ending at the latest observation",
-            hint=f"gaps are not filled; wait for more months or fill the gap from a source.{extra}",
+            hint=f"gaps are not filled; wait for more months or fill the gap from a source.{extra}"
+            + (f" {bounds_sentence(bounded)}" if bounded else ""),
         )
     return run
 
@@ -452,8 +464,11 @@ def summarise(
     method: str,
     path: pl.DataFrame,
     horizon: int,
+    bounded: list[dt.date] | None = None,
 ) -> str:
     parts = [f"History: {run.n} contiguous months, {month_label(run.months[0])} to {month_label(run.months[-1])}."]
+    if bounded:
+        parts.append(bounds_sentence(bounded))
     left_out = frame.height - run.n
     if left_out:
         parts.append(

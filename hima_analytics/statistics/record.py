@@ -93,8 +93,10 @@ _IMPLIED_SCHEMA = {
     "value": pl.Float64,
     "qualifier": pl.String,
     "share_min": pl.Float64,
+    "share_min_qualifier": pl.String,
     "share_min_month": pl.Date,
     "share_max": pl.Float64,
+    "share_max_qualifier": pl.String,
     "share_max_month": pl.Date,
     "share_months": pl.Int64,
     "window_start": pl.Date,
@@ -104,6 +106,12 @@ _IMPLIED_SCHEMA = {
     "implied_low_qualifier": pl.String,
     "implied_high_qualifier": pl.String,
 }
+
+
+def _with_share_mark(mark: pl.Expr, share_qualifier: pl.Expr) -> pl.Expr:
+    """A part's mark made ``about`` when the share it is divided by is approximate (a bound keeps
+    its direction: the share's imprecision does not turn it)."""
+    return pl.when((mark == "exact") & share_qualifier.is_in(list(_APPROX))).then(pl.lit("about")).otherwise(mark)
 
 
 def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | None = 12) -> pl.DataFrame:
@@ -117,12 +125,15 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | N
     ``parts`` has ``month``, ``entity``, ``value``, ``qualifier`` (figures of a part, e.g. a
     brand, for months whose total is not published); ``shares`` has ``month``, ``entity`` and
     ``share`` (fraction), the part's share of the total over the months where both were published
-    (bounds left out). Over those months the share ran from ``share_min`` to ``share_max``, so:
+    (bounds left out), and optionally ``share_qualifier``. Over those months the share ran from
+    ``share_min`` to ``share_max`` (each with its qualifier, ``share_min_qualifier`` and
+    ``share_max_qualifier``: "about" when the share comes from a rounded or approximate figure), so:
 
     - ``implied_low = value / share_max`` and ``implied_high = value / share_min`` (vehicles);
     - a lower-bound part (``over``) bounds only the low end from below (``implied_high`` is
       null); an upper-bound part (``under``) bounds only the high end from above;
-    - the ends carry the part's mark (``about`` when the part is approximate or rounded).
+    - each end carries the part's mark, and is ``about`` when the part or the share it divides
+      by is approximate or rounded.
 
     This is a bound computed from the record, not a forecast: a share outside its past range
     would move it. A part with no share history is left out.
@@ -141,8 +152,9 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | N
     """
     if parts.is_empty() or shares.is_empty():
         return pl.DataFrame(schema=_IMPLIED_SCHEMA)
+    sq = pl.col("share_qualifier").cast(pl.String) if "share_qualifier" in shares.columns else pl.lit("exact")
     s = shares.filter(pl.col("share").is_not_null() & (pl.col("share") > 0)).with_columns(
-        pl.col("entity").cast(pl.String)
+        pl.col("entity").cast(pl.String), sq.alias("share_qualifier")
     )
     if months is None:
         window = (pl.col("month").min(), pl.col("month").max())
@@ -154,8 +166,10 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | N
         window[0].alias("window_start"),
         window[1].alias("window_end"),
         pl.col("share").min().alias("share_min"),
+        pl.col("share_qualifier").sort_by("share").first().alias("share_min_qualifier"),
         pl.col("month").sort_by("share").first().alias("share_min_month"),
         pl.col("share").max().alias("share_max"),
+        pl.col("share_qualifier").sort_by("share").last().alias("share_max_qualifier"),
         pl.col("month").sort_by("share").last().alias("share_max_month"),
         pl.len().cast(pl.Int64).alias("share_months"),
     )
@@ -174,8 +188,12 @@ def implied_totals(parts: pl.DataFrame, shares: pl.DataFrame, *, months: int | N
             pl.when(q.is_in(list(_APPROX))).then(pl.lit("about")).otherwise(q).alias("_mark"),
         )
         .with_columns(
-            pl.when(pl.col("implied_low").is_not_null()).then(pl.col("_mark")).alias("implied_low_qualifier"),
-            pl.when(pl.col("implied_high").is_not_null()).then(pl.col("_mark")).alias("implied_high_qualifier"),
+            pl.when(pl.col("implied_low").is_not_null())
+            .then(_with_share_mark(pl.col("_mark"), pl.col("share_max_qualifier")))
+            .alias("implied_low_qualifier"),
+            pl.when(pl.col("implied_high").is_not_null())
+            .then(_with_share_mark(pl.col("_mark"), pl.col("share_min_qualifier")))
+            .alias("implied_high_qualifier"),
         )
     )
     return out.select(list(_IMPLIED_SCHEMA)).cast(_IMPLIED_SCHEMA).sort("month", "entity")  # type: ignore[arg-type]
