@@ -19,6 +19,7 @@ from .metrics.qualifiers import qualifier_of_sum
 
 __all__ = [
     "MARKET_LABEL",
+    "NO_ANNUAL_TOTAL",
     "annual_league",
     "annual_targets",
     "annual_totals",
@@ -90,20 +91,21 @@ def _series(volumes: pl.DataFrame, who: pl.DataFrame) -> pl.DataFrame:
     return d.join(who, on="entity")
 
 
-def _brand_ceiling(grown: pl.DataFrame) -> pl.DataFrame:
-    """``ceiling``: the most a HIMA brand can have delivered in a month, from the alliance's
-    exact total less the other brands' published figures (a lower bound counts at its value,
-    an upper bound at 0). Null for makers and for months without an exact alliance total.
-    A brand that has not published is bounded the same way, which is what settles a rank."""
+def _brand_ceiling(grown: pl.DataFrame, period: str = "month") -> pl.DataFrame:
+    """``ceiling``: the most a HIMA brand can have delivered in a ``period`` (a month, or a
+    year), from the alliance's exact total less the other brands' published figures (a lower
+    bound counts at its value, an upper bound at 0). Null for makers and for periods without an
+    exact alliance total. A brand that has not published is bounded the same way, which is
+    what settles a rank."""
     total = grown.filter((pl.col("entity") == "HIMA") & (pl.col("qualifier") == "exact")).select(
-        "month", pl.col("value").cast(pl.Float64).alias("_total")
+        period, pl.col("value").cast(pl.Float64).alias("_total")
     )
     brand = pl.col("group") == "HIMA brand"
     floor = pl.when(brand & (pl.col("qualifier") != "under")).then(pl.col("value")).otherwise(0).fill_null(0)
     return (
         grown.with_columns(floor.cast(pl.Float64).alias("_floor"))
-        .with_columns(pl.col("_floor").filter(brand).sum().over("month").alias("_parts"))
-        .join(total, on="month", how="left")
+        .with_columns(pl.col("_floor").filter(brand).sum().over(period).alias("_parts"))
+        .join(total, on=period, how="left")
         .with_columns(
             pl.when(brand)
             .then(pl.col("_total") - (pl.col("_parts") - pl.col("_floor")))
@@ -202,7 +204,8 @@ def annual_totals(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
     where there is one, else the sum of the year's twelve published months; ``basis`` says
     which. In the year a brand's first model was first delivered, a total from that month to
     31 Dec is the whole year (AITO: March to December 2022), when ``entities`` records the
-    models' ``first_delivery_date``. A year with neither has no row."""
+    models' ``first_delivery_date``; its ``basis`` names the months it covers ("published
+    total since first deliveries, Mar–Dec"). A year with neither has no row."""
     who = makers(entities, volumes)
     first = pl.DataFrame(schema={"entity": pl.String, "_first": pl.Date})
     if {"first_delivery_date", "parent"} <= set(entities.columns):
@@ -231,7 +234,9 @@ def annual_totals(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
             "source_id",
             pl.when(whole_year)
             .then(pl.lit("published annual total"))
-            .otherwise(pl.lit("published total since first deliveries"))
+            .otherwise(
+                pl.format("published total since first deliveries, {}–Dec", pl.col("period_start").dt.strftime("%b"))
+            )
             .alias("basis"),
         )
     )
@@ -255,40 +260,97 @@ def annual_totals(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
     return combined.select("year", "group", "entity", "value", "qualifier", "basis", "source_id")
 
 
-def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
-    """The figures of :func:`annual_totals`, ranked within each group and year. A table-year
-    in which only one member has a full year (Voyah alone in 2022) is left out: one figure is
-    not a ranking. A member that delivered in the year (it has monthly figures then) but has no
-    full-year figure could rank anywhere, so no rank it could take is settled."""
-    combined = annual_totals(volumes, facts, entities).filter(pl.len().over("group", "year") >= 2)
-    active = (
-        _series(volumes, makers(entities, volumes))
-        .select("entity", "group", pl.col("month").dt.year().cast(combined.schema["year"]).alias("year"))
-        .unique()
-        .join(combined.select("group", "year").unique(), on=["group", "year"])
-        .join(combined.select("entity", "year"), on=["entity", "year"], how="anti")
-        .with_columns(pl.lit(None, dtype=pl.Float64).alias("value"), pl.lit(None, dtype=pl.String).alias("qualifier"))
+#: ``basis`` of a member of an annual table with no full-year figure for the year.
+NO_ANNUAL_TOTAL = "no full-year total on record"
+
+
+def _started(entities: pl.DataFrame, volumes: pl.DataFrame | None = None) -> pl.DataFrame:
+    """``entity``, ``started``: when an entity began, for the entities whose start is on record.
+
+    The start is the earliest ``launch_date`` or ``first_delivery_date`` of the entity or of any
+    brand or model under it, or the first month it or they published a volume when that is
+    earlier. An entity with no launch or first-delivery date has no row: a first published
+    month alone does not show that it was not delivering before, so it may have been
+    delivering at any time."""
+    e = entities.select(pl.col("entity").cast(pl.String), pl.col("parent").cast(pl.String))
+    parents = e.drop_nulls("parent")
+
+    def rolled_up(own: pl.DataFrame) -> pl.DataFrame:
+        level, found = own, [own]
+        for _ in range(3):  # model -> brand -> group or alliance
+            level = level.join(parents, on="entity").select(pl.col("parent").alias("entity"), "started")
+            if level.is_empty():
+                break
+            found.append(level)
+        return pl.concat(found).group_by("entity").agg(pl.col("started").min())
+
+    empty = pl.DataFrame(schema={"entity": pl.String, "started": pl.Date})
+    dates = [c for c in ("launch_date", "first_delivery_date") if c in entities.columns]
+    dated = empty
+    if dates:
+        dated = entities.select(
+            pl.col("entity").cast(pl.String), pl.min_horizontal(*dates).cast(pl.Date).alias("started")
+        ).drop_nulls("started")
+    published = empty
+    if volumes is not None and volumes.height:
+        published = (
+            volumes.filter(pl.col("value").is_not_null())
+            .group_by(pl.col("entity").cast(pl.String))
+            .agg(pl.col("month").min().cast(pl.Date).alias("started"))
+        )
+    known = rolled_up(dated)
+    return (
+        known.join(rolled_up(published), on="entity", how="left", suffix="_published")
+        .select("entity", pl.min_horizontal("started", "started_published").alias("started"))
+        .sort("entity")
     )
+
+
+def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:
+    """The figures of :func:`annual_totals`, ranked within each group and year, with every other
+    member of the group that year listed without a figure (``basis``: :data:`NO_ANNUAL_TOTAL`).
+
+    A year's members are the group's makers or brands (:func:`makers`) except those known to
+    have started later: launched, first delivered and first published only after the year
+    (see :func:`_started`). A member without a full-year figure could rank anywhere, so no rank
+    it could take is settled: a rank is settled only when every member has a figure and no
+    bound could change the order. A HIMA brand's figure can reach no further than the
+    alliance's exact total less the other brands' figures, which can settle a brand's rank
+    while the others have none. A table-year with a single member (AITO alone in 2022) is shown
+    but not ranked: one figure is not a ranking."""
+    totals = annual_totals(volumes, facts, entities)
+    who = makers(entities, volumes)
+    started = _started(entities, volumes)
+    members = (
+        who.join(totals.select("group", "year").unique(), on="group")
+        .join(started, on="entity", how="left")
+        .filter(pl.col("started").is_null() | (pl.col("started").dt.year() <= pl.col("year")))
+        .drop("started")
+    )
+    absent = members.join(totals.select("entity", "year"), on=["entity", "year"], how="anti").with_columns(
+        pl.lit(None, dtype=pl.Float64).alias("value"),
+        pl.lit(None, dtype=pl.String).alias("qualifier"),
+        pl.lit(NO_ANNUAL_TOTAL).alias("basis"),
+        pl.lit(None, dtype=pl.String).alias("source_id"),
+    )
+    table = _brand_ceiling(pl.concat([totals, absent], how="diagonal_relaxed"), period="year")
+    table = table.with_columns((pl.len().over("group", "year") >= 2).alias("_ranked"))
     # Ranked even when empty (no year has two members), so the frame keeps its columns.
     ranked = pl.concat(
         [
             hm.rank(
-                pl.concat(
-                    [
-                        combined.filter(pl.col("group") == g).drop("group"),
-                        active.filter(pl.col("group") == g).drop("group"),
-                    ],
-                    how="diagonal_relaxed",
-                ),
+                table.filter((pl.col("group") == g) & pl.col("_ranked")).drop("group"),
                 period="year",
+                upper="ceiling",
                 unpublished=True,
             ).with_columns(pl.lit(g).alias("group"))
             for g in ("Maker", "HIMA brand")
         ],
         how="diagonal_relaxed",
-    )
+    ).select("group", "year", "entity", "rank", "rank_certain")
+    out = table.join(ranked, on=["group", "year", "entity"], how="left")
     order = pl.col("group").replace_strict({"Maker": 0, "HIMA brand": 1}, return_dtype=pl.Int8)
-    return ranked.sort("year", order, "rank", "entity").select(
+    return out.sort("year", order, pl.col("rank").is_null(), "rank", pl.col("value").is_null(), "entity").select(
         "year", "group", "entity", "value", "qualifier", "basis", "rank", "rank_certain", "source_id"
     )
 
@@ -296,8 +358,9 @@ def annual_league(volumes: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataF
 def annual_targets(facts: pl.DataFrame, sources: pl.DataFrame | None = None) -> pl.DataFrame:
     """Announced annual targets per entity and year, one row per announcement: ``target`` (a
     single target, or the low end of a range), ``target_high`` (the high end of the same
-    announcement's range, else null), their qualifiers, ``wording`` ("deliveries" or "sales", as
-    the maker put it), ``announced`` (the publication date of its source, when ``sources`` is
+    announcement's range, else null), their qualifiers, ``wording`` ("deliveries", "sales", or
+    "production and sales" for a 产销 target, metric ``production_and_sales_target``: as the
+    maker put it), ``announced`` (the publication date of its source, when ``sources`` is
     given) and ``current`` (true for the latest announcement of each entity and year: a revision
     replaces the target before it). Makers that report deliveries often word their target as
     sales (销量目标); the wording is kept so a reader can judge. A range's two ends are paired only
@@ -311,8 +374,13 @@ def annual_targets(facts: pl.DataFrame, sources: pl.DataFrame | None = None) -> 
     >>> sources = pl.DataFrame({"source_id": ["a", "b"], "published": [dt.date(2024, 2, 1), dt.date(2024, 3, 20)]})
     >>> annual_targets(facts, sources).select("target", "target_high", "current").rows()
     [(800000.0, None, False), (560000.0, 640000.0, True)]
+    >>> both = facts.head(1).with_columns(metric=pl.lit("production_and_sales_target"))
+    >>> annual_targets(both)["wording"].to_list()
+    ['production and sales']
     """
-    rows = facts.filter(pl.col("metric").str.contains(r"^(delivery|sales)_target(_low|_high)?$")).select(
+    rows = facts.filter(
+        pl.col("metric").str.contains(r"^(delivery|sales|production_and_sales)_target(_low|_high)?$")
+    ).select(
         pl.col("subject").cast(pl.String).alias("entity"),
         pl.col("period_start").dt.year().alias("year"),
         "metric",
@@ -323,6 +391,8 @@ def annual_targets(facts: pl.DataFrame, sources: pl.DataFrame | None = None) -> 
     rows = rows.with_columns(
         pl.when(pl.col("metric").str.starts_with("delivery"))
         .then(pl.lit("deliveries"))
+        .when(pl.col("metric").str.starts_with("production_and_sales"))
+        .then(pl.lit("production and sales"))
         .otherwise(pl.lit("sales"))
         .alias("wording"),
         pl.when(pl.col("metric").str.ends_with("_high")).then(pl.lit("high")).otherwise(pl.lit("low")).alias("_end"),
@@ -356,23 +426,57 @@ def annual_targets(facts: pl.DataFrame, sources: pl.DataFrame | None = None) -> 
     )
 
 
-def quarter_guidance(facts: pl.DataFrame) -> pl.DataFrame:
+def quarter_guidance(facts: pl.DataFrame, sources: pl.DataFrame | None = None) -> pl.DataFrame:
     """Quarterly delivery guidance per entity: ``period_start``, ``low``, ``high`` (equal for a
-    single-figure guidance), ``source_id``."""
+    single-figure guidance), ``announced`` (the publication date of its source, when
+    ``sources`` is given) and ``source_id``.
+
+    The low and high ends are paired within one source. Where several sources give guidance
+    for one quarter, the most recently published one stands (a revision replaces the guidance
+    before it); without ``sources``, the ends of every source are pooled.
+
+    >>> import datetime as dt
+    >>> Q = dt.date(2025, 4, 1)
+    >>> facts = pl.DataFrame({"subject": ["LI"] * 3, "period_start": [Q] * 3, "metric": ["delivery_guidance_low",
+    ...     "delivery_guidance_high", "delivery_guidance"], "value": [123_000.0, 128_000.0, 108_000.0],
+    ...     "source_id": ["may", "may", "jun"]})
+    >>> sources = pl.DataFrame({"source_id": ["may", "jun"], "published": [dt.date(2025, 5, 30), dt.date(2025, 6, 27)]})
+    >>> quarter_guidance(facts, sources).select("low", "high", "announced").row(0)
+    (108000.0, 108000.0, datetime.date(2025, 6, 27))
+    """
     rows = facts.filter(pl.col("metric").str.starts_with("delivery_guidance")).select(
-        pl.col("subject").cast(pl.String).alias("entity"), "period_start", "metric", "value", "source_id"
+        pl.col("subject").cast(pl.String).alias("entity"),
+        "period_start",
+        "metric",
+        pl.col("value").cast(pl.Float64),
+        pl.col("source_id").cast(pl.String),
     )
-    low = (
-        rows.filter(pl.col("metric").is_in(["delivery_guidance_low", "delivery_guidance"]))
-        .group_by("entity", "period_start")
-        .agg(pl.col("value").min().alias("low"), pl.col("source_id").first())
+    low = pl.col("value").filter(pl.col("metric").is_in(["delivery_guidance_low", "delivery_guidance"])).min()
+    high = pl.col("value").filter(pl.col("metric").is_in(["delivery_guidance_high", "delivery_guidance"])).max()
+    if sources is None:
+        pooled = rows.group_by("entity", "period_start").agg(
+            low.alias("low"), high.alias("high"), pl.col("source_id").sort().first()
+        )
+        return (
+            pooled.drop_nulls(["low", "high"])
+            .with_columns(pl.lit(None, pl.Date).alias("announced"))
+            .select("entity", "period_start", "low", "high", "announced", "source_id")
+            .sort("entity", "period_start")
+        )
+    dates = sources.select(pl.col("source_id").cast(pl.String), pl.col("published").alias("announced"))
+    per_source = (
+        rows.group_by("entity", "period_start", "source_id")
+        .agg(low.alias("low"), high.alias("high"))
+        .drop_nulls(["low", "high"])
+        .join(dates, on="source_id", how="left")
     )
-    high = (
-        rows.filter(pl.col("metric").is_in(["delivery_guidance_high", "delivery_guidance"]))
-        .group_by("entity", "period_start")
-        .agg(pl.col("value").max().alias("high"))
+    return (
+        per_source.sort("entity", "period_start", "announced", "source_id", nulls_last=False)
+        .group_by("entity", "period_start", maintain_order=True)
+        .last()
+        .select("entity", "period_start", "low", "high", "announced", "source_id")
+        .sort("entity", "period_start")
     )
-    return low.join(high, on=["entity", "period_start"], how="inner").sort("entity", "period_start")
 
 
 def quarter_deliveries(financials: pl.DataFrame, facts: pl.DataFrame, entities: pl.DataFrame) -> pl.DataFrame:

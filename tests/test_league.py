@@ -164,10 +164,18 @@ def test_a_maker_still_to_publish_leaves_the_ranks_it_could_take_unsettled():
     assert complete.filter(pl.col("entity") == "HIMA")["rank_certain"].to_list() == [True]
 
 
-def test_a_year_with_one_full_year_in_a_table_is_not_ranked():
+def test_a_year_with_one_member_in_a_table_is_shown_but_not_ranked():
     facts = _facts([("LI_AUTO", "deliveries", D(2022, 1, 1), D(2022, 12, 31), 133_246, "exact", "a")])
-    annual = league.annual_league(_volumes(), facts, ENTITIES)
-    assert annual.filter(pl.col("year") == 2022).is_empty()
+    only_li = ENTITIES.filter(pl.col("entity") == "LI_AUTO")
+    annual = league.annual_league(_volumes(), facts, only_li).filter(pl.col("year") == 2022)
+    assert annual.select("entity", "value", "rank", "rank_certain").rows() == [("LI_AUTO", 133_246.0, None, None)]
+    # With the other makers in the table (none has a 2022 total), the one figure ranks first, unsettled.
+    annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2022)
+    assert annual.select("entity", "rank", "rank_certain", "basis").rows() == [
+        ("LI_AUTO", 1, False, "published annual total"),
+        ("HIMA", None, None, league.NO_ANNUAL_TOTAL),
+        ("NIO_INC", None, None, league.NO_ANNUAL_TOTAL),
+    ]
 
 
 def _facts(rows: list[tuple]) -> pl.DataFrame:
@@ -198,13 +206,22 @@ def test_annual_rankings_use_published_totals_never_sums_of_unequal_months():
         ]
     )
     annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2024)
-    # HIMA has two 2024 months on record and no published total: it is not ranked for 2024.
+    # HIMA has two 2024 months on record and no published total: it is listed, not ranked, for 2024.
     assert annual.select("entity", "rank", "basis").rows() == [
         ("LI_AUTO", 1, "published annual total"),
         ("NIO_INC", 2, "published annual total"),
+        ("HIMA", None, league.NO_ANNUAL_TOTAL),
     ]
     sentence = leader(annual, download="annual", year=2024)
-    assert plain(sentence) == "FY2024: Li Auto led with 500,508 deliveries, ahead of NIO Inc. (all brands) (221,970)."
+    assert plain(sentence) == (
+        "FY2024: Li Auto had the highest published total, 500,508, ahead of NIO Inc. (all brands) (221,970); "
+        "no full-year total is on record for 鸿蒙智行 HIMA."
+    )
+    complete = pl.concat([facts, _facts([("HIMA", "deliveries", *FY2024, 444_956, "exact", "c")])])
+    annual = league.annual_league(_volumes(), complete, ENTITIES).filter(pl.col("year") == 2024)
+    assert plain(leader(annual, download="annual", year=2024)) == (
+        "FY2024: Li Auto led with 500,508 deliveries, ahead of 鸿蒙智行 HIMA (444,956)."
+    )
 
 
 def test_a_leader_that_a_bound_could_overtake_is_not_said_to_have_led():
@@ -434,7 +451,7 @@ def test_the_first_year_of_deliveries_counts_from_the_first_delivery_month():
     )
     totals = league.annual_totals(_volumes(), facts, entities)
     assert totals.filter(pl.col("year") == 2022).select("entity", "value", "basis").rows() == [
-        ("AITO", 76_180.0, "published total since first deliveries")
+        ("AITO", 76_180.0, "published total since first deliveries, Mar–Dec")
     ]
 
 
@@ -447,7 +464,11 @@ def test_a_maker_that_delivered_in_the_year_without_a_total_unsettles_the_annual
     )
     # HIMA has two 2024 months on record but no total: it could rank anywhere.
     annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2024)
-    assert annual.select("entity", "rank", "rank_certain").rows() == [("LI_AUTO", 1, False), ("NIO_INC", 2, False)]
-    without_hima = _volumes().filter(pl.col("entity") != "HIMA")
-    settled = league.annual_league(without_hima, facts, ENTITIES).filter(pl.col("year") == 2024)
+    assert annual.select("entity", "rank", "rank_certain").rows() == [
+        ("LI_AUTO", 1, False),
+        ("NIO_INC", 2, False),
+        ("HIMA", None, None),
+    ]
+    two = ENTITIES.filter(pl.col("entity").is_in(["LI_AUTO", "NIO_INC"]))
+    settled = league.annual_league(_volumes(), facts, two).filter(pl.col("year") == 2024)
     assert settled["rank_certain"].to_list() == [True, True]

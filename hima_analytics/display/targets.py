@@ -57,6 +57,11 @@ def target_subtitle(progress: pl.DataFrame) -> str:
     True
     >>> "New Year" in target_subtitle(pl.DataFrame({"month": [dt.date(2025, 9, 1)]}))
     False
+
+    A production-and-sales (产销) target is not a delivery target, and the subtitle says so:
+
+    >>> "not deliveries" in target_subtitle(pl.DataFrame({"wording": ["production and sales"]}))
+    True
     """
     parts = [PACE_NOTE]
     if "month" in progress.columns and (progress["month"].dt.month() <= 2).any():
@@ -69,6 +74,11 @@ def target_subtitle(progress: pl.DataFrame) -> str:
     if "wording" in progress.columns and (progress["wording"] == "sales").any():
         parts.append(
             "A target worded as sales is set against the deliveries the maker publishes monthly; the wording is shown."
+        )
+    if "wording" in progress.columns and (progress["wording"] == "production and sales").any():
+        parts.append(
+            "A target worded as production and sales (产销) counts vehicles built and sold to dealers, not "
+            "deliveries to customers; it is set against deliveries only as a guide."
         )
     return " ".join(parts)
 

@@ -119,10 +119,12 @@ def guidance_implied(
     ``guidance`` has ``entity``, ``period_start`` (the quarter's first day), ``low`` and
     ``high``; ``months`` has ``entity``, ``month`` and ``value`` (published deliveries). For
     each quarter: ``published`` (sum of the quarter's published months), ``months_published``,
-    ``months_open`` and the range the open months must total to meet the guidance,
-    ``implied_low = low - published`` and ``implied_high = high - published``. When all three
-    months are published, the open range is empty and ``within`` says whether the quarter
-    landed inside the guidance. These are implied by guidance, not published figures.
+    ``through`` (the latest of them), ``months_open`` and the range the open months must total
+    to meet the guidance, ``implied_low = low - published`` and ``implied_high = high -
+    published``. When all three months are published, the open range is empty (both null) and
+    ``within`` says whether the quarter landed inside the guidance. These are implied by
+    guidance, not published figures. Every month of ``months`` in the quarter counts: pass the
+    months on record, not only those up to some earlier month.
 
     ``totals`` (``entity``, ``period_start``, ``value`` and optionally ``qualifier``): quarter
     totals published as such (e.g. in results). A quarter with one gets ``outcome`` (that
@@ -135,8 +137,8 @@ def guidance_implied(
     ...                   "high": [125_000.0]})
     >>> m = pl.DataFrame({"entity": ["NIO"] * 2, "month": [dt.date(2025, 10, 1), dt.date(2025, 11, 1)],
     ...                   "value": [40_397, 36_275]})
-    >>> guidance_implied(g, m).select("months_open", "implied_low", "implied_high").row(0)
-    (1, 43328.0, 48328.0)
+    >>> guidance_implied(g, m).select("months_open", "through", "implied_low", "implied_high").row(0)
+    (1, datetime.date(2025, 11, 1), 43328.0, 48328.0)
     >>> q4 = pl.DataFrame({"entity": ["NIO"], "period_start": [dt.date(2025, 10, 1)], "value": [124_807]})
     >>> guidance_implied(g, m, totals=q4).select("outcome", "within", "landed").row(0)
     (124807.0, True, 'inside the range')
@@ -149,16 +151,19 @@ def guidance_implied(
         m.filter(pl.col("value").is_not_null())
         .group_by(entity, "period_start")
         .agg(
-            pl.col("value").sum().cast(pl.Float64).alias("published"), pl.len().cast(pl.Int64).alias("months_published")
+            pl.col("value").sum().cast(pl.Float64).alias("published"),
+            pl.len().cast(pl.Int64).alias("months_published"),
+            pl.col("month").max().alias("through"),
         )
     )
     out = g.join(published, on=[entity, "period_start"], how="left").with_columns(
         pl.col("published").fill_null(0.0), pl.col("months_published").fill_null(0)
     )
+    open_ = pl.col("months_published") < 3
     out = out.with_columns(
         (3 - pl.col("months_published")).alias("months_open"),
-        (pl.col("low") - pl.col("published")).alias("implied_low"),
-        (pl.col("high") - pl.col("published")).alias("implied_high"),
+        pl.when(open_).then(pl.col("low") - pl.col("published")).alias("implied_low"),
+        pl.when(open_).then(pl.col("high") - pl.col("published")).alias("implied_high"),
     )
     if totals is None:
         out = out.with_columns(

@@ -11,7 +11,15 @@ from ..display.names import name_of
 from ..display.text import Text, cite, text
 from ..vocabulary import counted
 
-__all__ = ["biggest_mover", "leader", "like_for_like", "month_leader", "not_published", "target_status"]
+__all__ = [
+    "biggest_mover",
+    "brands_before_alliance",
+    "leader",
+    "like_for_like",
+    "month_leader",
+    "not_published",
+    "target_status",
+]
 
 
 def biggest_mover(table: pl.DataFrame, *, download: str, column: str = "yoy") -> Text | None:
@@ -49,10 +57,24 @@ def _overtaking_bound(rows: pl.DataFrame, qcol: str, *, after: int) -> dict | No
 
 def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "value") -> Text | None:
     """Who delivered most in a full year, and by how much, from published annual totals (with
-    their qualifiers; a lead that a bound could erase is said to be unsettled)."""
+    their qualifiers; a lead that a bound could erase is said to be unsettled). Members listed
+    without a figure for the year (see :func:`~hima_analytics.league.annual_league`) are named:
+    the lead is then only among the published totals."""
     rows = totals.filter((pl.col("year") == year) & pl.col(column).is_not_null()).sort(column, descending=True)
     if rows.height < 2:
         return None
+    missing = sorted(totals.filter((pl.col("year") == year) & pl.col(column).is_null())["entity"].cast(pl.String))
+    if missing:
+        said = _leader(rows, totals, download=download, year=year, column=column, settled=False)
+        return text(
+            "{said}; no full-year total is on record for {names}.",
+            said=Text(said.markdown.removesuffix(".")),
+            names=[name_of(e) for e in missing],
+        )
+    return _leader(rows, totals, download=download, year=year, column=column, settled=True)
+
+
+def _leader(rows: pl.DataFrame, totals: pl.DataFrame, *, download: str, year: int, column: str, settled: bool) -> Text:
     a, b = rows.row(0, named=True), rows.row(1, named=True)
     qcol = f"{column}_qualifier" if f"{column}_qualifier" in rows.columns else "qualifier"
     qa, qb = a.get(qcol), b.get(qcol)
@@ -78,7 +100,66 @@ def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "val
             vc=cite(totals, column, download=download, entity=first["entity"], year=year),
             **tmpl_args,
         )
+    if not settled:
+        return text("{y}: {a} had the highest published total, {va}, ahead of {b} ({vb}).", **tmpl_args)
     return text("{y}: {a} led with {va} deliveries, ahead of {b} ({vb}).", **tmpl_args)
+
+
+def brands_before_alliance(annual: pl.DataFrame, *, download: str, alliance: str = "HIMA") -> Text | None:
+    """For the years in which an alliance's brands have full-year figures in
+    :func:`~hima_analytics.league.annual_league` but the alliance itself has none: that its own
+    totals start later, that the brand figures are listed among its brands and not ranked
+    against the makers, and in which year a brand's figure alone tops the makers' published
+    totals (so the makers' leader that year is the leader of an incomplete table)."""
+    own = annual.filter((pl.col("group") == "Maker") & (pl.col("entity").cast(pl.String) == alliance))
+    with_total = own.filter(pl.col("value").is_not_null())["year"].to_list()
+    brands = annual.filter(
+        (pl.col("group") == "HIMA brand") & pl.col("value").is_not_null() & ~pl.col("year").is_in(with_total)
+    ).sort("year", "entity")
+    if brands.is_empty():
+        return None
+    years = sorted(set(brands["year"].to_list()))
+    later = [y for y in with_total if y > years[-1]]
+    figures = [
+        text(
+            "{who} {v} in {y}{basis}",
+            who=name_of(r["entity"]),
+            v=cite(annual, "value", download=download, entity=r["entity"], year=r["year"], group="HIMA brand"),
+            y=str(r["year"]),
+            basis=text("") if r["basis"] == "published annual total" else text(" ({b})", b=r["basis"]),
+        )
+        for r in brands.iter_rows(named=True)
+    ]
+    said = text(
+        "{a} has no full-year total of its own for {years}{since}; for those years only its brands' totals are "
+        "on record: {figures}. These are brand figures: they are listed with the HIMA brands and not ranked "
+        "against the makers.",
+        a=name_of(alliance),
+        years=[str(y) for y in years],
+        since=text(" (its totals start in {y})", y=str(min(later))) if later else text(""),
+        figures=figures,
+    )
+    tops = []
+    for r in brands.iter_rows(named=True):
+        makers = annual.filter(
+            (pl.col("group") == "Maker") & (pl.col("year") == r["year"]) & pl.col("value").is_not_null()
+        ).sort("value", descending=True)
+        if makers.is_empty() or r["qualifier"] == "under" or makers.row(0, named=True)["qualifier"] == "over":
+            continue
+        m = makers.row(0, named=True)
+        if r["value"] > m["value"]:
+            tops.append(
+                text(
+                    "In {y}, {who}'s figure alone is above the makers' highest published total ({maker}, {vm}).",
+                    y=str(r["year"]),
+                    who=name_of(r["entity"]),
+                    maker=name_of(m["entity"]),
+                    vm=cite(annual, "value", download=download, entity=m["entity"], year=r["year"], group="Maker"),
+                )
+            )
+    if not tops:
+        return said
+    return text("{said} {tops}", said=said, tops=Text(" ".join(t.markdown for t in tops)))
 
 
 def target_status(progress: pl.DataFrame, *, download: str, entity: str) -> Text | None:
