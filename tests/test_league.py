@@ -6,6 +6,7 @@ import datetime as dt
 
 import polars as pl
 import pytest
+from league_frames import deliveries_frame, facts_frame
 
 from hima_analytics import league
 from hima_analytics import metrics as hm
@@ -28,20 +29,7 @@ MONTHS = {  # entity: {month: value}
 
 
 def _volumes() -> pl.DataFrame:
-    rows = [
-        {
-            "entity": e,
-            "month": m,
-            "measure": "deliveries",
-            "perimeter": "all",
-            "value": v,
-            "qualifier": "exact",
-            "source_id": f"s-{e}",
-        }
-        for e, series in MONTHS.items()
-        for m, v in series.items()
-    ]
-    return pl.DataFrame(rows)
+    return deliveries_frame([(e, m, v) for e, series in MONTHS.items() for m, v in series.items()])
 
 
 MARKET = pl.DataFrame(
@@ -178,21 +166,7 @@ def test_a_year_with_one_member_in_a_table_is_shown_but_not_ranked():
     ]
 
 
-def _facts(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "subject": s,
-                "metric": m,
-                "period_start": a,
-                "period_end": b,
-                "value": float(v),
-                "qualifier": q,
-                "source_id": src,
-            }
-            for s, m, a, b, v, q, src in rows
-        ]
-    )
+_facts = facts_frame
 
 
 FY2024 = (D(2024, 1, 1), D(2024, 12, 31))

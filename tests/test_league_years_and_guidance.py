@@ -7,6 +7,7 @@ import html
 import re
 
 import polars as pl
+from league_frames import deliveries_frame, facts_frame
 
 from hima_analytics import league
 from hima_analytics import metrics as hm
@@ -15,38 +16,8 @@ D = dt.date
 FY2024 = (D(2024, 1, 1), D(2024, 12, 31))
 
 
-def _facts(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "subject": s,
-                "metric": m,
-                "period_start": a,
-                "period_end": b,
-                "value": float(v),
-                "qualifier": q,
-                "source_id": src,
-            }
-            for s, m, a, b, v, q, src in rows
-        ]
-    )
-
-
-def _volumes(rows: list[tuple]) -> pl.DataFrame:
-    return pl.DataFrame(
-        [
-            {
-                "entity": e,
-                "month": m,
-                "measure": "deliveries",
-                "perimeter": "all",
-                "value": v,
-                "qualifier": "exact",
-                "source_id": f"s-{e}",
-            }
-            for e, m, v in rows
-        ]
-    )
+_facts = facts_frame
+_volumes = deliveries_frame
 
 
 def plain(sentence) -> str:
