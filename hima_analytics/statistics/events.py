@@ -238,12 +238,7 @@ def _indicator_columns(
         event_cols[i] = name
         if r["_k"] > 1:
             names = r["_labels"]
-            notes[i] = (
-                f"{counted(r['_k'], 'event')} in {month_label(r['_m'])} share one indicator: "
-                + ", ".join(names[:-1])
-                + " and "
-                + names[-1]
-            )
+            notes[i] = f"{counted(r['_k'], 'event')} in {month_label(r['_m'])} share one indicator: {_joined(names)}"
     for twin, others in shared.items():
         first = month_label(groups["_m"][twin])
         last = month_label(add_months(groups["_m"][others[-1]], -1))
