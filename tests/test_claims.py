@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import replace
 
 import polars as pl
 import pytest
@@ -80,7 +81,7 @@ def test_a_claim_worded_as_sales_says_which_measure_settled_it():
 
 def test_the_shipped_sales_claims_name_the_measure_checked(results):
     by = {r["claim"]: r for r in results.iter_rows(named=True)}
-    for cid in ("aito-share-2024", "aito-share-2025-06", "hima-june-2025", "aito-800k"):
+    for cid in ("aito-share-2025-06", "hima-june-2025", "aito-800k"):
         assert "the claim says sales; ours counts deliveries" in by[cid]["basis"], cid
 
 
@@ -140,6 +141,67 @@ def test_the_articles_own_figure_never_confirms_it():
     a = assess(_claim(74.8, unit="score"), Evidence(None, None, "no other source", own=_own(74.8)))
     assert a.verdict == "not verifiable"
     assert "only figure on record is this article's own" in a.basis
+
+
+def test_another_seed_articles_figure_is_named_but_never_confirms_a_claim():
+    # the S&P seed's "> 387,000" is the only AITO FY2024 figure; the claim comes from seed 002
+    rows = pl.DataFrame(
+        {
+            "value": [387_000.0],
+            "qualifier": ["over"],
+            "source_id": ["seed-001-spglobal-hima"],
+            "preferred": [True],
+        }
+    )
+    ev = claims.keyed_evidence(rows, claims.S2, lambda r: ("", f"> {r['value']:,.0f}"), measure="deliveries")
+    assert ev is not None and ev.value is None and ev.own is None
+    assert [e.value for e in ev.seeds] == [387_000]
+    assert "a seed article" in ev.seeds[0].label
+    a = assess(_claim(387_000, "over", measure="deliveries"), ev)
+    assert a.verdict == "not verifiable"
+    assert "another seed article's (> 387,000, S&P Global Mobility" in a.basis
+    # the same row is the article's own figure when the claim comes from seed 001
+    mine = claims.keyed_evidence(rows, claims.S1, lambda r: ("", f"> {r['value']:,.0f}"), measure="deliveries")
+    assert mine is not None and mine.own is not None and not mine.seeds
+    assert "this article's own" in assess(_claim(387_000, "over"), mine).basis
+
+
+def test_a_claim_worded_for_two_figures_is_confirmed_only_when_both_agree():
+    loss = _claim(-3_830, unit="CNY_mn")
+    attributable = Evidence(-3_832, "exact", "attributable -3,832", reading="net profit attributable")
+    total = Evidence(-5_221, "exact", "total -5,221", reading="net profit (incl. minority interests)")
+    split = assess(loss, replace(attributable, readings=(total,)))
+    assert split.verdict == "consistent"
+    assert "compared with net profit attributable: attributable -3,832, which matches the claim" in split.basis
+    assert "compared with net profit (incl. minority interests): total -5,221, which does not match" in split.basis
+    both = assess(loss, replace(attributable, readings=(replace(total, value=-3_829),)))
+    assert both.verdict == "confirmed" and "every reading of the claim's wording gives the same verdict" in both.basis
+    neither = assess(loss, replace(total, readings=(replace(total, value=-4_000),)))
+    assert neither.verdict == "contradicted"
+
+
+def test_a_figure_that_holds_only_under_an_unestablished_condition_never_confirms():
+    over = _claim(23_000, "over", unit="CNY_mn")
+    enough = Evidence(24_000, "over", "sum of losses on record", shown="> 24,000", assumes="H2 2022 was a loss too")
+    a = assess(over, enough)
+    assert a.verdict == "consistent" and "the data does not establish it" in a.basis
+    short = assess(over, replace(enough, value=20_720, shown="> 20,720"))
+    assert short.verdict == "not verifiable" and "even granted that, > 20,720 does not settle the claim" in short.basis
+    assert assess(over, replace(enough, assumes="")).verdict == "confirmed"
+
+
+def test_loss_periods_cover_each_month_once_longest_periods_first():
+    periods = claims.loss_periods("BAIC_BLUEPARK", dt.date(2021, 1, 1), dt.date(2025, 12, 31), claims.S4)
+    assert periods.height > 0
+    spans = list(zip(periods["period_start"].to_list(), periods["period_end"].to_list(), strict=True))
+    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+        assert end < start  # no month is counted twice
+    every = claims.independent("financials", claims.S4, entity="BAIC_BLUEPARK").filter(
+        (pl.col("metric") == "net_profit_attributable") & pl.col("preferred") & (pl.col("period_type") == "FY")
+    )
+    years = {d.year for d in every["period_start"].to_list() if 2021 <= d.year <= 2025}
+    chosen_years = {s.year for s, e in spans if (e - s).days > 360}
+    assert years and years <= chosen_years  # a published year is used before any of its halves or quarters
 
 
 def test_evidence_for_one_key_keeps_the_articles_row_apart_from_the_independent_ones():
@@ -235,10 +297,30 @@ def test_the_shipped_claims_follow_the_rules(results):
     assert by["aito-nps"]["verdict"] == "not verifiable"
 
 
-def test_no_claim_rests_on_its_own_article(results):
+def test_no_claim_rests_on_any_seed_article(results):
+    seeds = claims.seed_sources()
+    assert claims.own_sources(claims.S1) <= seeds and "seed-001-spglobal-hima" in seeds
     for r in results.iter_rows(named=True):
-        own = claims.own_sources(r["seed"])
-        assert not own & set((r["source_id"] or "").split(";")), r["claim"]
+        assert not seeds & set((r["source_id"] or "").split(";")), r["claim"]
+
+
+def test_the_shipped_claims_say_what_their_figures_rest_on(results):
+    by = {r["claim"]: r for r in results.iter_rows(named=True)}
+    share = by["aito-share-2024"]  # seed 002's "> 85%": the only AITO FY2024 deliveries figure is the S&P seed's
+    assert share["verdict"] == "not verifiable" and "another seed article's (> 387,000" in share["basis"]
+    for year, total in (("2022", "-5,221"), ("2023", "-4,157")):  # "net loss": attributable or total
+        loss = by[f"seres-loss-{year}"]
+        assert loss["verdict"] == "consistent", year
+        assert "net profit attributable to shareholders" in loss["basis"] and total in loss["basis"], year
+    baic = by["baic-losses"]  # H2 2022 is not on record: the sum of the rest bounds nothing for certain
+    assert baic["verdict"] == "not verifiable" and "H2 2022 is not on record" in baic["basis"]
+    assert "no FY2020 net profit attributable is on record" in baic["basis"]
+    s9 = by["stelato-june-2025"]
+    assert "this article's own 4,215" in s9["basis"] and "the two sources conflict" in s9["basis"]
+    assert "date inferred" in s9["basis"]
+    million = by["hima-1m"]  # the preferred page came later: the re-report published by the date is used
+    assert "the catalog prefers > 1,000,000 (Gasgoo" in million["basis"] and "the same figure" in million["basis"]
+    assert "the article is undated" in million["basis"]
 
 
 def test_the_page_table_names_articles_in_words_and_prints_sensible_decimals(results):

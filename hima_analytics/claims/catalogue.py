@@ -17,6 +17,7 @@ from .evidence import (
     milestone_400k,
     monthly_claim,
     period_deliveries,
+    seed_sources,
     share_of_hima,
     single_fact,
 )
@@ -162,7 +163,8 @@ CLAIMS: tuple[Claim, ...] = (
         -2_450,
         "CNY_mn",
         "exact",
-        financial_claim("SERES", "net_profit_attributable", "FY", D(2023, 1, 1)),
+        # "net loss" says neither attributable nor total: both figures are weighed
+        financial_claim("SERES", "net_profit_attributable", "FY", D(2023, 1, 1), readings=("net_profit",)),
     ),
     Claim(
         "seres-loss-2022",
@@ -171,7 +173,8 @@ CLAIMS: tuple[Claim, ...] = (
         -3_830,
         "CNY_mn",
         "exact",
-        financial_claim("SERES", "net_profit_attributable", "FY", D(2022, 1, 1)),
+        # "net loss" says neither attributable nor total: both figures are weighed
+        financial_claim("SERES", "net_profit_attributable", "FY", D(2022, 1, 1), readings=("net_profit",)),
     ),
     Claim(
         "seres-q1-2024-profit",
@@ -305,7 +308,7 @@ def check(claims: tuple[Claim, ...] = CLAIMS) -> pl.DataFrame:
     for c in claims:
         a = assess(c, c.compute(c.seed))
         ev = a.evidence
-        sources = [*ev.sources, *(s for o in ev.others for s in o.sources)]
+        sources = [*ev.sources, *(s for o in (*ev.others, *ev.readings) for s in o.sources)]
         rows.append(
             {
                 "claim": c.id,
@@ -413,23 +416,22 @@ def articles(results: pl.DataFrame) -> pl.DataFrame:
 def web_sources(results: pl.DataFrame) -> pl.DataFrame:
     """The ``source_id`` of every figure in ``results`` that is not one of the seed articles
     (those are listed by :func:`articles`), one row per source."""
-    from ..catalog import load
-
-    seeds = load("sources").filter(pl.col("seed_file").is_not_null())["source_id"].to_list()
     ids = [i for v in results["source_id"].drop_nulls().to_list() for i in v.split(";") if i]
-    return pl.DataFrame({"source_id": sorted(set(ids) - set(seeds))}, schema={"source_id": pl.String})
+    return pl.DataFrame({"source_id": sorted(set(ids) - seed_sources())}, schema={"source_id": pl.String})
 
 
 def rules_text() -> Text:
     """How a verdict is reached, in words, from the constants the verdicts use."""
     return text(
         "Every quantitative claim in the five seed articles, recomputed from our data. Our figure comes only "
-        "from sources other than the article making the claim, so a claim cannot confirm itself, and a "
-        "cumulative claim is checked only against figures published by the article's date; a claim about "
-        "deliveries is checked only against deliveries. A claim worded \u201cover X\u201d is confirmed only if "
-        "our figure is at least X for certain; \u201cabout X\u201d allows {about} either side of X (a figure of "
-        "ours that is itself approximate contradicts it only when its own range misses that band); an exact "
-        "figure must agree to the precision published (half a unit of its last digit), so a rounded figure of "
+        "from sources other than the seed articles, so a claim can confirm neither itself nor another seed's "
+        "claim, and a cumulative claim is checked only against figures published by the article's date; a claim "
+        "about deliveries is checked only against deliveries. When a claim's wording fits more than one figure "
+        "(a \u201cnet loss\u201d that may be the loss attributable to shareholders or the total), each is checked, "
+        "and the claim is confirmed or contradicted only when they agree. A claim worded \u201cover X\u201d is "
+        "confirmed only if our figure is at least X for certain; \u201cabout X\u201d allows {about} either side of X "
+        "(a figure of ours that is itself approximate contradicts it only when its own range misses that band); "
+        "an exact figure must agree to the precision published (half a unit of its last digit), so a rounded figure of "
         "ours (which spans half a unit of its last digit, at most {rounded}) can make an exact claim "
         "consistent but not confirm it. When the figure the report uses is the article's own and another "
         "source gives a different one, or independent sources fall on both sides, the claim is "

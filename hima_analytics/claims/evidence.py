@@ -3,7 +3,9 @@ totals from published totals, quarters or months, and one computation per kind o
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -12,12 +14,16 @@ import polars as pl
 from .. import vocabulary
 from ..display import formatting as fmt
 from ..display.names import name_of
-from .verdicts import D, Evidence, interval, published_precision
+from .verdicts import D, Evidence, interval, only_on_record, published_precision
 
 __all__ = [
     "article_label",
+    "article_undated",
+    "date_inferred",
+    "seed_sources",
     "cumulative_figure",
     "cumulative_losses",
+    "loss_periods",
     "facts_of",
     "fees_per_vehicle",
     "financial_claim",
@@ -50,9 +56,44 @@ def own_sources(seed_file: str) -> frozenset[str]:
     return frozenset(load("sources").filter(pl.col("seed_file") == seed_file)["source_id"].to_list())
 
 
+def seed_sources() -> frozenset[str]:
+    """The source ids of every seed article: a source with a seed file, or whose id says it is
+    one (``seed-...``). A figure from any of them is never evidence for a claim."""
+    from ..catalog import load
+
+    ids = load("sources").filter(pl.col("seed_file").is_not_null() | pl.col("source_id").str.starts_with("seed-"))
+    return frozenset(ids["source_id"].to_list())
+
+
+#: How the catalog's source notes say that a page prints no date and its date was worked out
+#: ("date inferred from the text", "the earliest possible day", "No printed date"). Used only to
+#: label a date in words, never to reach a verdict.
+_UNDATED_PAGE = re.compile(
+    r"^\s*no (?:printed )?(?:article |publication )?date|\binferred\b|\bearliest (?:possible|consistent)\b"
+    r"|\(approximation\)",
+    re.IGNORECASE,
+)
+
+
+def date_inferred(source_id: str) -> bool:
+    """Whether the catalog dates ``source_id`` by inference: it has a date, and its note says the
+    page prints none (the date was worked out from the text, the URL or the events reported).
+
+    >>> date_inferred("hima4-36krjp-2025-07-01-hima-june-brands"), date_inferred("aito-ichongqing-2025-06-05-hima-may")
+    (True, False)
+    """
+    from ..catalog import load
+
+    rows = load("sources").filter(pl.col("source_id") == source_id)
+    if rows.is_empty() or rows["published"][0] is None:
+        return False
+    return bool(_UNDATED_PAGE.search(rows["note"][0] or ""))
+
+
 def source_label(source_id: str, seed_file: str | None = None) -> str:
-    """Who published a figure, in words: "36Kr Japan, 1 Jul 2025", or "this article" for the
-    claim's own seed."""
+    """Who published a figure, in words: "36Kr Japan, 1 Jul 2025", with ", date inferred" when
+    the page prints no date, ", a seed article" for another seed article, or "this article" for
+    the claim's own seed."""
     from ..catalog import load
 
     rows = load("sources").filter(pl.col("source_id") == source_id)
@@ -61,7 +102,12 @@ def source_label(source_id: str, seed_file: str | None = None) -> str:
     r = rows.row(0, named=True)
     if seed_file is not None and r["seed_file"] == seed_file:
         return "this article"
-    return f"{r['publisher']}, {fmt.fmt_date(r['published'])}" if r["published"] else f"{r['publisher']}, undated"
+    label = f"{r['publisher']}, {fmt.fmt_date(r['published'])}" if r["published"] else f"{r['publisher']}, undated"
+    if date_inferred(source_id):
+        label += ", date inferred"
+    if source_id in seed_sources():
+        label += ", a seed article"
+    return label
 
 
 def article_label(seed_file: str) -> str:
@@ -76,6 +122,15 @@ def article_label(seed_file: str) -> str:
     return f"{r['publisher']}, {fmt.fmt_date(r['published'])}" if r["published"] else f"{r['publisher']}, undated"
 
 
+def article_undated(seed_file: str) -> bool:
+    """Whether the catalog has no publication date for the seed article (a date it speaks of is
+    then inferred from its text)."""
+    from ..catalog import load
+
+    rows = load("sources").filter(pl.col("seed_file") == seed_file)
+    return rows.is_empty() or rows["published"].is_null().all()
+
+
 def _all_values(name: str, **filters) -> pl.DataFrame:
     from ..catalog import load
 
@@ -83,10 +138,10 @@ def _all_values(name: str, **filters) -> pl.DataFrame:
 
 
 def independent(name: str, seed: str, **filters) -> pl.DataFrame:
-    """Every value of dataset ``name`` from sources other than the claim's seed, the
-    preferred one of each key first."""
-    own = sorted(own_sources(seed))
-    return _all_values(name, **filters).filter(~pl.col("source_id").is_in(own))
+    """Every value of dataset ``name`` from sources other than the seed articles (the claim's
+    ``seed`` and every other), the preferred one of each key first."""
+    seeds = sorted(seed_sources() | own_sources(seed))
+    return _all_values(name, **filters).filter(~pl.col("source_id").is_in(seeds))
 
 
 def own_values(name: str, seed: str, **filters) -> pl.DataFrame:
@@ -101,9 +156,9 @@ def first_row(frame: pl.DataFrame) -> dict | None:
 
 def agrees_with_preferred(row: dict, best: dict | None) -> bool:
     """Whether the catalog stands behind ``row``'s figure: it is the preferred value for its key,
-    or the preferred value is a point figure inside ``row``'s range (52,747 inside a rounded
-    52,700). A bound preferred over a point figure means the catalog does not rely on the point
-    figure for that key.
+    the preferred value is the same figure (a re-report of "over 1,000,000"), or the preferred
+    value is a point figure inside ``row``'s range (52,747 inside a rounded 52,700). A bound
+    preferred over a point figure means the catalog does not rely on the point figure for that key.
 
     >>> agrees_with_preferred({"value": 52_700, "qualifier": "rounded", "preferred": False},
     ...                       {"value": 52_747, "qualifier": "exact"})
@@ -111,8 +166,13 @@ def agrees_with_preferred(row: dict, best: dict | None) -> bool:
     >>> agrees_with_preferred({"value": 389_100, "qualifier": "rounded", "preferred": False},
     ...                       {"value": 387_000, "qualifier": "over"})
     False
+    >>> agrees_with_preferred({"value": 1_000_000, "qualifier": "over", "preferred": False},
+    ...                       {"value": 1_000_000, "qualifier": "over"})
+    True
     """
     if row["preferred"] or best is None:
+        return True
+    if float(row["value"]) == float(best["value"]) and str(row["qualifier"]) == str(best["qualifier"]):
         return True
     if str(best["qualifier"]) in ("over", "under"):
         return False
@@ -132,14 +192,23 @@ def _agreeing(rows: pl.DataFrame, every: pl.DataFrame, key: list[str]) -> bool:
 
 
 def keyed_evidence(
-    rows: pl.DataFrame, seed: str, make: Callable[[dict], tuple[str, str]], *, measure: str | None
+    rows: pl.DataFrame,
+    seed: str,
+    make: Callable[[dict], tuple[str, str]],
+    *,
+    measure: str | None,
+    ranking: pl.DataFrame | None = None,
 ) -> Evidence | None:
     """The evidence of the values on record for one key (``rows``, every source): the first
-    independent value (the preferred one first), the other independent values, and the article's
-    own value. ``make`` gives a row's basis and its printed figure."""
+    independent value (the preferred one first), the other independent values, the article's own
+    value, and the values other seed articles give (named, never evidence). ``make`` gives a row's
+    basis and its printed figure. Whether a value agrees with the one the catalog prefers is
+    judged against ``ranking`` (every value of the key) when given: ``rows`` may leave the
+    preferred value out (a cut-off date), and a value does not become preferred because of it."""
     own_ids = own_sources(seed)
+    seed_ids = seed_sources()
     ordered = rows.sort("preferred", descending=True, maintain_order=True)
-    best = first_row(ordered.filter(pl.col("preferred")))
+    best = first_row((ordered if ranking is None else ranking).filter(pl.col("preferred")))
 
     def one(r: dict) -> Evidence:
         basis, shown = make(r)
@@ -160,28 +229,21 @@ def keyed_evidence(
         if r["source_id"] in own_ids
     ]
     theirs: list[Evidence] = []
+    seeded: list[Evidence] = []
     for r in ordered.iter_rows(named=True):
         if r["source_id"] in own_ids:
             continue
         e = one(r)
-        if not any(t.value == e.value and t.qualifier == e.qualifier for t in theirs):
-            theirs.append(e)
+        bucket = seeded if r["source_id"] in seed_ids else theirs
+        if not any(t.value == e.value and t.qualifier == e.qualifier for t in bucket):
+            bucket.append(e)
     own = mine[0] if mine else None
     if not theirs:
-        return None if own is None else Evidence(None, None, "", measure=measure, own=own)
+        if own is None and not seeded:
+            return None
+        return Evidence(None, None, "", measure=measure, own=own, seeds=tuple(seeded))
     head, *rest = theirs
-    return Evidence(
-        head.value,
-        head.qualifier,
-        head.basis,
-        head.sources,
-        measure=measure,
-        preferred=head.preferred,
-        label=head.label,
-        shown=head.shown,
-        others=tuple(rest),
-        own=own,
-    )
+    return replace(head, others=tuple(rest), own=own, seeds=tuple(seeded))
 
 
 def _financial_rows(company: str, metric: str, period_type: str, start: dt.date) -> pl.DataFrame:
@@ -191,8 +253,9 @@ def _financial_rows(company: str, metric: str, period_type: str, start: dt.date)
 
 
 def financial_figure(company: str, metric: str, period_type: str, start: dt.date, seed: str) -> dict | None:
-    own = own_sources(seed)
-    return first_row(_financial_rows(company, metric, period_type, start).filter(~pl.col("source_id").is_in(own)))
+    """The first value of a financial figure from a source that is not a seed article."""
+    seeds = sorted(seed_sources() | own_sources(seed))
+    return first_row(_financial_rows(company, metric, period_type, start).filter(~pl.col("source_id").is_in(seeds)))
 
 
 def _monthly_rows(entity: str, month: dt.date) -> pl.DataFrame:
@@ -202,8 +265,9 @@ def _monthly_rows(entity: str, month: dt.date) -> pl.DataFrame:
 
 
 def monthly_figure(entity: str, month: dt.date, seed: str) -> dict | None:
-    own = own_sources(seed)
-    return first_row(_monthly_rows(entity, month).filter(~pl.col("source_id").is_in(own)))
+    """The first value of a month's deliveries from a source that is not a seed article."""
+    seeds = sorted(seed_sources() | own_sources(seed))
+    return first_row(_monthly_rows(entity, month).filter(~pl.col("source_id").is_in(seeds)))
 
 
 def facts_of(
@@ -252,6 +316,7 @@ def period_deliveries(entity: str, start: dt.date, end: dt.date, seed: str) -> E
         measure="deliveries",
     )
     own = totals.own if totals else None
+    seeded = totals.seeds if totals else ()
     if totals is not None and totals.value is not None:
         found.append(totals)
     quarters = (
@@ -266,7 +331,9 @@ def period_deliveries(entity: str, start: dt.date, end: dt.date, seed: str) -> E
         .sort("period_start")
     )
     if n_months > 3 and n_months % 3 == 0 and quarters.height == n_months // 3:
-        every = facts_of(entity, "deliveries", None).filter(pl.col("period_start").is_in(quarters["period_start"]))
+        every = facts_of(entity, "deliveries", None).filter(
+            pl.col("period_start").is_in(quarters["period_start"].to_list())
+        )
         found.append(
             sum_evidence(
                 quarters,
@@ -302,9 +369,10 @@ def period_deliveries(entity: str, start: dt.date, end: dt.date, seed: str) -> E
     points = [e for e in found if e.value is not None and e.qualifier not in ("over", "under")]
     ranked = sorted(points or found, key=lambda e: not e.preferred)
     if not ranked:
-        return None if own is None else Evidence(None, None, "", measure="deliveries", own=own)
-    best = ranked[0]
-    return replace(best, own=own) if own is not None else best
+        if own is None and not seeded:
+            return None
+        return Evidence(None, None, "", measure="deliveries", own=own, seeds=seeded)
+    return replace(ranked[0], own=own, seeds=seeded)
 
 
 def sum_evidence(
@@ -380,14 +448,20 @@ def share_of_hima(entity: str, start: dt.date, end: dt.date) -> Callable[[str], 
         whole = period_deliveries("HIMA", start, end, seed)
         label = fmt.fmt_period(start, end)
         if part is None or whole is None or part.value is None or whole.value is None:
-            missing = " and ".join(
-                name_of(n) for n, e in ((entity, part), ("HIMA", whole)) if e is None or e.value is None
-            )
+            gaps = [(n, e) for n, e in ((entity, part), ("HIMA", whole)) if e is None or e.value is None]
+            missing = " and ".join(name_of(n) for n, _ in gaps)
+            on_record = [
+                f"for {name_of(n)}, {only_on_record(e.own, e.seeds)}"
+                for n, e in gaps
+                if e is not None and (e.own is not None or e.seeds)
+            ]
             return Evidence(
                 None,
                 None,
-                f"no {label} deliveries for {missing} from sources other than the article "
-                "(no period total, and the months or quarters do not cover the period)",
+                f"no {label} deliveries for {missing} from sources other than the seed articles "
+                "(no period total, and the months or quarters do not cover the period)"
+                + "".join(f"; {n}" for n in on_record),
+                tuple(s for _, e in gaps if e is not None for s in e.sources),
             )
         share = ratio_evidence(part, whole)
         shown = (
@@ -410,6 +484,33 @@ def share_of_hima(entity: str, start: dt.date, end: dt.date) -> Callable[[str], 
     return compute
 
 
+def _speaks_of(seed: str, as_of: dt.date) -> str:
+    """ "9 Dec 2025, the date the article speaks of", saying the date is inferred from the text
+    when the catalog has no date for the article."""
+    inferred = " (the article is undated: the date is inferred from its text)" if article_undated(seed) else ""
+    return f"{fmt.fmt_date(as_of)}, the date the article speaks of{inferred}"
+
+
+def _preferred_published_later(
+    used: Evidence, every: pl.DataFrame, seed: str, as_of: dt.date | None, show: Callable[[dict], str]
+) -> str:
+    """When the value the catalog prefers for the key was published after the cut-off, so the
+    figure used is one it ranks below: "; the catalog prefers Gasgoo's > 1,000,000 (...), published
+    after ...; the figure used is the one published by then, the same figure". Empty otherwise."""
+    if as_of is None:
+        return ""
+    best = first_row(every.filter(pl.col("preferred")))
+    if best is None or best["source_id"] in used.sources:
+        return ""
+    shown = show(best)
+    same = agrees_with_preferred({**best, "value": used.value, "qualifier": used.qualifier, "preferred": False}, best)
+    return (
+        f"; the catalog prefers {shown} ({source_label(best['source_id'], seed)}) for this figure, a page "
+        f"published after {fmt.fmt_date(as_of)}, so the figure used is a re-report published by then, which the "
+        f"catalog ranks below it ({'the same figure' if same else 'a different figure'})"
+    )
+
+
 def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Callable[[str], Evidence]:
     def compute(seed: str) -> Evidence:
         f = facts_of(subject, metric, seed, on_or_before=as_of)
@@ -418,10 +519,11 @@ def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Calla
             return Evidence(None, None, f"no independent {vocabulary.label('metric', metric).lower()} figure{when}")
         latest = f.sort("period_end", "value", "preferred").tail(1).row(0, named=True)
         every = facts_of(subject, metric, None, on_or_before=as_of).filter(pl.col("period_end") == latest["period_end"])
+        ranking = facts_of(subject, metric, None).filter(pl.col("period_end") == latest["period_end"])
         # With a cut-off, the figure is dated by its publication (the source's own wording says when);
         # the milestone date the catalog files it under may come from a later source.
         when = (
-            f" in the latest figure published by {fmt.fmt_date(as_of)}, the date the article speaks of"
+            f" in the latest figure published by {_speaks_of(seed, as_of)}"
             if as_of
             else f" as of {fmt.fmt_date(latest['period_end'])}"
         )
@@ -433,32 +535,50 @@ def cumulative_figure(subject: str, metric: str, as_of: dt.date | None) -> Calla
                 fmt.fmt_q(r["value"], str(r["qualifier"])),
             ),
             measure="deliveries" if metric == "cumulative_deliveries" else None,
+            ranking=ranking,
         )
         if ev is None or ev.value is None:  # not reached: ``f`` holds an independent row for this date
             return Evidence(None, None, "no independent figure")
-        return replace(ev, others=())  # re-reports of the same milestone add nothing
+        basis = f"{ev.basis} ({ev.label})" + _preferred_published_later(
+            ev, ranking, seed, as_of, lambda r: fmt.fmt_q(r["value"], str(r["qualifier"]))
+        )
+        return replace(ev, basis=basis, others=())  # re-reports of the same milestone add nothing
 
     return compute
 
 
 def single_fact(subject: str, metric: str, as_of: dt.date | None = None) -> Callable[[str], Evidence]:
-    """One fact from sources other than the article; with ``as_of``, only from sources published by
-    that date (the date the article speaks of)."""
+    """One fact from sources other than the seed articles; with ``as_of``, only from sources
+    published by that date (the date the article speaks of). Whether it is the value the catalog
+    prefers is judged against every value of its key, whatever their date."""
 
     def compute(seed: str) -> Evidence:
         rows = facts_of(subject, metric, None, on_or_before=as_of)
+        keys = rows.select("period_start", "period_end").unique()
+        ranking = facts_of(subject, metric, None).join(keys, on=["period_start", "period_end"], how="semi")
         ev = keyed_evidence(
             rows,
             seed,
             lambda r: (f"\u201c{r['description']}\u201d", fmt.fmt_value(r["value"], str(r["unit"]))),
             measure=None,
+            ranking=ranking,
         )
         if ev is None or ev.value is None:
             return replace(
                 ev or Evidence(None, None, ""),
-                basis=f"no source other than the article reports this figure ({vocabulary.label('metric', metric)})",
+                basis=f"no source other than the seed articles reports this figure "
+                f"({vocabulary.label('metric', metric)})",
             )
-        return ev
+        if as_of is None:
+            return ev
+
+        def shown(r: dict) -> str:
+            return fmt.fmt_bound(fmt.fmt_value(r["value"], str(r["unit"])), str(r["qualifier"]))
+
+        basis = f"{ev.basis} ({ev.label}), published by {_speaks_of(seed, as_of)}" + _preferred_published_later(
+            ev, ranking, seed, as_of, shown
+        )
+        return replace(ev, basis=basis)
 
     return compute
 
@@ -468,7 +588,14 @@ def _money(row: dict) -> str:
     return fmt.fmt_bound(shown, str(row["qualifier"]))
 
 
-def financial_claim(company: str, metric: str, period_type: str, start: dt.date) -> Callable[[str], Evidence]:
+def financial_claim(
+    company: str, metric: str, period_type: str, start: dt.date, *, readings: tuple[str, ...] = ()
+) -> Callable[[str], Evidence]:
+    """A company's financial figure for one period, from sources other than the seed articles.
+    ``readings`` are the other metrics the claim's wording may mean (a "net loss" that does not say
+    whether it is the loss attributable to shareholders or the total): the figure of each one on
+    record comes with the evidence, and the verdict weighs them all (see :func:`~.verdicts.assess`)."""
+
     def compute(seed: str) -> Evidence:
         label = fmt.fmt_period(start, period_type=period_type)
         what = lower_first(vocabulary.label("metric", metric))
@@ -482,7 +609,22 @@ def financial_claim(company: str, metric: str, period_type: str, start: dt.date)
             return replace(
                 ev or Evidence(None, None, ""), basis=f"no {label} {what} for {name_of(company)} from other sources"
             )
-        return ev
+        if not readings:
+            return ev
+        others = [(m, _financial_evidence(company, m, period_type, start, seed)) for m in readings]
+        found = tuple(
+            replace(
+                e,
+                reading=lower_first(vocabulary.label("metric", m)),
+                basis=f"{e.basis} ({e.label})" if e.label and not (e.others or e.own) else e.basis,
+            )
+            for m, e in others
+            if e
+        )
+        if not found:
+            absent = " or ".join(lower_first(vocabulary.label("metric", m)) for m in readings)
+            return replace(ev, basis=f"{ev.basis}; taken as {what}: no {absent} is on record", reading=what)
+        return replace(ev, reading=what, readings=found)
 
     return compute
 
@@ -614,37 +756,165 @@ def milestone_400k(seed: str) -> Evidence:
     )
 
 
+def _months(start: dt.date, end: dt.date) -> list[tuple[int, int]]:
+    """The calendar months from ``start`` to ``end``, as (year, month)."""
+    out = []
+    y, m = start.year, start.month
+    while (y, m) <= (end.year, end.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
+
+
+def _spans(months: list[tuple[int, int]]) -> list[tuple[dt.date, dt.date]]:
+    """Runs of consecutive months, as (first day, last day)."""
+    runs: list[list[tuple[int, int]]] = []
+    for ym in months:
+        if runs and _months(D(*runs[-1][-1], 1), D(*ym, 1))[1:] == [ym]:
+            runs[-1].append(ym)
+        else:
+            runs.append([ym])
+    return [(D(*run[0], 1), D(*run[-1], calendar.monthrange(*run[-1])[1])) for run in runs]
+
+
+def loss_periods(company: str, first: dt.date, last: dt.date, seed: str) -> pl.DataFrame:
+    """The periods of ``company``'s net profit attributable to shareholders that together cover as
+    much of ``first..last`` as the catalog allows without overlapping: the preferred value of each
+    year, half or quarter from a source that is not a seed article, longest periods first (a year
+    before its halves, a half before its quarters), in date order."""
+    rows = (
+        independent("financials", seed, entity=company)
+        .filter(
+            (pl.col("metric") == "net_profit_attributable")
+            & pl.col("period_type").is_in(["FY", "H", "Q"])
+            & (pl.col("perimeter") == "all")
+            & pl.col("preferred")
+            & (pl.col("period_start") >= first)
+            & (pl.col("period_end") <= last)
+        )
+        .with_columns((pl.col("period_end") - pl.col("period_start")).alias("_length"))
+        .sort(["_length", "period_start"], descending=[True, False])
+    )
+    chosen: list[dict] = []
+    taken: set[tuple[int, int]] = set()
+    for r in rows.iter_rows(named=True):
+        months = set(_months(r["period_start"], r["period_end"]))
+        if months & taken:
+            continue
+        taken |= months
+        chosen.append(r)
+    if not chosen:
+        return rows.drop("_length").head(0)
+    return pl.DataFrame(chosen, schema=rows.schema).drop("_length").sort("period_start")
+
+
 def cumulative_losses(company: str, first_year: int, last_year: int) -> Callable[[str], Evidence]:
+    """Losses over ``first_year``..``last_year`` ("cumulative losses since 2021 exceed X"), from the
+    periods on record (see :func:`loss_periods`):
+
+    - when they cover the window up to the latest period on record, with no month missing before
+      it, their sum is the cumulative loss to that period; if every period is a loss, the
+      cumulative loss over the window is at least that sum only if the later periods not yet on
+      record were losses too, so the figure is a lower bound ("over"), and the basis says so;
+    - when a month before the latest period is missing, the sum of the periods on record is a
+      lower bound only if the missing periods were losses too, which the data does not say: the
+      claim is ``consistent`` if that sum already exceeds the claim, else ``not verifiable``,
+      with the periods missing and the sum named;
+    - a period with a profit makes a partial sum no bound at all: ``not verifiable``.
+
+    The published cumulative losses that start before the window are named, not used: without
+    the years before it, they cannot be cut to the window."""
+
     def compute(seed: str) -> Evidence:
-        years = list(range(first_year, last_year + 1))
-        fin = (
+        first, last = D(first_year, 1, 1), D(last_year, 12, 31)
+        pieces = loss_periods(company, first, last, seed)
+        totals = facts_of(company, "cumulative_net_loss", seed)
+        published = "; ".join(
+            f"{fmt.fmt_money(r['value'])} over {fmt.fmt_period(r['period_start'], r['period_end'])}"
+            for r in totals.filter(pl.col("period_start") < first).sort("period_end").iter_rows(named=True)
+        )
+        earliest = min(totals["period_start"]).year if published else first_year
+        full_years = set(
             independent("financials", seed, entity=company)
             .filter(
                 (pl.col("metric") == "net_profit_attributable")
                 & (pl.col("period_type") == "FY")
                 & (pl.col("perimeter") == "all")
+            )["period_start"]
+            .dt.year()
+            .to_list()
+        )
+        unknown = [f"FY{y}" for y in range(earliest, first_year) if y not in full_years]
+        before = (
+            f"; the published cumulative losses ({published}) start before {first_year}"
+            + (
+                f", and no {' or '.join(unknown)} net profit attributable is on record to take out of them"
+                if unknown
+                else ", so they are not used"
             )
-            .unique(["period_start"], keep="first", maintain_order=True)
+            if published
+            else ""
         )
-        have = {r["period_start"].year: r for r in fin.iter_rows(named=True)}
-        missing = [y for y in years if y not in have]
-        totals = facts_of(company, "cumulative_net_loss", seed)
-        periods = "; ".join(
-            f"{fmt.fmt_money(r['value'])} over {fmt.fmt_period(r['period_start'], r['period_end'])}"
-            for r in totals.sort("period_end").iter_rows(named=True)
-        )
-        if missing:
+        window = fmt.fmt_period(first, last)
+        if pieces.is_empty():
             return Evidence(
                 None,
                 None,
-                f"annual net profit attributable is missing for "
-                f"{', '.join(f'FY{y}' for y in missing)}"
-                + (f"; the published cumulative losses ({periods}) start in 2020, not {first_year}" if periods else ""),
+                f"no annual, half-year or quarterly net profit attributable to shareholders is on record for "
+                f"{window}{before}",
                 tuple(totals["source_id"].to_list()),
             )
-        rows = pl.DataFrame([have[y] for y in years])
-        return sum_evidence(
-            rows.with_columns(-pl.col("value")), f"losses FY{first_year}–FY{last_year}", fact=True, measure=None
+        latest = max(pieces["period_end"])
+        covered = {ym for r in pieces.iter_rows(named=True) for ym in _months(r["period_start"], r["period_end"])}
+        inside = [ym for ym in _months(first, latest) if ym not in covered]
+        after = _months(latest + dt.timedelta(days=1), last) if latest < last else []
+        profits = pieces.filter(pl.col("value") >= 0)
+        losses = pieces.with_columns(-pl.col("value"))
+        summed = sum_evidence(
+            losses, f"net losses attributable to shareholders on record for {window} (mn yuan)", fact=True, measure=None
         )
+        missing = "; ".join(fmt.fmt_period(a, b) for a, b in _spans(inside))
+        later = "; ".join(fmt.fmt_period(a, b) for a, b in _spans(after))
+        sources = tuple(pieces["source_id"].to_list()) + tuple(totals["source_id"].to_list())
+        if not profits.is_empty():
+            return Evidence(
+                None,
+                None,
+                f"{summed.basis}; {fmt.fmt_period(profits['period_start'][0], profits['period_end'][0])} was a profit, "
+                f"so a sum of the periods on record bounds nothing"
+                + (f"; not on record: {missing}" if missing else "")
+                + before,
+                sources,
+            )
+        every_loss = "every period summed is a loss"
+        if inside:
+            bound = summed.value or 0.0
+            one = len(_spans(inside)) == 1
+            assumes = f"{missing} {'was a loss' if one else 'were losses'} too"
+            condition = (
+                f"{every_loss}, but {missing} {'is' if one else 'are'} not on record, so the sum is a lower bound "
+                f"of the losses over {window} only if {assumes}"
+                + (f" (and {later}, not on record either)" if later else "")
+            )
+            return Evidence(
+                bound,
+                "over",
+                f"{summed.basis}; {condition}" + before,
+                sources,
+                shown=fmt.fmt_bound(fmt.fmt_money(bound), "over"),
+                assumes=assumes,
+            )
+        if later:
+            assumes = f"{later} {'was a loss' if len(_spans(after)) == 1 else 'were losses'} too"
+            return replace(
+                summed,
+                qualifier="over",
+                basis=f"{summed.basis}; {every_loss}, so the losses over {window} were at least this only if "
+                f"{assumes} (not on record yet){before}",
+                shown=fmt.fmt_bound(fmt.fmt_money(summed.value or 0.0), "over"),
+                sources=sources,
+                assumes=assumes,
+            )
+        return replace(summed, basis=summed.basis + before, sources=sources)
 
     return compute

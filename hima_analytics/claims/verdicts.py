@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 __all__ = [
     "ABOUT",
@@ -21,6 +21,7 @@ __all__ = [
     "digits_precision",
     "figure_verdict",
     "interval",
+    "only_on_record",
     "published_precision",
     "rounding_precision",
     "verdict",
@@ -61,6 +62,16 @@ class Evidence:
     shown: str = ""
     others: tuple[Evidence, ...] = ()
     own: Evidence | None = None
+    #: The same figure from other seed articles: on record, named, never evidence.
+    seeds: tuple[Evidence, ...] = ()
+    #: What this figure takes the claim's wording to mean ("net profit attributable to shareholders"),
+    #: when the wording allows more than one reading.
+    reading: str = ""
+    #: The figure under the other readings of the claim's wording (each with its own ``reading``).
+    readings: tuple[Evidence, ...] = ()
+    #: A condition the figure holds only under, which the data does not establish ("H2 2022 was a
+    #: loss too"): such a figure can make a claim consistent at best, and settles nothing otherwise.
+    assumes: str = ""
 
     def width(self) -> float:
         if self.precision is not None:
@@ -209,6 +220,99 @@ def _gap(claim: Claim, e: Evidence) -> str:
     return text
 
 
+def only_on_record(own: Evidence | None, seeds: tuple[Evidence, ...]) -> str:
+    """Why figures from seed articles settle nothing: "the only figure on record is this article's
+    own (> 387,000); ..." or "... another seed article's (> 387,000, S&P Global Mobility, ...)".
+    Empty when no seed article gives one.
+
+    >>> seed = Evidence(387_000, "over", "", label="S&P, 2 Oct 2025, a seed article", shown="> 387,000")
+    >>> print(only_on_record(None, (seed,)))  # doctest: +NORMALIZE_WHITESPACE
+    the only figure on record is another seed article's (> 387,000, S&P, 2 Oct 2025, a seed article);
+    a seed article does not check another seed article's claim
+    """
+    if own is not None and not seeds:
+        return (
+            f"the only figure on record is this article's own ({own.shown}); "
+            f"no other source gives one, so the claim cannot confirm itself"
+        )
+    if not seeds:
+        return ""
+    theirs = " and ".join(f"{e.shown}, {e.label}" for e in seeds)
+    if own is not None:
+        return (
+            f"the only figures on record are this article's own ({own.shown}) and another seed article's "
+            f"({theirs}); neither the article nor another seed article can confirm the claim"
+        )
+    plural = len(seeds) > 1
+    return (
+        f"the only figure{'s' if plural else ''} on record {'are' if plural else 'is'} another seed "
+        f"article's ({theirs}); a seed article does not check another seed article's claim"
+    )
+
+
+def _meets(a: Evidence, b: Evidence) -> bool:
+    """Whether the ranges of two published figures meet."""
+    if a.value is None or b.value is None:
+        return True
+    a_lo, a_hi = interval(a.value, a.qualifier, a.width())
+    b_lo, b_hi = interval(b.value, b.qualifier, b.width())
+    return a_lo <= b_hi and b_lo <= a_hi
+
+
+_AGREES = {
+    "confirmed": "which matches the claim",
+    "consistent": "which allows the claim without settling it",
+    "contradicted": "which does not match the claim",
+    "disputed": "on which the sources disagree",
+    "not verifiable": "which is not on record",
+}
+
+
+def _assess_assuming(claim: Claim, evidence: Evidence) -> Assessment:
+    """A figure that holds only under a condition the data does not establish: ``consistent``
+    when, granted the condition, it would confirm the claim; ``not verifiable`` otherwise (a
+    conditional bound short of the claim settles nothing)."""
+    found = figure_verdict(claim, replace(evidence, assumes=""))
+    if found == "confirmed":
+        return Assessment(
+            "consistent",
+            f"{evidence.basis}; granted that, the claim holds, but the data does not establish it",
+            evidence,
+        )
+    return Assessment(
+        "not verifiable",
+        f"{evidence.basis}; even granted that, {evidence.shown or 'the bound'} does not settle the claim",
+        evidence,
+    )
+
+
+def _assess_readings(claim: Claim, evidence: Evidence) -> Assessment:
+    """The verdict when the claim's wording fits more than one figure (a "net loss" that may be
+    attributable to shareholders or the total): the verdict every reading gives when they agree;
+    ``consistent`` when one reading allows the claim and another does not; the basis names each
+    reading and its figure."""
+    main = assess(claim, replace(evidence, readings=()))
+    alts = [assess(claim, r) for r in evidence.readings]
+    found = [main.verdict, *(a.verdict for a in alts)]
+    if len(set(found)) == 1:
+        result = main.verdict
+    elif any(v in ("confirmed", "consistent") for v in found):
+        result = "consistent"
+    else:
+        result = "not verifiable"
+    parts = [
+        f"compared with {a.evidence.reading or 'the figure'}: {a.basis}, {_AGREES[a.verdict]}" for a in (main, *alts)
+    ]
+    if len(set(found)) > 1:
+        parts.append(
+            "the claim's wording does not say which of these it means, and they give different verdicts, so the "
+            "data is consistent with the claim without confirming it"
+        )
+    else:
+        parts.append("every reading of the claim's wording gives the same verdict")
+    return Assessment(result, "; ".join(parts), evidence)
+
+
 def assess(claim: Claim, evidence: Evidence) -> Assessment:
     """The verdict on ``claim`` from every independent figure in ``evidence``, and why.
 
@@ -218,8 +322,12 @@ def assess(claim: Claim, evidence: Evidence) -> Assessment:
     - when the only independent figures contradict the claim but the figure the catalog prefers
       for the same key is the article's own, the claim is ``disputed`` too: the report uses the claim's
       figure, and another source gives a different one;
-    - the article's own figure never confirms the claim: with no other figure the claim is ``not
-      verifiable``, and the basis says the only figure on record is the article's.
+    - the article's own figure, and another seed article's, never confirm the claim: with no other
+      figure the claim is ``not verifiable``, and the basis says whose the only figures on record are;
+    - when the article's own figure is on record too, ranked below ours, and the two do not meet,
+      the basis says the sources conflict;
+    - when the claim's wording fits more than one figure (``evidence.readings``), each reading is
+      assessed and named (see :func:`_assess_readings`).
 
     >>> c = Claim("x", "s", "HIMA sold 52,747", 52_747, "units", "exact", lambda s: Evidence(None, None, ""))
     >>> own = Evidence(52_747, "exact", "", label="this article", shown="52,747")
@@ -228,17 +336,16 @@ def assess(claim: Claim, evidence: Evidence) -> Assessment:
     >>> assess(c, Evidence(None, None, "no other figure", own=own)).verdict
     'not verifiable'
     """
+    if evidence.readings:
+        return _assess_readings(claim, evidence)
     if evidence.decided:
         return Assessment(evidence.decided, evidence.basis, evidence)
+    if evidence.assumes:
+        return _assess_assuming(claim, evidence)
     figures = [evidence, *evidence.others] if evidence.value is not None else list(evidence.others)
     own = evidence.own
     if not figures:
-        basis = evidence.basis
-        if own is not None:
-            basis = (
-                f"the only figure on record is this article's own ({own.shown}); "
-                f"no other source gives one, so the claim cannot confirm itself"
-            )
+        basis = only_on_record(own, evidence.seeds) or evidence.basis
         return Assessment("not verifiable", basis, evidence)
     found = [figure_verdict(claim, f) for f in figures]
     allowed = [v for v in found if v in ("confirmed", "consistent")]
@@ -272,6 +379,11 @@ def assess(claim: Claim, evidence: Evidence) -> Assessment:
                 f"; the catalog ranks {' and '.join(f.shown for f in capped)} below it, so "
                 f"{'they' if len(capped) > 1 else 'it'} can agree with the claim but not confirm it"
             )
+    elif own is not None and not _meets(own, figures[0]):
+        parts.append(
+            f"the catalog also records this article's own {own.shown} for the same figure, ranked below "
+            f"{figures[0].shown}: the two sources conflict"
+        )
     if result == "consistent" and claim.qualifier == "exact":
         if all(f.qualifier in ("rounded", "about") for f in figures):
             parts.append("a rounded figure agrees with an exact claim only to its rounding")
