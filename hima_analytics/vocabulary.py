@@ -97,6 +97,7 @@ METRICS = {
     "delivery_target_low": "Delivery target (low end)",
     "delivery_target_high": "Delivery target (high end)",
     "sales_target": "Sales target",
+    "production_and_sales_target": "Production and sales target",
     "delivery_guidance": "Delivery guidance",
     "delivery_guidance_low": "Delivery guidance (low end)",
     "delivery_guidance_high": "Delivery guidance (high end)",
