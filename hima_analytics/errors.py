@@ -156,6 +156,7 @@ class InsufficientData(HimaError, ValueError):
         self.where = where
         self.minimum = minimum
         self.got = got
+        self.unit = unit
         self.hint = hint
         text = f"{where}: expected at least {minimum} {unit}; got {got}."
         super().__init__(text + (f" Hint: {hint}" if hint else ""))

@@ -25,6 +25,12 @@ _FIG = re.compile(
 )
 
 
+def plain(sentence) -> str:
+    """A computed sentence (a Text, or its Markdown) as a reader sees it: citation spans, HTML
+    entities and Markdown escapes removed."""
+    return re.sub(r"\\(.)", r"\1", html.unescape(re.sub(r"<[^>]+>", "", str(getattr(sentence, "markdown", sentence)))))
+
+
 def downloads(page: str) -> dict[str, pl.DataFrame]:
     """Every CSV download on the page, by name, as strings (as a reader's spreadsheet sees them)."""
     out = {}

@@ -7,6 +7,7 @@ import datetime as dt
 import polars as pl
 import pytest
 from league_frames import deliveries_frame, facts_frame
+from report_checks import plain
 
 from hima_analytics import league
 from hima_analytics import metrics as hm
@@ -41,14 +42,6 @@ MARKET = pl.DataFrame(
         "qualifier": ["exact"],
     }
 )
-
-
-def plain(sentence) -> str:
-    """A computed sentence as a reader sees it (its figures are cited in spans)."""
-    import html
-    import re
-
-    return re.sub(r"\\(.)", r"\1", html.unescape(re.sub(r"<[^>]+>", "", str(sentence))))  # Markdown escapes too
 
 
 def _row(table: pl.DataFrame, entity: str) -> dict:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
-import re
 
 import polars as pl
 from league_frames import deliveries_frame, facts_frame
+from report_checks import plain
 
 from hima_analytics import league
 from hima_analytics import metrics as hm
@@ -18,10 +17,6 @@ FY2024 = (D(2024, 1, 1), D(2024, 12, 31))
 
 _facts = facts_frame
 _volumes = deliveries_frame
-
-
-def plain(sentence) -> str:
-    return re.sub(r"\\(.)", r"\1", html.unescape(re.sub(r"<[^>]+>", "", str(sentence))))
 
 
 RIVALS = pl.DataFrame(

@@ -5,11 +5,11 @@ labels, and the check against published parts."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import numpy as np
 import polars as pl
 import pytest
+from report_checks import plain
 
 from hima_analytics import narrative as hn_text
 from hima_analytics import statistics as st
@@ -41,11 +41,6 @@ SHORT_RUN = {
     **RECENT,
     dt.date(2026, 1, 1): 58_000,
 }
-
-
-def plain(t) -> str:
-    """A narrative Text as the reader sees it (Markdown escapes and citation spans removed)."""
-    return re.sub(r"\\(.)", r"\1", re.sub(r"<[^>]+>", "", t.markdown))
 
 
 # ---------------------------------------------------------------- one forecast, shown everywhere

@@ -11,6 +11,7 @@ import sys
 import numpy as np
 import polars as pl
 import pytest
+from report_checks import plain
 
 from hima_analytics import statistics as st
 from hima_analytics.statistics import InsufficientData, ModelSpec
@@ -469,7 +470,8 @@ def test_forecast_treats_a_bound_month_as_a_gap():
     assert st.forecast(frame, horizon=2).history["months"] == 20
     short = bounded.filter(pl.int_range(pl.len()) <= 14)  # 4 counts after the bound: too few
     result, reason = st.try_forecast(short, horizon=2)
-    assert result is None and "only as a bound" in reason
+    assert result is None and "only as a bound" in str(reason)
+    assert isinstance(reason, st.ShortRun) and reason.bounded == [frame["month"][10]] and reason.run.n == 4
 
 
 def test_count_runs_break_at_bounds():
@@ -500,5 +502,20 @@ def test_missing_forecast_names_its_bound_months():
     from hima_analytics.narrative import forecast_status
 
     series = monthly([5, 6, 7]).with_columns(pl.Series("qualifier", ["exact", "over", "exact"]))
-    out = forecast_status(None, "forecast: expected 6 months; got 1 month", download="d", entity="AITO", series=series)
-    assert "Feb 2020 was published only as a bound" in out.markdown
+    _, reason = st.try_forecast(series, horizon=2)
+    out = forecast_status(None, reason, download="d", entity="AITO", series=series)
+    said = plain(out)
+    assert "Feb 2020 was published only as a bound" in said
+    assert "the models need at least 6 consecutive published months" in said
+    assert "the record ends with only 1 consecutive month (Mar 2020 – Mar 2020)" in said
+    assert "Hint" not in said and "forecast: expected" not in said
+
+
+def test_missing_forecast_names_a_longer_earlier_run_it_does_not_use():
+    from hima_analytics.narrative import forecast_status
+
+    months = monthly(list(range(1, 11))).filter(pl.int_range(pl.len()) != 7)  # 7 months, a gap, 2 months
+    _, reason = st.try_forecast(months, horizon=2)
+    assert isinstance(reason, st.ShortRun) and reason.earlier is not None and reason.earlier.n == 7
+    out = plain(forecast_status(None, reason, download="d", entity="HIMA"))
+    assert "an earlier run of 7 consecutive months (Jan 2020 – Jul 2020) is not used" in out

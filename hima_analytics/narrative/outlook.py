@@ -9,6 +9,7 @@ from ..display.names import name_of
 from ..display.text import Text, cite, text
 from ..statistics.breaks import MIN_CONCLUSIVE_CUSUM, MIN_CONCLUSIVE_SIDE
 from ..statistics.candidates import MIN_ORIGINS
+from ..statistics.errors import InsufficientData, ShortRun
 from ..statistics.events import TOGETHER_NOTE
 from ..statistics.months import bound_months, bounds_sentence
 from ..vocabulary import counted
@@ -24,27 +25,49 @@ __all__ = [
 ]
 
 
-def forecast_status(result, reason: str, *, download: str, entity: str, series: pl.DataFrame | None = None) -> Text:
+def _why_no_forecast(reason: str | InsufficientData) -> str:
+    """Why there is no forecast, in words, from the fields of the error that refused it.
+
+    >>> import datetime as dt
+    >>> from hima_analytics.statistics.months import MonthRun
+    >>> run = MonthRun([dt.date(2026, 2, 1)], [1.0])
+    >>> earlier = MonthRun([dt.date(2025, m, 1) for m in range(1, 9)], [1.0] * 8)
+    >>> err = ShortRun(minimum=6, run=run, earlier=earlier, bounded=[])
+    >>> print(_why_no_forecast(err))  # doctest: +NORMALIZE_WHITESPACE
+    the models need at least 6 consecutive published months, and the record ends with only 1 consecutive month
+    (Feb 2026 – Feb 2026); an earlier run of 8 consecutive months (Jan 2025 – Aug 2025) is not used, because
+    forecasts start from the latest month.
+    """
+    if isinstance(reason, ShortRun):
+        earlier = (
+            f"; an earlier run of {reason.earlier.describe()} is not used, because forecasts start from the latest "
+            "month"
+            if reason.earlier is not None
+            else ""
+        )
+        return (
+            f"the models need at least {counted(reason.minimum, 'consecutive published month')}, and the record "
+            f"ends with only {reason.run.describe()}{earlier}."
+        )
+    if isinstance(reason, InsufficientData):
+        return f"{reason.where} needs at least {reason.minimum} {reason.unit}, and got {reason.got}."
+    return reason
+
+
+def forecast_status(
+    result, reason: str | InsufficientData, *, download: str, entity: str, series: pl.DataFrame | None = None
+) -> Text:
     """What the forecast for ``entity`` is and how much weight it bears: the model shown, the
     history it rests on, and whether any model beat the baselines on enough origins. ``result``
-    is a :class:`~hima_analytics.statistics.ForecastResult` or None (then ``reason`` says why);
-    figures are cited from the download of ``result.forecast``, the one path the page shows.
-    ``series`` (the frame forecast, with ``month`` and ``qualifier``) lets a missing forecast say
-    which months were published only as bounds, which models treat as gaps."""
+    is a :class:`~hima_analytics.statistics.ForecastResult` or None (then ``reason``, the error
+    :func:`~hima_analytics.statistics.try_forecast` returned, says why from its fields); figures are
+    cited from the download of ``result.forecast``, the one path the page shows. ``series`` (the
+    frame forecast, with ``month`` and ``qualifier``) lets a missing forecast say which months were
+    published only as bounds, which models treat as gaps."""
     who = name_of(entity)
     if result is None:
         bounds = bounds_sentence(bound_months(series)) if series is not None else ""
-        return text(
-            "No forecast for {who}: {why} {bounds}",
-            who=who,
-            bounds=bounds,
-            why=reason.split(". Hint:")[0]
-            .replace("forecast: expected", "the models need")
-            .replace("; got ", ", and the record ends with only ")
-            .replace(" ending at the latest observation", "")
-            .rstrip(".")
-            + ".",
-        )
+        return text("No forecast for {who}: {why} {bounds}", who=who, bounds=bounds, why=_why_no_forecast(reason))
     h = result.history
     span = f"{fmt.fmt_month(h['from'])} – {fmt.fmt_month(h['to'])}"
     run = counted(int(h["months"]), "consecutive published month")

@@ -15,7 +15,7 @@ from .backtest import BacktestResult, ModelSpec, backtest
 from .breaks import ShareBreaksResult, describe_breaks, event_when, share_breaks
 from .calendar import CNY_DATES, cny_date, is_cny_month
 from .decomposition import DecompositionResult, decompose
-from .errors import InsufficientData
+from .errors import InsufficientData, ShortRun
 from .events import EventEffectsResult, event_effects
 from .financial import MarginVolumeResult, margin_vs_volume
 from .forecasting import ForecastResult, forecast, indicative_range, try_forecast
@@ -29,6 +29,7 @@ __all__ = [
     "EventEffectsResult",
     "ForecastResult",
     "InsufficientData",
+    "ShortRun",
     "MarginVolumeResult",
     "ModelSpec",
     "ShareBreaksResult",

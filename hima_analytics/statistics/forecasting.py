@@ -11,7 +11,7 @@ import polars as pl
 from ..vocabulary import counted
 from .backtest import evaluate, fmt_number, fmt_percent
 from .candidates import MIN_ORIGINS, backtest_plan, model_grid
-from .errors import InsufficientData
+from .errors import InsufficientData, ShortRun
 from .models import ModelSpec, fit_forecast
 from .months import (
     MonthRun,
@@ -364,10 +364,11 @@ def _fitting_run(frame: pl.DataFrame, method: Method, period: int, bounded: list
             if longest.n > run.n
             else ""
         )
-        raise InsufficientData(
-            where="forecast",
+        raise ShortRun(
             minimum=minimum,
-            got=f"{run.describe()} ending at the latest observation",
+            run=run,
+            earlier=longest if longest.n > run.n else None,
+            bounded=bounded,
             hint=f"gaps are not filled; wait for more months or fill the gap from a source.{extra}"
             + (f" {bounds_sentence(bounded)}" if bounded else ""),
         )
@@ -578,21 +579,23 @@ def path_sentences(
     return out
 
 
-def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None, str]:
-    """:func:`forecast`, or ``(None, reason)`` when the series cannot support one.
+def try_forecast(series: pl.DataFrame, **kwargs) -> tuple[ForecastResult | None, str | InsufficientData]:
+    """:func:`forecast` and its summary, or ``(None, error)`` when the series cannot support one:
+    the :class:`InsufficientData` error (a :class:`ShortRun` when the latest run is too short),
+    whose fields say why, as data.
 
     Reports use it to state plainly why a series has no forecast instead of failing.
 
     >>> import datetime as dt, polars as pl
     >>> short = pl.DataFrame({"month": [dt.date(2025, m, 1) for m in (1, 2, 3)], "value": [1, 2, 3]})
     >>> result, reason = try_forecast(short, horizon=3)
-    >>> result is None and "6" in reason
-    True
+    >>> result is None, reason.minimum, reason.run.n
+    (True, 6, 3)
     """
     from .errors import InsufficientData
 
     try:
         result = forecast(series, **kwargs)
     except InsufficientData as exc:
-        return None, str(exc)
+        return None, exc
     return result, result.summary

@@ -105,15 +105,20 @@ def bounds_sentence(bounded: list[dt.date]) -> str:
 
     >>> bounds_sentence([dt.date(2025, 12, 1)])
     'Dec 2025 was published only as a bound (over or under), which is not a count, so it counts as a gap.'
+    >>> print(bounds_sentence([dt.date(2022, 6, 1), dt.date(2025, 11, 1), dt.date(2025, 12, 1)]))
+    ... # doctest: +NORMALIZE_WHITESPACE
+    Jun 2022, Nov 2025 and Dec 2025 were published only as bounds (over or under), which are not counts, so they
+    count as gaps.
     """
     if not bounded:
         return ""
-    listed = ", ".join(month_label(m) for m in bounded)
-    one = len(bounded) == 1
-    return (
-        f"{listed} {'was' if one else 'were'} published only as a bound (over or under), which is not a count, "
-        f"so {'it counts' if one else 'they count'} as a gap."
-    )
+    labels = [month_label(m) for m in bounded]
+    if len(labels) == 1:
+        return (
+            f"{labels[0]} was published only as a bound (over or under), which is not a count, so it counts as a gap."
+        )
+    listed = ", ".join(labels[:-1]) + " and " + labels[-1]
+    return f"{listed} were published only as bounds (over or under), which are not counts, so they count as gaps."
 
 
 def runs(frame: pl.DataFrame) -> list[MonthRun]:
