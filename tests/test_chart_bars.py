@@ -88,3 +88,30 @@ def test_bars_with_only_published_figures_carry_no_empty_key():
     for chart in (charts.monthly_bars(exact, title="t"), charts.bars(exact.head(2), x="entity", y="value", title="t")):
         # An empty legend has no extent: Vega would size the view as infinite and lose the axis.
         assert chart.to_dict()["encoding"]["fillOpacity"].get("legend", "absent") is None
+
+
+def test_monthly_bars_stand_side_by_side_on_every_month_with_bounds_told_apart():
+    """Parts on record are seldom all the parts, so bars are never stacked (a stack's top would
+    read as a total); a month with no figure keeps its slot; over and under outlines differ."""
+    frame = pl.concat(
+        [
+            FRAME,
+            pl.DataFrame(
+                {
+                    "entity": ["AITO"],
+                    "month": [D(2025, 4, 1)],  # March is missing
+                    "value": [90],
+                    "qualifier": ["under"],
+                    "source_id": ["a"],
+                }
+            ),
+        ]
+    )
+    enc = charts.monthly_bars(frame, title="t").to_dict()["encoding"]
+    assert enc["y"].get("stack", "absent") is None
+    assert enc["xOffset"]["field"] == "series"
+    assert enc["x"]["scale"]["domain"] == ["Jan 2025", "Feb 2025", "Mar 2025", "Apr 2025"]
+    dash = dict(zip(enc["strokeDash"]["scale"]["domain"], enc["strokeDash"]["scale"]["range"]))
+    assert dash["over"] != dash["under"] and [1, 0] not in (dash["over"], dash["under"])
+    series = [t for t in enc["tooltip"] if t["field"] == "series"]
+    assert series == [{"field": "series", "type": "nominal", "title": "Brand"}]  # AITO and Luxeed are HIMA brands

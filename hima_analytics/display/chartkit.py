@@ -239,16 +239,27 @@ def chart_title(title: str, subtitle: str | Sequence[str] | None) -> alt.TitlePa
     return alt.TitleParams(title, subtitle=subs)
 
 
-def time_x(field: str = "x:T") -> alt.X:
-    """A month axis with a little room at both ends, so the first and last markers are whole."""
+def time_x(field: str = "x:T", months: Sequence[dt.date] = ()) -> alt.X:
+    """A month axis with a little room at both ends, so the first and last markers are whole.
+    With ``months`` (the months drawn), a chart of three months or fewer labels each of them:
+    a quarterly tick count would leave a one-month chart with no label at all."""
     import altair as alt
 
-    return alt.X(field, title=None, axis=month_axis(), scale=alt.Scale(padding=14))
+    return alt.X(field, title=None, axis=month_axis(months), scale=alt.Scale(padding=14))
 
 
-def month_axis() -> alt.Axis:
+def month_axis(months: Sequence[dt.date] = ()) -> alt.Axis:
+    """Month labels every three months, or on each month drawn when there are three or fewer.
+
+    >>> month_axis([dt.date(2025, 11, 1)]).to_dict()["values"]
+    [{'date': 1, 'month': 11, 'year': 2025}]
+    """
     import altair as alt
 
+    drawn = sorted(set(months))
+    if 0 < len(drawn) <= 3:
+        values = [alt.DateTime(year=d.year, month=d.month, date=1) for d in drawn]
+        return alt.Axis(format="%b %Y", values=values, labelAngle=0)
     return alt.Axis(format="%b %Y", tickCount={"interval": "month", "step": 3}, labelOverlap=True, labelAngle=0)
 
 
@@ -316,9 +327,36 @@ def dash_for(data: pl.DataFrame, legend: Any) -> Any:
     order = [k for k in FIGURE_KINDS if k in data["qualifier"].drop_nulls().unique().to_list()]
     return alt.StrokeDash(
         "qualifier:N",
-        scale=alt.Scale(domain=order, range=[[3, 2] if k in ("over", "under") else [1, 0] for k in order]),
+        scale=alt.Scale(domain=order, range=[BOUND_DASH.get(k, [1.0, 0.0]) for k in order]),
         legend=legend,
     )
+
+
+#: Outline of a bound's bar: a lower bound ("more than") long dashes, an upper bound ("less
+#: than") dots, so the two read apart in the plot and in the legend.
+BOUND_DASH: dict[str, list[float]] = {"over": [6, 3], "under": [1.5, 2.5]}
+
+
+def series_title(ids: Sequence[object]) -> str:
+    """What a chart's coloured series are, for its tooltip: "Model", "Brand" (of a group or the
+    alliance), "Maker" (a maker, group or the alliance itself), or "Series" when they are mixed.
+
+    >>> series_title(["AITO_M9", "STELATO_S9"]), series_title(["AITO", "LUXEED"]), series_title(["LI_AUTO", "HIMA"])
+    ('Model', 'Brand', 'Maker')
+    >>> series_title(["HIMA", "AITO"])
+    'Series'
+    """
+    from ..catalog import load
+
+    wanted = {str(i) for i in ids if i is not None}
+    ents = load("entities").filter(pl.col("entity").cast(pl.String).is_in(sorted(wanted)))
+    kinds = {
+        "Model" if lvl == "model" else "Brand" if parent is not None else "Maker"
+        for lvl, parent in ents.select(pl.col("level").cast(pl.String), "parent").iter_rows()
+    }
+    if len(ents) < len(wanted) and wanted - {str(e) for e in ents["entity"].to_list()}:
+        kinds.add("Maker")  # a company id (a maker group) rather than an entity
+    return kinds.pop() if len(kinds) == 1 else "Series"
 
 
 def line_data(data: pl.DataFrame) -> pl.DataFrame:
@@ -326,13 +364,15 @@ def line_data(data: pl.DataFrame) -> pl.DataFrame:
     return data.select("x", "series", "line_y")
 
 
-def tooltips(x_title: str, x_format: str | None, y_title: str) -> list[Any]:
+def tooltips(x_title: str, x_format: str | None, y_title: str, series: str = "Series") -> list[Any]:
+    """The tooltip of a figure: its period, series (titled ``series``: see :func:`series_title`),
+    the figure as printed, its kind and its source."""
     import altair as alt
 
     x = alt.Tooltip("x:T", title=x_title, format=x_format) if x_format else alt.Tooltip("x:N", title=x_title)
     return [
         x,
-        alt.Tooltip("series:N", title="Maker"),
+        alt.Tooltip("series:N", title=series),
         alt.Tooltip("shown:N", title=y_title),
         alt.Tooltip("figure:N", title="Figure"),
         alt.Tooltip("source:N", title="Source"),

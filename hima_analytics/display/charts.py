@@ -44,6 +44,7 @@ from .chartkit import (
     marker_layers,
     period_slots,
     prepare,
+    series_title,
     theme,
     time_x,
     tooltips,
@@ -99,7 +100,7 @@ def monthly_lines(
     data = prepare(df, value=value, period=period, entity=entity, qualifier=qualifier, unit=unit, signed=signed)
     colour = colour or colour_scale(data["_id"].to_list(), data["series"].to_list())
     shapes, legend = figure_scale(data["qualifier"].drop_nulls().unique().to_list(), SHAPES.get)
-    x = time_x()
+    x = time_x(months=data["x"].drop_nulls().to_list())
     line = (
         alt.Chart(line_data(data))
         .mark_line(invalid="break-paths-show-domains")
@@ -116,7 +117,7 @@ def monthly_lines(
         colour=alt.Color("series:N", title=None, scale=colour),
         shapes=shapes,
         legend=legend,
-        tooltip=tooltips("Month", "%b %Y", y_title),
+        tooltip=tooltips("Month", "%b %Y", y_title, series_title(data["_id"].unique().to_list())),
     )
     layers = [line, *points]
     if only is not None:  # draw some series of the frame (small multiples share one dataset)
@@ -191,38 +192,48 @@ def monthly_bars(
     order: Sequence[str] | None = None,
     unit: str | None = None,
 ) -> alt.Chart:
-    """Monthly stacked bars by entity on a time axis: a month without figures is an empty slot.
-    A bound is a hollow bar (a faint fill inside a dashed outline in its series' colour), named
-    in the legend, so it never reads as another series' tint."""
+    """Monthly bars by entity, side by side in each month, never stacked: the parts on record
+    are seldom all the parts (a brand split with brands missing, a bound among points), so a
+    stack's top would read as a total it is not. Every month from the first to the last is a
+    slot on the axis, so a month without figures is an empty slot. A bound is a hollow bar (a
+    faint fill inside an outline in its series' colour: long dashes for "more than", dots for
+    "less than"), named in the legend, so it never reads as another series' tint."""
     import altair as alt
 
     unit = unit_of(df, unit)
     data = prepare(df, value=value, period=period, entity=entity, qualifier=qualifier, unit=unit, calendar=False)
-    if order:
-        rank = {e: i for i, e in enumerate(order)}
-        data = data.with_columns(
-            pl.col("_id").replace_strict(rank, default=len(rank), return_dtype=pl.Int64).alias("stack_order")
-        )
-    else:
-        data = data.with_columns(pl.col("series").rank("dense").cast(pl.Int64).alias("stack_order"))
     pairs = sorted(
         dict.fromkeys(zip(data["_id"].to_list(), data["series"].to_list())),
         key=lambda p: list(order).index(p[0]) if order and p[0] in order else len(order or []),
     )
     colour = colour_scale([i for i, _ in pairs], [lab for _, lab in pairs])
     opacity, legend = figure_scale(data["qualifier"].drop_nulls().unique().to_list(), _bar_fill, fill="#fff")
+    slots = period_slots(cast(dt.date, data["x"].min()), cast(dt.date, data["x"].max()), 1, None) if data.height else []
+    data = data.with_columns(
+        pl.Series("x_label", [fmt.fmt_month(d) for d in data["x"].to_list()], dtype=pl.String),
+        pl.col("x").cast(pl.String),
+    )
     return (
         alt.Chart(data.drop("_id", "line_y"))
         .mark_bar(strokeWidth=1.6)
         .encode(
-            x=time_x("yearmonth(x):T"),
-            y=alt.Y("y:Q", stack="zero", title=y_title, axis=alt.Axis(format=axis_format(unit))),
+            x=alt.X(
+                "x_label:O",
+                title=None,
+                sort=slots,
+                scale=alt.Scale(domain=slots, paddingInner=0.25),
+                axis=alt.Axis(labelAngle=0, labelOverlap=True, values=slots[:: max(1, len(slots) // 9 + 1)]),
+            ),
+            xOffset=alt.XOffset("series:N", sort=[lab for _, lab in pairs]),
+            y=alt.Y("y:Q", stack=None, title=y_title, axis=alt.Axis(format=axis_format(unit))),
             color=alt.Color("series:N", title=None, scale=colour),
             fillOpacity=alt.FillOpacity("qualifier:N", scale=opacity, legend=legend),
             stroke=alt.condition(BOUND_TEST, alt.Stroke("series:N", scale=colour, title=None), alt.value(None)),
             strokeDash=dash_for(data, legend),
-            order=alt.Order("stack_order:Q"),
-            tooltip=tooltips("Month", "%b %Y", y_title),
+            tooltip=[
+                alt.Tooltip("x_label:N", title="Month"),
+                *tooltips("Month", "%b %Y", y_title, series_title([i for i, _ in pairs]))[1:],
+            ],
         )
         .properties(title=chart_title(title, subtitle), width=WIDTH, height=HEIGHT)
     )
