@@ -45,6 +45,26 @@ def test_rolling_windows_3_6_12():
     assert run_rate(df, window=3)["run_rate"][11] == pytest.approx(132.0)
 
 
+def test_a_mean_with_a_bound_and_an_about_figure_is_not_a_bound():
+    """ "over 57,000", 40,016 and "about 18,000": at 17,500 the mean is 38,172, so no floor is
+    certain; with a rounded figure instead, the lower bound stands."""
+    months = [D(2025, 12, 1), D(2026, 1, 1), D(2026, 2, 1)]
+    df = pl.DataFrame(
+        {
+            "entity": ["AITO"] * 3,
+            "month": months,
+            "value": [57_000, 40_016, 18_000],
+            "qualifier": ["over", "exact", "about"],
+        }
+    )
+    last = rolling_mean(df, window=3).row(2, named=True)
+    assert last["mean_3m"] is None and last["mean_3m_qualifier"] is None
+    rounded = rolling_mean(df.with_columns(pl.Series("qualifier", ["over", "exact", "rounded"])), window=3).row(
+        2, named=True
+    )
+    assert rounded["mean_3m_qualifier"] == "over" and rounded["mean_3m"] == pytest.approx(115_016 / 3)
+
+
 def test_ytd_resets_each_january_and_stops_at_a_gap():
     df = frame(
         [

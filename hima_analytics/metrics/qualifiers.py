@@ -20,10 +20,12 @@ true result up (+1), an upper bound down (-1), a point not at all (0). The rule:
 4. **Shares of a total they are part of** ``a / (a + others)``: ``a`` keeps its direction and
    the others enter reversed.
 5. **Points keep their precision**: among points the least precise wins, in the order
-   ``exact`` < ``rounded`` < ``implied`` < ``about``. A result with any bound in it is a bound;
-   where a point in it is approximate ("over 20,000" of "about 100,000"), the bound is only as
-   firm as that point, as in the published wording it comes from ("over a fifth of about
-   100,000"), and the display rounds it toward its side.
+   ``exact`` < ``rounded`` < ``implied`` < ``about``. A result with any bound in it is a bound,
+   rounded toward its side by the display, when its points are exact, rounded or implied (their
+   imprecision is at most half a unit of a published digit). A bound combined with an ``about``
+   point is **null**: "about 18,000" may be 17,500, so no floor computed from it is certain
+   ("over 57,000", 40,016 and "about 18,000" have no certain mean above 38,300), and an
+   approximately-bounded figure has no mark that would say so.
 
 Qualifiers are ``pl.String`` or ``pl.Enum`` columns; every function here returns a
 ``pl.String`` expression named ``qualifier``. Missing inputs (null qualifiers) make the result
@@ -95,6 +97,8 @@ def _from_parts(up: pl.Expr, down: pl.Expr, rank: pl.Expr, missing: pl.Expr) -> 
         .then(pl.lit(None, dtype=pl.String))
         .when(up & down)
         .then(pl.lit(None, dtype=pl.String))
+        .when((up | down) & (rank == _RANK["about"]))
+        .then(pl.lit(None, dtype=pl.String))
         .when(up)
         .then(pl.lit("over"))
         .when(down)
@@ -112,8 +116,10 @@ def qualifier_of_sum(q: str | pl.Expr) -> pl.Expr:
     ...     return pl.DataFrame({"q": list(qs)}).select(qualifier_of_sum("q"))["qualifier"][0]
     >>> agg("exact", "exact"), agg("exact", "rounded"), agg("rounded", "about"), agg("exact", "implied")
     ('exact', 'rounded', 'about', 'implied')
-    >>> agg("exact", "over", "about"), agg("under", "exact"), agg("over", "under"), agg("exact", None)
+    >>> agg("exact", "over", "rounded"), agg("under", "exact"), agg("over", "under"), agg("exact", None)
     ('over', 'under', None, None)
+    >>> agg("exact", "over", "about")  # a bound is never firmer than an approximate point in it
+
     """
     d = direction(q)
     return _from_parts((d == 1).any(), (d == -1).any(), _rank(_q(q)).max(), _q(q).is_null().any())
@@ -132,10 +138,10 @@ def qualifier_of_ratio(numerator: str | pl.Expr, denominator: str | pl.Expr) -> 
     """Rule 2: the qualifier of ``numerator / denominator`` (and of a growth rate
     ``current / base - 1``), element by element.
 
-    >>> df = pl.DataFrame({"a": ["over", "exact", "over", "over", "under", "exact", "rounded"],
-    ...                    "b": ["exact", "over", "under", "over", "exact", "about", "exact"]})
+    >>> df = pl.DataFrame({"a": ["over", "exact", "over", "over", "under", "exact", "rounded", "under"],
+    ...                    "b": ["exact", "over", "under", "over", "exact", "about", "exact", "about"]})
     >>> df.select(qualifier_of_ratio("a", "b"))["qualifier"].to_list()
-    ['over', 'under', 'over', None, 'under', 'about', 'rounded']
+    ['over', 'under', 'over', None, 'under', 'about', 'rounded', None]
     """
     return _pair(numerator, denominator, reverse_b=True)
 
