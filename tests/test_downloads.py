@@ -45,3 +45,9 @@ def test_the_workbook_has_reader_headers_and_number_formats(tmp_path: Path):
     row = sheet[2]
     assert row[col["YoY"]].number_format == "0.0%"
     assert row[col[headers[2]]].value is not None and row[col[headers[2]]].number_format == "mmm yyyy"
+
+
+def test_a_numeric_target_is_a_figure_not_an_id():
+    out = for_reader(pl.DataFrame({"entity": ["AITO"], "year": [2024], "target": [600_000.0]}))
+    assert "target_name" not in out.columns and "entity_name" in out.columns
+    assert out["target"].to_list() == [600_000.0]

@@ -13,7 +13,7 @@ from .. import vocabulary
 __all__ = ["label_column", "name_of", "names", "names_of"]
 
 #: Columns whose values are entity, company or subject ids.
-ID_COLUMNS = ("entity", "subject", "company", "parent", "top1_entity", "brand", "maker", "target")
+ID_COLUMNS = ("entity", "subject", "company", "parent", "top1_entity", "brand", "maker")
 #: Columns holding several ids separated by commas or semicolons.
 ID_LIST_COLUMNS = ("missing_parts", "parts_list", "members")
 #: Columns whose values come from a closed or open vocabulary, and which one.
