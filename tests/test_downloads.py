@@ -51,3 +51,11 @@ def test_a_numeric_target_is_a_figure_not_an_id():
     out = for_reader(pl.DataFrame({"entity": ["AITO"], "year": [2024], "target": [600_000.0]}))
     assert "target_name" not in out.columns and "entity_name" in out.columns
     assert out["target"].to_list() == [600_000.0]
+
+
+def test_every_source_id_gets_its_publisher_and_date_beside_it():
+    one = "hima4-36krjp-2025-07-01-hima-june-brands"
+    out = for_reader(pl.DataFrame({"value": [1, 2, 3], "source_id": [one, f"{one};unknown-id", None]}))
+    assert out.columns == ["value", "source_id", "source_name"]
+    named = out["source_name"].to_list()
+    assert named[0] == "36Kr Japan, 1 Jul 2025" and named[1] == "36Kr Japan, 1 Jul 2025; unknown-id" and named[2] is None

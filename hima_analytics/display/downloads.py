@@ -2,7 +2,8 @@
 
 The CSV and the Excel workbook carry every column of the frame, typed as the page computed it,
 plus one ``<column>_name`` column after each id column (``entity`` ``LI_AUTO`` -> ``entity_name``
-``Li Auto``), so a spreadsheet reads by name and a script still joins on ids. Floating-point
+``Li Auto``; ``source_id`` -> ``source_name``, the publisher and date), so a spreadsheet reads by
+name and a script still joins on ids. Floating-point
 columns are rounded to what the figures can carry: whole-vehicle and money-per-vehicle columns
 to 2 decimals, fractions and everything else to 6. Lists are joined with ``;`` and text cells
 that a spreadsheet would run as a formula are neutralised (OWASP: a leading apostrophe).
@@ -64,7 +65,27 @@ def for_reader(df: pl.DataFrame) -> pl.DataFrame:
     for c in [c for c in flat.columns if c in ID_COLUMNS and f"{c}_name" not in flat.columns]:
         names = pl.col(c).cast(pl.String).replace_strict(names_of(flat[c]), default=None)
         out = out.insert_column(out.columns.index(c) + 1, out.select(names.alias(f"{c}_name")).to_series())
+    if "source_id" in out.columns and "source_name" not in out.columns and out.schema["source_id"] == pl.String:
+        out = out.insert_column(out.columns.index("source_id") + 1, _source_names(out["source_id"]))
     return neutralise_formulas(out)
+
+
+def _source_names(ids: pl.Series) -> pl.Series:
+    """Who published each row's figure, in words ("36Kr Japan, 1 Jul 2025"), beside its
+    ``source_id`` (one id, or several joined with ``;``), so a reader can find the page without
+    the catalog."""
+    from .chartkit import source_labels
+
+    every = [i for v in ids.drop_nulls().unique().to_list() for i in re.split(r"\s*;\s*", v) if i]
+    known = source_labels(every)
+    return pl.Series(
+        "source_name",
+        [
+            None if v is None else "; ".join(known.get(i, i) for i in re.split(r"\s*;\s*", v) if i)
+            for v in ids.to_list()
+        ],
+        dtype=pl.String,
+    )
 
 
 def reader_headers(columns: list[str]) -> dict[str, str]:
@@ -80,7 +101,11 @@ def reader_headers(columns: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     seen: set[str] = set()
     for c in columns:
-        if c.endswith("_name") and c[: -len("_name")] in ID_COLUMNS:
+        if c == "source_name":
+            label = "Source"
+        elif c == "source_id" and "source_name" in columns:
+            label = "Source (id)"
+        elif c.endswith("_name") and c[: -len("_name")] in ID_COLUMNS:
             label = vocabulary.label("column", c[: -len("_name")])
         elif c in ID_COLUMNS and f"{c}_name" in columns:
             label = f"{vocabulary.label('column', c)} (id)"
