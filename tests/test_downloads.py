@@ -58,4 +58,4 @@ def test_every_source_id_gets_its_publisher_and_date_beside_it():
     out = for_reader(pl.DataFrame({"value": [1, 2, 3], "source_id": [one, f"{one};unknown-id", None]}))
     assert out.columns == ["value", "source_id", "source_name"]
     named = out["source_name"].to_list()
-    assert named[0] == "36Kr Japan, 1 Jul 2025" and named[1] == "36Kr Japan, 1 Jul 2025; unknown-id" and named[2] is None
+    assert named == ["36Kr Japan, 1 Jul 2025", "36Kr Japan, 1 Jul 2025; unknown-id", None]
