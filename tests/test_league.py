@@ -150,10 +150,11 @@ def test_a_year_with_one_member_in_a_table_is_shown_but_not_ranked():
     only_li = ENTITIES.filter(pl.col("entity") == "LI_AUTO")
     annual = league.annual_league(_volumes(), facts, only_li).filter(pl.col("year") == 2022)
     assert annual.select("entity", "value", "rank", "rank_certain").rows() == [("LI_AUTO", 133_246.0, None, None)]
-    # With the other makers in the table (none has a 2022 total), the one figure ranks first, unsettled.
+    # With the other makers in the table (none has a 2022 total), the one figure is still not ranked:
+    # "1" among one maker with a figure would read as a league win.
     annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2022)
     assert annual.select("entity", "rank", "rank_certain", "basis").rows() == [
-        ("LI_AUTO", 1, False, "published annual total"),
+        ("LI_AUTO", None, None, "published annual total"),
         ("HIMA", None, None, league.NO_ANNUAL_TOTAL),
         ("NIO_INC", None, None, league.NO_ANNUAL_TOTAL),
     ]
@@ -181,7 +182,7 @@ def test_annual_rankings_use_published_totals_never_sums_of_unequal_months():
     ]
     sentence = leader(annual, download="annual", year=2024)
     assert plain(sentence) == (
-        "FY2024: Li Auto had the highest published total, 500,508, ahead of NIO Inc. (all brands) (221,970); "
+        "FY2024: Li Auto had the highest full-year total on record, 500,508, ahead of NIO Inc. (all brands) (221,970); "
         "no full-year total is on record for 鸿蒙智行 HIMA."
     )
     complete = pl.concat([facts, _facts([("HIMA", "deliveries", *FY2024, 444_956, "exact", "c")])])
@@ -205,8 +206,8 @@ def test_a_leader_that_a_bound_could_overtake_is_not_said_to_have_led():
     facts = pl.concat([facts, _facts([("HIMA", "deliveries", *FY2024, 444_956, "exact", "c")])])
     annual = league.annual_league(_volumes(), facts, ENTITIES).filter(pl.col("year") == 2024)
     text = plain(leader(annual, download="annual", year=2024))
-    assert text.startswith("FY2024: Li Auto had the highest published total, 500,508, ahead of")
-    assert "is published only as a lower bound (> 221,970)" in text and "led with" not in text
+    assert text.startswith("FY2024: Li Auto had the highest full-year total on record, 500,508, ahead of")
+    assert "is on record only as a lower bound (> 221,970)" in text and "led with" not in text
 
 
 def test_targets_pair_a_range_within_one_announcement_and_progress_uses_the_latest():

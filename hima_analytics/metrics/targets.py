@@ -24,15 +24,24 @@ def target_progress(
     """Year-to-date progress against each entity's annual target.
 
     ``ytd`` has ``entity``, ``month`` (the latest month of the YTD), ``ytd`` and optionally
-    ``ytd_qualifier`` (from :func:`~.deliveries.ytd`); ``targets`` has ``entity``, ``year``,
-    ``target`` and optionally ``target_qualifier``. For each entity and month:
+    ``ytd_qualifier`` (from :func:`~.deliveries.ytd`), and ``measure`` (what the YTD counts,
+    e.g. "deliveries" or "wholesale") with ``source_id_measure`` (the source of a YTD that is
+    not the deliveries series), both kept in the result so a table can say what the target was
+    set against; ``targets`` has ``entity``, ``year``, ``target`` and optionally
+    ``target_qualifier``, and ``target_high`` (with ``target_high_qualifier``) for the top of a
+    range. For each entity and month:
 
     - ``progress = ytd / target`` (fraction of the target reached);
-    - ``remaining = target - ytd`` (vehicles still to deliver);
+    - ``remaining = target - ytd`` (vehicles still to deliver), for a year still open;
     - ``months_left = 12 - month``;
     - ``needed_per_month = remaining / months_left`` (null in December or when nothing remains);
     - ``pace = ytd / month * 12 / target`` (the year's pace at the run-rate so far, as a
-      fraction of the target).
+      fraction of the target);
+    - ``shortfall = target - ytd`` for a year that is over (``months_left`` 0) and fell short
+      (null when it met the target): in a closed year nothing is "still to deliver", so
+      ``remaining`` is null there;
+    - with ``target_high``: ``progress_high = ytd / target_high`` and ``needed_per_month_high =
+      (target_high - ytd) / months_left``, the same figures against the top of the range.
 
     The ``carry`` columns of ``targets`` (how the target was worded, a range's top end, its
     source) come through unchanged, after the computed ones.
@@ -46,6 +55,13 @@ def target_progress(
     (0.4688, 340000.0, 3, 113333)
     >>> target_progress(y, t.with_columns(wording=pl.lit("sales")), carry=["wording"])["wording"].to_list()
     ['sales']
+    >>> ranged = t.with_columns(target_high=pl.lit(700_000.0))
+    >>> r = target_progress(y, ranged).row(0, named=True)
+    >>> round(r["progress_high"], 4), round(r["needed_per_month_high"])
+    (0.4286, 133333)
+    >>> over = y.with_columns(month=pl.lit(dt.date(2025, 12, 1)), ytd=pl.lit(600_000))
+    >>> target_progress(over, t).select("remaining", "shortfall", "months_left").row(0)
+    (None, 40000.0, 0)
     """
     carry = list(carry)
     require_columns(ytd, [entity, "month", "ytd"], "target_progress")
@@ -56,42 +72,90 @@ def target_progress(
             "hint: drop or rename them in one of the two frames"
         )
     require_unique(targets, [entity, "year"], "target_progress (targets: one per entity and year)")
+    measured = [c for c in ("measure", "source_id_measure") if c in ytd.columns]
     y = ytd.with_columns(pl.col(entity).cast(pl.String), pl.col("month").dt.year().alias("year"))
+    y = y.select(
+        entity,
+        "year",
+        "month",
+        "ytd",
+        *(["ytd_qualifier"] if "ytd_qualifier" in y.columns else []),
+        *measured,
+    )
     if "ytd_qualifier" not in y.columns:
         y = y.with_columns(pl.lit("exact").alias("ytd_qualifier"))
     t = targets.with_columns(pl.col(entity).cast(pl.String))
     if "target_qualifier" not in t.columns:
         t = t.with_columns(pl.lit("exact").alias("target_qualifier"))
+    ranged = "target_high" in t.columns
+    high_cols = ["target_high", "target_high_qualifier"] if ranged else []
+    if ranged and "target_high_qualifier" not in t.columns:
+        t = t.with_columns(pl.lit("exact").alias("target_high_qualifier"))
+    t = t.select(
+        entity,
+        "year",
+        "target",
+        "target_qualifier",
+        *[c for c in high_cols if c not in carry],
+        *[c for c in carry if c not in (entity, "year", "target", "target_qualifier")],
+    )
     out = y.join(t, on=[entity, "year"], how="inner")
     month = pl.col("month").dt.month().cast(pl.Int64)
     ok = valid_base(pl.col("target")) & pl.col("ytd").is_not_null()
     out = out.with_columns(
         pl.when(ok).then(qualifier_of_ratio("ytd_qualifier", "target_qualifier")).alias("progress_qualifier"),
-        pl.when(ok).then(qualifier_of_difference("target_qualifier", "ytd_qualifier")).alias("remaining_qualifier"),
+        pl.when(ok).then(qualifier_of_difference("target_qualifier", "ytd_qualifier")).alias("_gap_qualifier"),
         (12 - month).alias("months_left"),
     )
     out = out.with_columns(
         bounded_value(pl.when(ok).then(pl.col("ytd") / pl.col("target")), "progress_qualifier").alias("progress"),
-        bounded_value(pl.when(ok).then(pl.col("target") - pl.col("ytd")), "remaining_qualifier").alias("remaining"),
+        bounded_value(pl.when(ok).then(pl.col("target") - pl.col("ytd")), "_gap_qualifier").alias("_gap"),
         bounded_value(pl.when(ok).then(pl.col("ytd") / month * 12 / pl.col("target")), "progress_qualifier").alias(
             "pace"
         ),
     )
+    open_ = pl.col("months_left") > 0
     out = out.with_columns(
-        pl.when((pl.col("months_left") > 0) & (pl.col("remaining") > 0))
-        .then(pl.col("remaining") / pl.col("months_left"))
-        .alias("needed_per_month"),
-        pl.when((pl.col("months_left") > 0) & (pl.col("remaining") > 0))
-        .then(pl.col("remaining_qualifier"))
-        .alias("needed_per_month_qualifier"),
+        pl.when(open_).then(pl.col("_gap")).alias("remaining"),
+        pl.when(open_ & pl.col("_gap").is_not_null()).then(pl.col("_gap_qualifier")).alias("remaining_qualifier"),
+        pl.when(~open_ & (pl.col("_gap") > 0)).then(pl.col("_gap")).alias("shortfall"),
+        pl.when(~open_ & (pl.col("_gap") > 0)).then(pl.col("_gap_qualifier")).alias("shortfall_qualifier"),
+        pl.when(open_ & (pl.col("_gap") > 0)).then(pl.col("_gap") / pl.col("months_left")).alias("needed_per_month"),
+        pl.when(open_ & (pl.col("_gap") > 0)).then(pl.col("_gap_qualifier")).alias("needed_per_month_qualifier"),
         pl.col("progress_qualifier").alias("pace_qualifier"),
     )
+    high = []
+    if ranged:
+        ok_high = valid_base(pl.col("target_high")) & pl.col("ytd").is_not_null()
+        out = out.with_columns(
+            pl.when(ok_high)
+            .then(qualifier_of_ratio("ytd_qualifier", "target_high_qualifier"))
+            .alias("progress_high_qualifier"),
+            pl.when(ok_high)
+            .then(qualifier_of_difference("target_high_qualifier", "ytd_qualifier"))
+            .alias("_gap_high_qualifier"),
+        )
+        out = out.with_columns(
+            bounded_value(
+                pl.when(ok_high).then(pl.col("ytd") / pl.col("target_high")), "progress_high_qualifier"
+            ).alias("progress_high"),
+            bounded_value(pl.when(ok_high).then(pl.col("target_high") - pl.col("ytd")), "_gap_high_qualifier").alias(
+                "_gap_high"
+            ),
+        )
+        needs_high = open_ & (pl.col("_gap_high") > 0)
+        out = out.with_columns(
+            pl.when(needs_high).then(pl.col("_gap_high") / pl.col("months_left")).alias("needed_per_month_high"),
+            pl.when(needs_high).then(pl.col("_gap_high_qualifier")).alias("needed_per_month_high_qualifier"),
+        )
+        high = ["progress_high", "progress_high_qualifier", "needed_per_month_high", "needed_per_month_high_qualifier"]
     return out.select(
         entity,
         "year",
         "month",
         "ytd",
         "ytd_qualifier",
+        *measured,
         "target",
         "target_qualifier",
         "progress",
@@ -103,6 +167,9 @@ def target_progress(
         "months_left",
         "needed_per_month",
         "needed_per_month_qualifier",
+        "shortfall",
+        "shortfall_qualifier",
+        *high,
         *carry,
     ).sort(entity, "month")
 

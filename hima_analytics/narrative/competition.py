@@ -56,10 +56,11 @@ def _overtaking_bound(rows: pl.DataFrame, qcol: str, *, after: int) -> dict | No
 
 
 def leader(totals: pl.DataFrame, *, download: str, year: int, column: str = "value") -> Text | None:
-    """Who delivered most in a full year, and by how much, from published annual totals (with
-    their qualifiers; a lead that a bound could erase is said to be unsettled). Members listed
-    without a figure for the year (see :func:`~hima_analytics.league.annual_league`) are named:
-    the lead is then only among the published totals."""
+    """Who delivered most in a full year, and by how much, from the full-year totals of
+    :func:`~hima_analytics.league.annual_league` (published annual totals, or sums of published
+    period totals that cover the year; with their qualifiers: a lead that a bound could erase is
+    said to be unsettled). Members listed without a figure for the year are named: the lead is
+    then only among the totals on record."""
     rows = totals.filter((pl.col("year") == year) & pl.col(column).is_not_null()).sort(column, descending=True)
     if rows.height < 2:
         return None
@@ -94,14 +95,14 @@ def _leader(rows: pl.DataFrame, totals: pl.DataFrame, *, download: str, year: in
     first = _overtaking_bound(rows, qcol, after=2)
     if first is not None:  # a lower bound further down could in principle pass them: say what is known
         return text(
-            "{y}: {a} had the highest published total, {va}, ahead of {b} ({vb}); {c}'s is published only "
-            "as a lower bound ({vc}).",
+            "{y}: {a} had the highest full-year total on record, {va}, ahead of {b} ({vb}); {c}'s is on record "
+            "only as a lower bound ({vc}).",
             c=name_of(first["entity"]),
             vc=cite(totals, column, download=download, entity=first["entity"], year=year),
             **tmpl_args,
         )
     if not settled:
-        return text("{y}: {a} had the highest published total, {va}, ahead of {b} ({vb}).", **tmpl_args)
+        return text("{y}: {a} had the highest full-year total on record, {va}, ahead of {b} ({vb}).", **tmpl_args)
     return text("{y}: {a} led with {va} deliveries, ahead of {b} ({vb}).", **tmpl_args)
 
 
@@ -109,8 +110,12 @@ def brands_before_alliance(annual: pl.DataFrame, *, download: str, alliance: str
     """For the years in which an alliance's brands have full-year figures in
     :func:`~hima_analytics.league.annual_league` but the alliance itself has none: that its own
     totals start later, that the brand figures are listed among its brands and not ranked
-    against the makers, and in which year a brand's figure alone tops the makers' published
-    totals (so the makers' leader that year is the leader of an incomplete table)."""
+    against the makers, and in which year a brand's figure alone tops every maker's full-year
+    total on record (so the makers' leader that year is the leader of an incomplete table),
+    naming the makers with no total that year. Nothing is said of a year in which a maker's
+    total is a lower bound (it could be above the brand's) or the brand's an upper bound; the
+    claim is only as good as the annual table, so pass one built with the makers' results
+    (``financials``) where they are on record."""
     own = annual.filter((pl.col("group") == "Maker") & (pl.col("entity").cast(pl.String) == alliance))
     with_total = own.filter(pl.col("value").is_not_null())["year"].to_list()
     brands = annual.filter(
@@ -141,20 +146,29 @@ def brands_before_alliance(annual: pl.DataFrame, *, download: str, alliance: str
     )
     tops = []
     for r in brands.iter_rows(named=True):
-        makers = annual.filter(
-            (pl.col("group") == "Maker") & (pl.col("year") == r["year"]) & pl.col("value").is_not_null()
-        ).sort("value", descending=True)
-        if makers.is_empty() or r["qualifier"] == "under" or makers.row(0, named=True)["qualifier"] == "over":
+        year_makers = annual.filter((pl.col("group") == "Maker") & (pl.col("year") == r["year"]))
+        makers = year_makers.filter(pl.col("value").is_not_null()).sort("value", descending=True)
+        # a maker's lower bound could be above the brand's figure: then nothing is said
+        if makers.is_empty() or r["qualifier"] == "under" or (makers["qualifier"] == "over").any():
             continue
         m = makers.row(0, named=True)
         if r["value"] > m["value"]:
+            missing = sorted(
+                e
+                for e in year_makers.filter(pl.col("value").is_null())["entity"].cast(pl.String).to_list()
+                if e != alliance
+            )
             tops.append(
                 text(
-                    "In {y}, {who}'s figure alone is above the makers' highest published total ({maker}, {vm}).",
+                    "In {y}, {who}'s figure alone is above every maker's full-year total on record (the highest: "
+                    "{maker}, {vm}){rest}.",
                     y=str(r["year"]),
                     who=name_of(r["entity"]),
                     maker=name_of(m["entity"]),
                     vm=cite(annual, "value", download=download, entity=m["entity"], year=r["year"], group="Maker"),
+                    rest=text("; no full-year total is on record for {names}", names=[name_of(e) for e in missing])
+                    if missing
+                    else text(""),
                 )
             )
     if not tops:
@@ -163,26 +177,108 @@ def brands_before_alliance(annual: pl.DataFrame, *, download: str, alliance: str
 
 
 def target_status(progress: pl.DataFrame, *, download: str, entity: str) -> Text | None:
-    """Progress against the announced annual target at the latest month with a YTD."""
+    """Progress against the announced annual target at the latest month with a YTD, from
+    :func:`~hima_analytics.metrics.target_progress` output: the share reached and, for a year
+    still open, what meeting it needs a month; for a finished year, by how much it fell short.
+
+    A range is named as a range (``target_high``), with the share reached and the monthly need
+    against both ends. The measures are stated whenever they differ or the target is not a
+    delivery target (``wording``, ``measure``): a target worded as sales is said to be set
+    against the maker's published sales (wholesale) figure, or, where there is none, against
+    deliveries, a different measure.
+
+    >>> import datetime as dt
+    >>> from hima_analytics.metrics import target_progress
+    >>> ytd = pl.DataFrame({"entity": ["HIMA"], "month": [dt.date(2026, 1, 1)], "ytd": [57_915],
+    ...                     "ytd_qualifier": ["exact"], "measure": ["deliveries"]})
+    >>> targets = pl.DataFrame({"entity": ["HIMA"], "year": [2026], "target": [1_000_000.0],
+    ...                         "target_high": [1_300_000.0], "wording": ["sales"]})
+    >>> p = target_progress(ytd, targets, carry=["target_high", "wording"])
+    >>> import re
+    >>> said = target_status(p, download="t", entity="HIMA").markdown
+    >>> print(re.sub("<[^>]+>", "", said).replace(chr(92), ""))  # doctest: +NORMALIZE_WHITESPACE
+    鸿蒙智行 HIMA has reached 5.8% of the low end of its 2026 target range of 1,000,000 to 1,300,000 by Jan
+    2026 (4.5% of the top); meeting the low end needs 85,644 a month from here (112,917 for the top). The
+    target is worded as sales; no sales figure for the period is on record, so it is set against deliveries,
+    a different measure.
+    """
     rows = progress.filter((pl.col("entity").cast(pl.String) == entity) & pl.col("progress").is_not_null())
     if rows.is_empty():
         return None
     row = rows.sort("month").row(-1, named=True)
     at = {"entity": entity, "month": row["month"]}
-    base = dict(
-        who=name_of(entity),
-        p=cite(progress, "progress", download=download, kind="pct", **at),
-        t=cite(progress, "target", download=download, **at),
-        y=str(row["year"]),
-        m=cite(progress, "month", download=download, kind="month", **at),
-    )
-    if row.get("needed_per_month") is not None:
-        return text(
-            "{who} has reached {p} of its {y} target of {t} by {m}; meeting it needs {n} a month from here.",
-            n=cite(progress, "needed_per_month", download=download, **at),
-            **base,
+    ranged = row.get("target_high") is not None and row.get("progress_high") is not None
+    wording, measure = row.get("wording"), row.get("measure")
+    p = cite(progress, "progress", download=download, kind="pct", **at)
+    t = cite(progress, "target", download=download, **at)
+    y, who = str(row["year"]), name_of(entity)
+    kind = text("delivery ") if wording == "deliveries" else text("")
+    if ranged:
+        reached = text(
+            "{p} of the low end of its {y} {kind}target range of {t} to {th}",
+            p=p,
+            y=y,
+            kind=kind,
+            t=t,
+            th=cite(progress, "target_high", download=download, **at),
         )
-    return text("{who} reached {p} of its {y} target of {t} by {m}.", **base)
+        top = text(" ({ph} of the top)", ph=cite(progress, "progress_high", download=download, kind="pct", **at))
+    else:
+        reached = text("{p} of its {y} {kind}target of {t}", p=p, y=y, kind=kind, t=t)
+        top = text("")
+    if row.get("needed_per_month") is not None:
+        need = cite(progress, "needed_per_month", download=download, **at)
+        high_need = (
+            text(" ({n} for the top)", n=cite(progress, "needed_per_month_high", download=download, **at))
+            if ranged and row.get("needed_per_month_high") is not None
+            else text("")
+        )
+        said = text(
+            "{who} has reached {reached} by {m}{top}; meeting {it} needs {n} a month from here{high}.",
+            who=who,
+            reached=reached,
+            m=cite(progress, "month", download=download, kind="month", **at),
+            top=top,
+            it=text("the low end") if ranged else text("it"),
+            n=need,
+            high=high_need,
+        )
+    elif row.get("shortfall") is not None:
+        said = text(
+            "{who} reached {reached}{top}, falling short by {s}.",
+            who=who,
+            reached=reached,
+            top=top,
+            s=cite(progress, "shortfall", download=download, **at),
+        )
+    else:
+        said = text("{who} reached {reached}{top}.", who=who, reached=reached, top=top)
+    if wording == "sales" and measure == "wholesale":
+        measured = text(
+            " The target is worded as sales and is set against {who}'s published {y} sales (wholesale) figure, {v}, "
+            "not its deliveries."
+            if row.get("months_left") == 0
+            else " The target is worded as sales and is set against {who}'s published sales (wholesale) figure for "
+            "the year to date, {v}, not its deliveries.",
+            who=who,
+            y=y,
+            v=cite(progress, "ytd", download=download, **at),
+        )
+    elif wording == "sales" and measure is not None:
+        measured = text(
+            " The target is worded as sales; no sales figure for the period is on record, so it is set against "
+            "deliveries, a different measure."
+        )
+    elif wording == "sales":
+        measured = text(" The target is worded as sales and is set against deliveries, a different measure.")
+    elif wording == "production and sales":
+        measured = text(
+            " The target is worded as production and sales (产销) and is set against deliveries, a different "
+            "measure, only as a guide."
+        )
+    else:
+        measured = text("")
+    return text("{said}{measured}", said=said, measured=measured)
 
 
 def month_leader(league: pl.DataFrame, *, download: str) -> Text | None:
@@ -214,14 +310,16 @@ def month_leader(league: pl.DataFrame, *, download: str) -> Text | None:
     if hima.is_empty() or top["entity"] == "HIMA":
         return text("{lead}{caveat}.", lead=lead, caveat=caveat)
     h = hima.row(0, named=True)
+    # rank_change counts places among the makers that published both months (see
+    # league.monthly_league), so the sentence says so.
     move = (
         ""
         if h["rank_change"] is None
-        else " (up {n} on the month before)".format(n=h["rank_change"])
+        else " (up {n} on the month before, among the makers that published both months)".format(n=h["rank_change"])
         if h["rank_change"] > 0
-        else " (down {n} on the month before)".format(n=-h["rank_change"])
+        else " (down {n} on the month before, among the makers that published both months)".format(n=-h["rank_change"])
         if h["rank_change"] < 0
-        else " (unchanged on the month before)"
+        else " (unchanged on the month before, among the makers that published both months)"
     )
     return text(
         "{lead}{caveat}; HIMA ranked {r}{move}.",
