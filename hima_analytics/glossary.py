@@ -233,7 +233,8 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
     "rank_change": (
         "Rank change",
         "How many places a maker moved up or down.",
-        "Earlier rank − current rank (positive: moved up).",
+        "Earlier rank − current rank (positive: moved up), counted among the makers that published in both "
+        "months; shown only where both ranks are settled.",
     ),
     "ratio": (
         "Ratio",
@@ -280,7 +281,9 @@ DEFINITIONS: dict[str, tuple[str, str, str]] = {
         "Progress against target",
         "Year-to-date progress against an announced annual target.",
         "Year to date ÷ target; vehicles still to deliver; the monthly average needed in the months left; "
-        "and the pace: the year-to-date monthly average × 12 ÷ target.",
+        "and the pace: the year-to-date monthly average × 12 ÷ target. A target worded as sales is set against "
+        "a published sales figure where one is on record, else against deliveries, and the table says which; "
+        "for a finished year, the shortfall is the target less the full-year figure.",
     ),
     "trailing_sum": (
         "Trailing sum",
