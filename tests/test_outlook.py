@@ -275,7 +275,11 @@ def test_without_a_selected_model_the_page_gets_a_range_not_one_number():
     assert set(alts["new_year"].to_list()) == {"seasonal", "flat or trend"}
     status = plain(hn_text.forecast_status(res, res.summary, download="f", entity="HIMA"))
     assert "so no single value is the outlook" in status
-    assert "range from 21,000 by seasonal naive (same month a year earlier) to 58,000 by naive" in status
+    top = alts.row(-1, named=True)  # every candidate tested is in the range, not only the lowest-error one
+    assert (
+        f"range from 21,000 by seasonal naive (same month a year earlier) to {top['mean']:,.0f} by {top['model']}"
+        in (status)
+    )
     assert f"{best['model'][0]} has the lowest backtest error" in status
     assert "1 backtest origin cannot choose between them" in status
     assert " puts Feb 2026 at " not in status
@@ -335,8 +339,16 @@ def test_values_outside_the_implied_range_are_said_to_point_lower_or_higher_and_
         "(Apr 2025) over the 4 months of Jan–Apr 2025 in which both were published, implies a 鸿蒙智行 HIMA "
         "total of ≈ 20,000 to ≈ 36,000."
     )
-    assert "The published parts point lower than naive (45,000, ≈ 9,000 or ≈ 20% beyond the top)." in sentence
-    assert "The published parts point higher than seasonal (16,000, ≈ 4,000 or ≈ 25% beyond the bottom)." in sentence
+    # the share is of the model's own value (9,000 / 45,000), said so; never "beyond the top", which reads as
+    # a share of the range's end (9,000 / 36,000 = 25%)
+    assert "The published parts point lower than naive (45,000; ≈ 9,000 above the top, ≈ 20% of its value)." in (
+        sentence
+    )
+    assert (
+        "The published parts point higher than seasonal (16,000; ≈ 4,000 below the bottom, ≈ 25% of its value)."
+        in sentence
+    )
+    assert "beyond the" not in sentence
     assert "Inside that range: growth." in sentence
     assert "consistent" not in sentence
 
@@ -429,3 +441,241 @@ def test_the_implied_total_uses_only_the_shares_of_the_last_twelve_months():
     # so February's seasonal low counts.
     assert r["share_months"] == 4 and (r["share_min"], r["share_max"]) == (0.5, 0.9)
     assert (r["window_start"], r["window_end"]) == (dt.date(2025, 2, 1), dt.date(2026, 1, 1))
+
+
+# ---------------------------------------------------------------- every candidate, when none can be chosen
+
+
+def test_too_few_origins_show_every_candidate_tested_and_choose_none_by_the_backtest():
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    candidates = res.backtest.filter(pl.col("role") == "candidate")["model"].to_list()
+    assert len(candidates) > 1
+    # every model with a backtest error also has a value, side by side: table, chart and implied check
+    assert sorted(res.alternatives["model"].to_list()) == sorted(res.backtest["model"].to_list())
+    assert set(candidates) <= set(res.forecasts["model"].to_list())
+    # the one-origin backtest does not pick a "best candidate" while saying it cannot choose
+    assert "then backtest MASE" not in res.summary and "Best candidate" not in res.summary
+    assert "Candidates: " + ", ".join(candidates[:-1]) + " and " + candidates[-1] in res.summary
+    status = plain(hn_text.forecast_status(res, res.summary, download="f", entity="HIMA"))
+    assert f"the {res.alternatives.height} models and baselines range from" in status
+    implied = pl.DataFrame(
+        {
+            "month": [dt.date(2026, 2, 1)],
+            "entity": ["AITO"],
+            "implied_low": [20_000.0],
+            "implied_high": [34_000.0],
+            "implied_low_qualifier": ["about"],
+            "implied_high_qualifier": ["about"],
+        }
+    )
+    check = st.against_implied(res.alternatives.select("model", "month", "mean"), implied)
+    assert sorted(check["model"].to_list()) == sorted(res.backtest["model"].to_list())
+
+
+def test_with_enough_origins_the_selected_model_is_still_chosen_by_the_backtest():
+    t = np.arange(48)
+    y = 5000 + 40 * t + 600 * np.sin(2 * np.pi * t / 12)
+    res = st.forecast(frame(dict(zip(months(dt.date(2021, 1, 1), 48), y, strict=True))), horizon=3)
+    assert not res.indicative and "then backtest MASE" in res.summary and "Candidates:" not in res.summary
+    assert res.backtest.filter(pl.col("role") == "selected")["model"].to_list() == [res.shown]
+
+
+def test_months_left_out_are_left_out_of_the_fitted_models_not_of_the_seasonal_baselines():
+    from hima_analytics.statistics.forecasting import seasonal_reads
+    from hima_analytics.statistics.months import clean_series, latest_run
+
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    assert "were left out of the fitted models and the naive baseline" in res.summary
+    # Feb 2026 reads Jan and Feb 2025; the backtest months Nov 2025 - Jan 2026 read Nov 2024 - Jan 2025
+    assert "so they do read months from before the latest gap: Nov 2024 – Feb 2025." in res.summary
+    f = clean_series(frame(SHORT_RUN), value="value", month="month", where="test")
+    reads = seasonal_reads(f, latest_run(f), res.forecasts, res.backtest, 6)
+    assert reads == [dt.date(2024, 11, 1), dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(2025, 2, 1)]
+    # with no seasonal value and nothing scored, nothing is read
+    none = res.forecasts.filter(~pl.col("model").str.starts_with("seasonal"))
+    assert seasonal_reads(f, latest_run(f), none, res.backtest.clear(), 6) == []
+
+
+def test_markers_that_draw_as_one_are_named_in_the_caption():
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    caption = hn_text.forecast_caption(res)
+    close = [line for line in caption if line.startswith("Overlapping markers: ")]
+    near = res.alternatives.filter(pl.col("mean") > 57_000)["model"].to_list()  # naive, ETS and SARIMAX(1,0,0)+c
+    assert len(close) == 1 and all(m in close[0] for m in near)
+    assert outlook.overlapping(res.alternatives.filter(pl.col("mean") < 40_000)) == []
+
+
+# ---------------------------------------------------------------- a break that one month makes
+
+
+def _one_month_break():
+    """A HIMA-like share: three spring 2024 months and the Feb 2025 New Year trough before the
+    break date, seven months after; the trough alone makes the pre-break slope."""
+    before = [dt.date(2024, 4, 1), dt.date(2024, 5, 1), dt.date(2024, 6, 1), dt.date(2025, 2, 1)]
+    after = [dt.date(2025, m, 1) for m in range(5, 12)]
+    share = [0.847, 0.889, 0.927, 0.526, 0.80, 0.82, 0.86, 0.897, 0.85, 0.83, 0.80]
+    return pl.DataFrame({"month": before + after, "share": share})
+
+
+def test_a_significant_break_that_rests_on_one_month_says_which_and_its_p_without_it():
+    res = st.share_breaks(_one_month_break(), break_dates=[dt.date(2025, 5, 30)])
+    chow = res.tests.filter(pl.col("test") == "Chow").row(0, named=True)
+    assert chow["p_value"] < 0.05
+    assert chow["rests_on_one_month"] is True and chow["without_month"] == dt.date(2025, 2, 1)
+    assert chow["p_without"] >= 0.05
+    # the refit is the same Chow test on the other ten months
+    kept = _one_month_break().filter(pl.col("month") != dt.date(2025, 2, 1))
+    refit = st.share_breaks(kept, break_dates=[dt.date(2025, 5, 30)]).tests.row(0, named=True)
+    assert refit["p_value"] == pytest.approx(chow["p_without"])
+    assert f"rests on one month: without Feb 2025 p = {chow['p_without']:.3f}" in chow["note"]
+    tested = pl.DataFrame({"date": [dt.date(2025, 5, 30)], "date_precision": ["day"], "label": ["S800 launch"]})
+    described = st.describe_breaks(res.tests, tested, tested)
+    sentence = plain(outlook.share_breaks_status(described, part="AITO", whole="HIMA", download="b"))
+    assert (
+        f"It rests on one month: without Feb 2025 (January and February hold the Chinese New Year trough) "
+        f"p = {chow['p_without']:.3f}, not significant at 5%." in sentence
+    )
+
+
+def test_a_break_no_single_month_makes_is_not_said_to_rest_on_one():
+    s = [0.85, 0.86, 0.84, 0.85, 0.70, 0.69, 0.71, 0.70, 0.69, 0.70]
+    res = st.share_breaks(share_frame(s), break_dates=[dt.date(2024, 9, 1)])
+    chow = res.tests.row(0, named=True)
+    assert chow["p_value"] < 0.05 and chow["rests_on_one_month"] is False and chow["p_without"] < 0.05
+    assert "rests on one month" not in plain(hn_text.share_breaks_status(res.tests, part="AITO", whole="HIMA"))
+    calm = st.share_breaks(share_frame([0.8, 0.81, 0.79, 0.8, 0.8, 0.81, 0.79, 0.8]), break_dates=[dt.date(2024, 8, 1)])
+    assert calm.tests.row(0, named=True)["without_month"] is None  # only a significant break is refitted
+
+
+# ---------------------------------------------------------------- the trend the section promises
+
+
+def test_the_share_trend_is_reported_in_points_a_month_from_the_same_fit():
+    res = st.share_breaks(_one_month_break(), break_dates=[dt.date(2025, 5, 30)])
+    trend = res.trend.filter(pl.col("term") == "trend")
+    r = trend.row(0, named=True)
+    assert (r["n_obs"], r["first_month"], r["last_month"], r["level"]) == (
+        11,
+        dt.date(2024, 4, 1),
+        dt.date(2025, 11, 1),
+        0.95,
+    )
+    sentence = plain(outlook.share_trend_status(trend, part="AITO", whole="HIMA", download="t"))
+    slope = f"{r['coef'] * 100:+.2f} pp"
+    assert f"changed by {slope} a month" in sentence
+    assert f"({r['ci_low'] * 100:+.2f} pp to {r['ci_high'] * 100:+.2f} pp)" in sentence
+    assert "over the 11 months with both figures (Apr 2024–Nov 2025)" in sentence
+    assert ("includes zero" in sentence) == (r["ci_low"] < 0 < r["ci_high"])
+
+
+# ---------------------------------------------------------------- which standard error each interval uses
+
+
+def test_the_method_sentence_names_the_standard_error_each_interval_uses_and_the_gaps():
+    rng = np.random.default_rng(0)
+    n = 20
+    t = np.arange(n)
+    y = 40_000 + 500 * t + np.where(t >= 6, 3_000, 0) + np.where(t >= 13, -2_000, 0) + rng.normal(0, 1_500, n)
+    series = frame(dict(zip(months(dt.date(2024, 4, 1), n), y, strict=True))).filter(
+        ~pl.col("month").is_in([dt.date(2024, 10, 1), dt.date(2025, 3, 1), dt.date(2025, 4, 1)])
+    )
+    ev = pl.DataFrame(
+        {
+            "date": [dt.date(2024, 10, 15), dt.date(2025, 5, 2)],
+            "event_type": ["launch", "launch"],
+            "description": ["a", "b"],
+            "label": ["First launch", "Second launch"],
+        }
+    )
+    res = st.event_effects(series, ev)
+    est = res.effects.filter(pl.col("effect").is_not_null())
+    for r in est.iter_rows(named=True):
+        larger = "HAC" if r["se_hac"] >= r["se_ordinary"] else "ordinary"
+        assert r["se_kind"] == larger and r["std_error"] == max(r["se_hac"], r["se_ordinary"])
+        assert (r["ci_high"] - r["effect"]) / r["std_error"] == pytest.approx(
+            (r["ci_high"] - r["ci_low"]) / 2 / r["std_error"]
+        )
+    assert res.absent == (dt.date(2024, 10, 1), dt.date(2025, 3, 1), dt.date(2025, 4, 1))
+    sentence = plain(outlook.event_effects_method(res))
+    assert est["se_kind"].to_list() == ["HAC", "ordinary"]  # this seed gives one of each
+    assert (
+        "The HAC one is used for 1 event indicator, the ordinary one, being larger, for the other one; the table "
+        "says which for each." in sentence
+    )
+    assert "The record has no figure for Oct 2024 and Mar–Apr 2025; the HAC lags run across these gaps" in sentence
+
+
+def test_the_method_sentence_never_claims_hac_for_an_ordinary_interval():
+    class Fake:
+        hac_lags = 2
+        absent = ()
+        effects = pl.DataFrame(
+            {
+                "event": ["A", "B"],
+                "month": [dt.date(2024, 8, 1), dt.date(2025, 9, 1)],
+                "effect": [1.0, 2.0],
+                "se_kind": ["ordinary", "ordinary"],
+            }
+        )
+
+    sentence = plain(outlook.event_effects_method(Fake()))
+    assert sentence.startswith("The 95% confidence intervals use the ordinary OLS standard errors")
+    assert "run across" not in sentence
+
+
+# ---------------------------------------------------------------- what the chart's download holds
+
+
+def test_the_chart_download_holds_every_mark_the_chart_draws():
+    from hima_analytics.statistics.record import drawn_figures
+
+    res = st.forecast(frame(SHORT_RUN), horizon=6)
+    hist = frame(SHORT_RUN).with_columns(pl.lit("exact").alias("qualifier"), pl.lit("src").alias("source_id"))
+    parts, shares, _ = _implied_fixture()
+    implied = st.implied_totals(parts, shares, months=None)
+    drawn = drawn_figures(
+        hist, whole="HIMA", values=res.alternatives.select("model", "month", "mean"), implied=implied, parts=parts
+    )
+    kinds = drawn.group_by("kind").len().sort("kind")
+    assert dict(kinds.iter_rows()) == {
+        "published": hist.height,
+        "indicative value": res.alternatives.height,
+        "implied total": 1,
+        "published part": 1,
+    }
+    imp = drawn.filter(pl.col("kind") == "implied total").row(0, named=True)
+    assert (imp["lower"], imp["upper"], imp["lower_qualifier"]) == (
+        pytest.approx(20_000),
+        pytest.approx(36_000),
+        "about",
+    )
+    part = drawn.filter(pl.col("kind") == "published part").row(0, named=True)
+    assert (part["entity"], part["value"], part["qualifier"]) == ("AITO", 18_000.0, "about")
+    path = drawn_figures(hist, whole="HIMA", forecast=res.forecast)
+    assert path.filter(pl.col("kind") == "forecast").height == res.forecast.height
+
+
+# ---------------------------------------------------------------- what the run table covers
+
+
+def test_the_run_table_counts_bounds_over_the_whole_series_and_says_which_series_it_covers():
+    f = pl.DataFrame(
+        {
+            "entity": ["AITO"] * 5,
+            "month": [dt.date(2022, 6, 1)] + [dt.date(2023, m, 1) for m in (10, 11, 12)] + [dt.date(2025, 12, 1)],
+            "value": [5_000, 1, 2, 3, 57_000],
+            "qualifier": ["over", "exact", "exact", "exact", "over"],
+        }
+    )
+    row = st.count_runs(f).row(0, named=True)
+    assert (row["run"], row["from"], row["to"], row["bounds_in_series"]) == (
+        3,
+        dt.date(2023, 10, 1),
+        dt.date(2023, 12, 1),
+        2,  # both bounds lie outside the run, as every bound must: it is a gap
+    )
+    said = plain(outlook.runs_coverage(st.count_runs(f), ["AITO", "MAEXTRO", "SHANGJIE"]))
+    assert said == (
+        "The table covers the series with monthly delivery counts; 尊界 Maextro and 尚界 Shangjie publish none, "
+        "so they have no row."
+    )

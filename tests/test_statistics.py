@@ -479,7 +479,7 @@ def test_count_runs_break_at_bounds():
         pl.Series("qualifier", ["exact", "exact", "over", "about", "rounded"])
     )
     row = st.count_runs(frame).row(0, named=True)
-    assert (row["run"], row["from"], row["bounds_in_span"]) == (2, dt.date(2020, 1, 1), 1)
+    assert (row["run"], row["from"], row["bounds_in_series"]) == (2, dt.date(2020, 1, 1), 1)
 
 
 def test_implied_totals_mark_ends_from_a_rounded_share():

@@ -7,21 +7,25 @@ import polars as pl
 from ..display import formatting as fmt
 from ..display.names import name_of
 from ..display.text import Text, cite, text
-from ..statistics.breaks import MIN_CONCLUSIVE_CUSUM, MIN_CONCLUSIVE_SIDE
+from ..statistics.breaks import MIN_CONCLUSIVE_CUSUM, MIN_CONCLUSIVE_SIDE, SIGNIFICANCE
 from ..statistics.candidates import MIN_ORIGINS
 from ..statistics.errors import InsufficientData, ShortRun
-from ..statistics.events import TOGETHER_NOTE
+from ..statistics.events import SE_HAC, SE_ORDINARY, TOGETHER_NOTE
 from ..statistics.months import bound_months, bounds_sentence
 from ..vocabulary import counted
 
 __all__ = [
+    "event_effects_method",
     "event_effects_status",
     "event_effects_unestimated",
     "forecast_caption",
     "forecast_checks",
     "forecast_status",
     "implied_check",
+    "range_subtitle",
+    "runs_coverage",
     "share_breaks_status",
+    "share_trend_status",
 ]
 
 
@@ -152,7 +156,8 @@ def implied_check(check: pl.DataFrame, implied: pl.DataFrame, *, whole: str, dow
     its historical share of ``whole`` (:func:`~hima_analytics.statistics.implied_totals`, the
     download ``implied_download``), and for each value outside that range whether the published
     parts point lower or higher and by how much (:func:`~hima_analytics.statistics.against_implied`,
-    the download ``download``). None when no part implies a range."""
+    the download ``download``). Each gap is given in vehicles and as a share of the model's own
+    value (``gap_share = gap / mean``), never of the range end. None when no part implies a range."""
     if check.is_empty() or implied.is_empty():
         return None
     r = implied.sort("month", "entity").row(0, named=True)
@@ -175,13 +180,13 @@ def implied_check(check: pl.DataFrame, implied: pl.DataFrame, *, whole: str, dow
         hi=cite(implied, "implied_high", download=implied_download, **key),
     )
     parts = [head]
-    for position, direction, end in (("above", "lower", "top"), ("below", "higher", "bottom")):
+    for position, direction, end in (("above", "lower", "above the top"), ("below", "higher", "below the bottom")):
         out = rows.filter(pl.col("position") == position).sort("gap", descending=True)
         if out.is_empty():
             continue
-        items = [
+        items = [  # the share is of the model's own value (gap_share = gap / mean), as the table's column says
             text(
-                "{model} ({mean}, {gap} or {share} beyond the {end})",
+                "{model} ({mean}; {gap} {end}, {share} of its value)",
                 model=x["model"],
                 mean=cite(check, "mean", download=download, model=x["model"], **key),
                 gap=cite(check, "gap", download=download, model=x["model"], **key),
@@ -306,16 +311,19 @@ def event_effects_unestimated(effects: pl.DataFrame) -> Text | None:
     return Text(" ".join(t.markdown for t in lines))
 
 
-def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text | None:
+def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str, download: str | None = None) -> Text | None:
     """Whether any Chow or CUSUM test finds a break in the part's share of the whole, and, when
     none does, whether the tests had enough observations to say so (see
     :func:`~hima_analytics.statistics.breaks.conclusive`). ``tests`` may carry the columns of
     :func:`~hima_analytics.statistics.describe_breaks` (``event``, ``when``, ``nearby``): then each
     date is named by its event at the event's own precision, and a significant break close to
-    other events is said to be one the test cannot attribute."""
+    other events is said to be one the test cannot attribute. A significant break that is not
+    significant without one month (``rests_on_one_month``, the leave-one-out refit of
+    :func:`~hima_analytics.statistics.share_breaks`) is said to rest on that month, named, with
+    the refit's p-value (cited from the download ``download`` when given)."""
     if tests.is_empty():
         return None
-    hits = tests.filter(pl.col("p_value") < 0.05)
+    hits = tests.filter(pl.col("p_value") < SIGNIFICANCE)
     p, w = name_of(part), name_of(whole)
     if hits.height:
         chow = hits.filter(pl.col("test") == "Chow").sort("break_date")
@@ -335,15 +343,17 @@ def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text |
             )
         else:
             lead = text("A break in {p}'s share of {w} is significant at 5% at {when}.", p=p, w=w, when=when)
+        parts = [lead, *_resting_on_one_month(chow, download)]
         close = [(r, list(r.get("nearby") or [])) for r in chow.iter_rows(named=True) if list(r.get("nearby") or [])]
-        if not close:
-            return lead
-        r, others = close[0]
-        tail = text(
-            "It coincides with {others}, so the test cannot attribute it to one event.",
-            others=others,
-        )
-        return Text(lead.markdown + " " + tail.markdown)
+        if close:
+            r, others = close[0]
+            parts.append(
+                text(
+                    "It coincides with {others}, so the test cannot attribute it to one event.",
+                    others=others,
+                )
+            )
+        return Text(" ".join(t.markdown for t in parts))
     weak = tests.filter(~pl.col("conclusive").fill_null(False))
     if weak.is_empty():
         return text(
@@ -382,6 +392,135 @@ def share_breaks_status(tests: pl.DataFrame, *, part: str, whole: str) -> Text |
     )
 
 
+def _resting_on_one_month(chow: pl.DataFrame, download: str | None) -> list[Text]:
+    """One sentence per significant Chow test that a single month makes: the month, and the
+    p-value without it."""
+    if "rests_on_one_month" not in chow.columns:
+        return []
+    out = []
+    for r in chow.filter(pl.col("rests_on_one_month").fill_null(False)).iter_rows(named=True):
+        key = {"test": r["test"], "break_date": r["break_date"]}
+        month = (
+            cite(chow, "without_month", download=download, kind="month", **key)
+            if download
+            else fmt.fmt_month(r["without_month"])
+        )
+        p_without = (
+            cite(chow, "p_without", download=download, kind="decimal", decimals=3, **key)
+            if download
+            else fmt.fmt_q(r["p_without"], None, kind="decimal", decimals=3)
+        )
+        fields = {"m": month, "p": p_without, "level": f"{SIGNIFICANCE:.0%}"}
+        if r["without_month"].month in (1, 2):
+            out.append(
+                text(
+                    "It rests on one month: without {m} (January and February hold the Chinese New Year "
+                    "trough) p = {p}, not significant at {level}.",
+                    **fields,
+                )
+            )
+        else:
+            out.append(text("It rests on one month: without {m} p = {p}, not significant at {level}.", **fields))
+    return out
+
+
+def share_trend_status(trend: pl.DataFrame, *, part: str, whole: str, download: str) -> Text | None:
+    """The linear trend in the part's share of the whole, in percentage points a month with its
+    interval, from :attr:`~hima_analytics.statistics.ShareBreaksResult.trend` (the same fit the
+    break tests use; the download ``download``), and whether the interval excludes zero."""
+    rows = trend.filter(pl.col("term") == "trend")
+    if rows.is_empty():
+        return None
+    r = rows.row(0, named=True)
+    fields = {
+        "p": name_of(part),
+        "w": name_of(whole),
+        "slope": cite(trend, "coef", download=download, kind="pp", decimals=2, term="trend"),
+        "lo": cite(trend, "ci_low", download=download, kind="pp", decimals=2, term="trend"),
+        "hi": cite(trend, "ci_high", download=download, kind="pp", decimals=2, term="trend"),
+        "level": f"{r['level']:.0%}",
+        "n": counted(int(r["n_obs"]), "month"),
+        "span": fmt.fmt_month_span(r["first_month"], r["last_month"]),
+    }
+    if r["ci_low"] > 0 or r["ci_high"] < 0:
+        return text(
+            "On a linear trend over the {n} with both figures ({span}), {p}'s share of {w} changed by {slope} a "
+            "month ({level} interval {lo} to {hi}, which excludes zero).",
+            **fields,
+        )
+    return text(
+        "On a linear trend over the {n} with both figures ({span}), {p}'s share of {w} changed by {slope} a "
+        "month, but the {level} interval ({lo} to {hi}) includes zero: the slope is not distinguishable from zero.",
+        **fields,
+    )
+
+
+def event_effects_method(result) -> Text | None:
+    """How the event effects' intervals were computed, true to each row: Newey-West (HAC)
+    standard errors, or the ordinary ones where those are larger, counting the events whose
+    interval uses each (the ``se_kind`` column of
+    :attr:`~hima_analytics.statistics.EventEffectsResult.effects`, which the table shows per
+    event), and that the HAC lags run across the gaps in the record (``result.absent``)."""
+    est = result.effects.filter(pl.col("effect").is_not_null())
+    if est.is_empty():
+        return None
+    hac = est.filter(pl.col("se_kind") == SE_HAC).height
+    ordinary = est.filter(pl.col("se_kind") == SE_ORDINARY).height
+    lags = counted(int(result.hac_lags), "lag")
+    if hac and ordinary:
+        head = text(
+            "Each 95% confidence interval uses the larger of two standard errors: the Newey–West (HAC, {lags}) "
+            "one, which allows for errors correlated from month to month, or the ordinary OLS one. The HAC one "
+            "is used for {hac}, the ordinary one, being larger, for {ordinary}; the table says which for each.",
+            lags=lags,
+            hac=counted(hac, "event indicator"),
+            ordinary=counted(ordinary, "event indicator") if ordinary > 1 else "the other one",
+        )
+    elif hac:
+        head = text(
+            "The 95% confidence intervals use Newey–West (HAC, {lags}) standard errors, which allow for errors "
+            "correlated from month to month; for every event they are at least as large as the ordinary OLS ones.",
+            lags=lags,
+        )
+    else:
+        head = text(
+            "The 95% confidence intervals use the ordinary OLS standard errors: for every event they are larger "
+            "than the Newey–West (HAC, {lags}) ones, and the larger of the two is used.",
+            lags=lags,
+        )
+    absent = list(result.absent)
+    if not absent or not result.hac_lags:
+        return head
+    spans: list[list] = []
+    for m in sorted(absent):
+        if spans and (spans[-1][-1].year * 12 + spans[-1][-1].month) + 1 == m.year * 12 + m.month:
+            spans[-1].append(m)
+        else:
+            spans.append([m])
+    gaps = text(
+        "The record has no figure for {months}; the HAC lags run across these gaps, treating the months either "
+        "side of a gap as neighbours.",
+        months=[fmt.fmt_month_span(g[0], g[-1]) for g in spans],
+    )
+    return Text(head.markdown + " " + gaps.markdown)
+
+
+def runs_coverage(runs: pl.DataFrame, expected: list[str]) -> Text:
+    """Which series the gap-free-run table (:func:`~hima_analytics.statistics.count_runs`)
+    covers: those with at least one monthly count among ``expected`` (entity ids), and the
+    ones it leaves out because they publish none."""
+    have = set(runs["entity"].cast(pl.String).to_list()) if runs.height else set()
+    missing = [name_of(e) for e in expected if e not in have]
+    if not missing:
+        return text("Every series has monthly counts and a row in the table.")
+    return text(
+        "The table covers the series with monthly delivery counts; {missing} {verb} none, so {pron} no row.",
+        missing=missing,
+        verb="publishes" if len(missing) == 1 else "publish",
+        pron="it has" if len(missing) == 1 else "they have",
+    )
+
+
 def _tested(r: dict) -> Text:
     """A tested date: its event and the date at the event's precision, else the month."""
     if r.get("event"):
@@ -404,6 +543,12 @@ def forecast_caption(result, *, parts: bool = False, implied: str | None = None)
             f"at least {MIN_ORIGINS} are needed to choose a model"
         )
         lines.append(f"Coloured markers: each model's and baseline's value for {m} (no interval)")
+        for group in overlapping(result.alternatives):
+            lines.append(
+                f"Overlapping markers: {_and(group['model'].to_list())} lie within "
+                f"{fmt.fmt_int(group['mean'].max() - group['mean'].min())} vehicles of each other "
+                f"(about {fmt.fmt_int(group['mean'].mean())}; the table lists each)"
+            )
         if implied:
             lines.append(f"Grey bar: the total implied by {implied}'s figure and its past share range")
     else:
@@ -420,6 +565,43 @@ def forecast_caption(result, *, parts: bool = False, implied: str | None = None)
         )
     if parts:
         lines.append(
-            "Black markers: brand figures already published for those months (the total is at least their sum)"
+            "Black outlined markers: brand figures already published for those months, shaped by the kind of "
+            "figure (the total is at least their sum)"
         )
     return lines
+
+
+OVERLAP_SHARE = 0.025
+"""Values closer than this share of the largest one draw as one marker on the forecast chart."""
+
+
+def overlapping(alternatives: pl.DataFrame, *, share: float = OVERLAP_SHARE) -> list[pl.DataFrame]:
+    """Groups of two or more indicative values (``model``, ``mean``) so close that their markers
+    overlap: sorted by value, a value within ``share`` of the largest value of the one before it
+    joins its group.
+
+    >>> f = pl.DataFrame({"model": ["a", "b", "c", "d"], "mean": [21_517.0, 57_915.0, 57_918.0, 57_954.0]})
+    >>> [g["model"].to_list() for g in overlapping(f)]
+    [['b', 'c', 'd']]
+    """
+    if alternatives.height < 2:
+        return []
+    top = alternatives["mean"].max()
+    tol = share * float(top)  # type: ignore[arg-type]
+    grouped = alternatives.sort("mean").with_columns(
+        (pl.col("mean").diff().fill_null(tol + 1) > tol).cum_sum().alias("_group")
+    )
+    return [g.drop("_group") for _, g in grouped.group_by("_group", maintain_order=True) if g.height > 1]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def range_subtitle(result) -> str:
+    """The subtitle of the table of indicative values: why no single value is the outlook, with
+    the backtest's own count of origins, and that every candidate tested is listed (plain text)."""
+    return (
+        f"No single value is the outlook: {counted(result.origins, 'backtest origin')} (at least {MIN_ORIGINS} "
+        "are needed) cannot choose between them, so every candidate model tested and every baseline is listed"
+    )

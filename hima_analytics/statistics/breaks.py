@@ -24,6 +24,8 @@ a two-parameter trend on each side is fitted on a handful of months, the test ha
 and "no significant break" is not evidence of no break (a significant one is still reported)."""
 MIN_CONCLUSIVE_CUSUM = 24
 """Fewest observations for the CUSUM test's "no instability" to be read as evidence."""
+SIGNIFICANCE = 0.05
+"""The level at which a test is called significant (and a leave-one-out refit is read)."""
 _K = 2  # parameters of the trend model (constant and slope)
 _TESTS_SCHEMA = {  # the columns of ShareBreaksResult.tests
     "test": pl.String,
@@ -34,6 +36,10 @@ _TESTS_SCHEMA = {  # the columns of ShareBreaksResult.tests
     "n_after": pl.Int64,
     "n_obs": pl.Int64,
     "conclusive": pl.Boolean,
+    "without_month": pl.Date,
+    "statistic_without": pl.Float64,
+    "p_without": pl.Float64,
+    "rests_on_one_month": pl.Boolean,
     "note": pl.String,
 }
 
@@ -43,9 +49,13 @@ class ShareBreaksResult:
     """Output of :func:`share_breaks`.
 
     - ``trend``: term (const, trend), coef, ci_low, ci_high, p_value of the share's linear
-      trend (trend in share points -- fractions -- per month);
+      trend (trend in share points -- fractions -- per month), with the fit's ``level``,
+      ``n_obs``, ``first_month`` and ``last_month`` (the same fit the Chow and CUSUM tests use);
     - ``tests``: test ("Chow" or "CUSUM"), break_date, statistic, p_value, n_before, n_after,
-      n_obs (the whole sample), conclusive, note (why a date was skipped or the test is inconclusive);
+      n_obs (the whole sample), conclusive, the leave-one-out sensitivity of a significant Chow test
+      (:func:`leave_one_out`: ``without_month``, ``statistic_without``, ``p_without``,
+      ``rests_on_one_month``), note (why a date was skipped, the test is inconclusive, or a
+      significant break rests on one month);
     - ``summary``: plain text.
     """
 
@@ -81,6 +91,13 @@ def share_breaks(
     - ``conclusive`` (:func:`conclusive`): whether the test has :data:`MIN_CONCLUSIVE_SIDE` (12)
       observations on each side (Chow) or :data:`MIN_CONCLUSIVE_CUSUM` (24) in all (CUSUM);
       otherwise the note says why "no break" is inconclusive, or a break only a signal.
+    - Leave-one-out sensitivity of each significant Chow test (:func:`leave_one_out`): the
+      test refitted without each month in turn; ``without_month`` is the month whose omission
+      raises the p-value most, ``statistic_without`` and ``p_without`` that refit's F and
+      p-value, and ``rests_on_one_month`` is True when the test is significant at
+      :data:`SIGNIFICANCE` (5%) with every month but not without that one (a break that a
+      single month, such as a Chinese New Year trough, makes); the note then says so. Null for
+      tests that are not significant or not computed.
     - CUSUM of the OLS residuals (Ploberger and Kraemer; statsmodels
       ``breaks_cusumolsresid``): sup of the scaled cumulative residual sum and its p-value,
       a test for a break at an unknown date.
@@ -107,8 +124,13 @@ def share_breaks(
         from statsmodels.stats.diagnostic import breaks_cusumolsresid
 
         full = _ols(t, y)
-        trend = _trend_table(full, level)
-        rows = [_chow_row(b, t, y, full, months[0]) for b in sorted(break_dates)]
+        trend = _trend_table(full, level).with_columns(
+            pl.lit(level).alias("level"),
+            pl.lit(n, dtype=pl.Int64).alias("n_obs"),
+            pl.lit(months[0], dtype=pl.Date).alias("first_month"),
+            pl.lit(months[-1], dtype=pl.Date).alias("last_month"),
+        )
+        rows = [_chow_row(b, t, y, months) for b in sorted(break_dates)]
         stat, pval, _ = breaks_cusumolsresid(np.asarray(full.resid), ddof=_K)
         rows.append(
             {
@@ -120,6 +142,10 @@ def share_breaks(
                 "n_after": None,
                 "n_obs": n,
                 "conclusive": conclusive("cusum", float(pval), n, None),
+                "without_month": None,
+                "statistic_without": None,
+                "p_without": None,
+                "rests_on_one_month": None,
                 "note": "OLS-residual CUSUM, break at an unknown date"
                 + (
                     ""
@@ -148,13 +174,68 @@ def _trend_table(full, level: float) -> pl.DataFrame:
     )
 
 
-def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, full, first: dt.date) -> dict[str, Any]:
-    """The Chow test at one break date, or the reason it was skipped (too few months on a side)."""
+def chow(t: np.ndarray, y: np.ndarray, before: np.ndarray) -> tuple[float, float] | None:
+    """The Chow F statistic and its p-value for a split of ``(t, y)`` into ``before`` and the
+    rest, or None when a side has fewer than 3 observations.
+
+    ``F = ((SSR - SSR_1 - SSR_2) / k) / ((SSR_1 + SSR_2) / (n - 2k))``, ``k = 2`` (constant and
+    slope on each side), p-value from ``F(k, n - 2k)``.
+
+    >>> import numpy as np
+    >>> t = np.arange(8.0)
+    >>> y = np.array([1.0, 1.1, 0.9, 1.0, 2.0, 2.1, 1.9, 2.0])
+    >>> f, p = chow(t, y, t < 4)
+    >>> round(f, 1), p < 0.01
+    (30.9, True)
+    >>> chow(t, y, t < 2) is None
+    True
+    """
     from scipy import stats
 
     n = len(t)
+    if min(int(before.sum()), int((~before).sum())) < _MIN_SIDE:
+        return None
+    full = _ols(t, y).ssr
+    ssr_split = _ols(t[before], y[before]).ssr + _ols(t[~before], y[~before]).ssr
+    f = ((full - ssr_split) / _K) / (ssr_split / (n - 2 * _K)) if ssr_split > 0 else float("inf")
+    return float(f), float(stats.f.sf(f, _K, n - 2 * _K))
+
+
+def leave_one_out(
+    t: np.ndarray, y: np.ndarray, before: np.ndarray, months: Sequence[dt.date]
+) -> tuple[dt.date, float, float] | None:
+    """The Chow test (:func:`chow`) refitted without each month in turn: the month whose
+    omission gives the largest p-value, with that refit's F and p. Omissions that leave a side
+    with fewer than 3 observations are not refitted; None when no omission can be.
+
+    A significant break whose p-value rises above the level when one month is left out rests on
+    that month alone.
+
+    >>> import datetime as dt, numpy as np
+    >>> ms = [dt.date(2024, m, 1) for m in (4, 5, 6)] + [dt.date(2025, m, 1) for m in (2, 5, 6, 7, 8, 9, 10, 11)]
+    >>> t = np.array([0.0, 1, 2, 10, 13, 14, 15, 16, 17, 18, 19])  # calendar months since Apr 2024
+    >>> y = np.array([0.847, 0.889, 0.927, 0.526, 0.80, 0.82, 0.86, 0.897, 0.85, 0.83, 0.80])  # Feb 2025: a trough
+    >>> month, f, p = leave_one_out(t, y, t < 13, ms)
+    >>> round(chow(t, y, t < 13)[1], 4), month, round(p, 3)
+    (0.0025, datetime.date(2025, 2, 1), 0.266)
+    """
+    import numpy as np
+
+    best: tuple[dt.date, float, float] | None = None
+    for i in range(len(t)):
+        keep = np.arange(len(t)) != i
+        refit = chow(t[keep], y[keep], before[keep])
+        if refit is not None and (best is None or refit[1] > best[2]):
+            best = (months[i], refit[0], refit[1])
+    return best
+
+
+def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, months: list[dt.date]) -> dict[str, Any]:
+    """The Chow test at one break date with its leave-one-out sensitivity, or the reason it was
+    skipped (too few months on a side)."""
+    n = len(t)
     b_month = dt.date(b.year, b.month, 1)
-    before = t < month_index(b_month) - month_index(first)
+    before = t < month_index(b_month) - month_index(months[0])
     n1, n2 = int(before.sum()), int((~before).sum())
     row: dict[str, Any] = {
         "test": "Chow",
@@ -165,28 +246,41 @@ def _chow_row(b: dt.date, t: np.ndarray, y: np.ndarray, full, first: dt.date) ->
         "n_after": n2,
         "n_obs": n,
         "conclusive": False,
+        "without_month": None,
+        "statistic_without": None,
+        "p_without": None,
+        "rests_on_one_month": None,
         "note": None,
     }
-    if min(n1, n2) < _MIN_SIDE:
+    result = chow(t, y, before)
+    if result is None:
         row["note"] = (
             f"skipped: {counted(min(n1, n2), 'observation')} {'before' if n1 < n2 else 'after'} "
             f"{month_label(b_month)}; the test needs at least {_MIN_SIDE} on each side"
         )
-    else:
-        ssr_split = _ols(t[before], y[before]).ssr + _ols(t[~before], y[~before]).ssr
-        f = ((full.ssr - ssr_split) / _K) / (ssr_split / (n - 2 * _K)) if ssr_split > 0 else float("inf")
-        row["statistic"] = float(f)
-        row["p_value"] = float(stats.f.sf(f, _K, n - 2 * _K))
-        row["conclusive"] = conclusive("chow", row["p_value"], n1, n2)
-        if not row["conclusive"]:
-            side, k = ("before", n1) if n1 <= n2 else ("after", n2)
-            row["note"] = (
-                f"significant on few observations: {counted(k, 'observation')} {side} {month_label(b_month)}; "
-                f"{MIN_CONCLUSIVE_SIDE} on each side are needed for a firm result"
-                if row["p_value"] < 0.05
-                else f"inconclusive: {counted(k, 'observation')} {side} {month_label(b_month)}; "
-                f"{MIN_CONCLUSIVE_SIDE} on each side are needed to rule a break out"
+        return row
+    row["statistic"], row["p_value"] = result
+    row["conclusive"] = conclusive("chow", row["p_value"], n1, n2)
+    notes = []
+    if not row["conclusive"]:
+        side, k = ("before", n1) if n1 <= n2 else ("after", n2)
+        notes.append(
+            f"significant on few observations: {counted(k, 'observation')} {side} {month_label(b_month)}; "
+            f"{MIN_CONCLUSIVE_SIDE} on each side are needed for a firm result"
+            if row["p_value"] < SIGNIFICANCE
+            else f"inconclusive: {counted(k, 'observation')} {side} {month_label(b_month)}; "
+            f"{MIN_CONCLUSIVE_SIDE} on each side are needed to rule a break out"
+        )
+    loo = leave_one_out(t, y, before, months) if row["p_value"] < SIGNIFICANCE else None
+    if loo is not None:
+        row["without_month"], row["statistic_without"], row["p_without"] = loo
+        row["rests_on_one_month"] = row["p_value"] < SIGNIFICANCE <= loo[2]
+        if row["rests_on_one_month"]:
+            notes.append(
+                f"rests on one month: without {month_label(loo[0])} p = {loo[2]:.3f}, "
+                f"not significant at {SIGNIFICANCE:.0%}"
             )
+    row["note"] = "; ".join(notes) or None
     return row
 
 
@@ -224,19 +318,20 @@ def _summary(
     ]
     for r in rows:
         if r["test"] == "Chow":
-            if r["note"]:
+            if r["statistic"] is None:
                 lines.append(f"Chow at {month_label(r['break_date'])}: {r['note']}.")
             else:
                 verdict = (
                     "a break"
-                    if r["p_value"] < 0.05
+                    if r["p_value"] < SIGNIFICANCE
                     else "no evidence of a break"
                     if r["conclusive"]
                     else "inconclusive, too few observations"
                 )
                 lines.append(
                     f"Chow at {month_label(r['break_date'])}: F={r['statistic']:.2f}, p={r['p_value']:.3f} "
-                    f"({r['n_before']} before, {r['n_after']} after): {verdict} at the 5% level."
+                    f"({r['n_before']} before, {r['n_after']} after): {verdict} at the {SIGNIFICANCE:.0%} level"
+                    + (f" ({r['note']})." if r["note"] else ".")
                 )
         else:
             verdict = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
 from collections.abc import Sequence
@@ -29,9 +30,18 @@ _EFFECTS_SCHEMA = {  # the columns of EventEffectsResult.effects
     "ci_low": pl.Float64,
     "ci_high": pl.Float64,
     "p_value": pl.Float64,
+    "std_error": pl.Float64,
+    "se_kind": pl.String,
+    "se_hac": pl.Float64,
+    "se_ordinary": pl.Float64,
+    "hac_lags": pl.Int64,
     "n_obs": pl.Int64,
     "note": pl.String,
 }
+SE_HAC = "HAC"
+"""``se_kind`` of an effect whose interval uses the Newey-West (HAC) standard error."""
+SE_ORDINARY = "ordinary"
+"""``se_kind`` of an effect whose interval uses the ordinary OLS standard error (larger than HAC)."""
 
 
 def _fmt(x: float, *, sign: bool = False) -> str:
@@ -45,14 +55,21 @@ class EventEffectsResult:
     """Output of :func:`event_effects`.
 
     - ``effects``: event, event_type, month (the indicator's first month), date, effect,
-      ci_low, ci_high, p_value, n_obs, note -- one row per distinct indicator (events in the
-      same month share one);
-    - ``design``: the regressors actually used (text); ``summary``: plain text with caveats.
+      ci_low, ci_high, p_value, std_error (the one the interval uses), se_kind
+      (:data:`SE_HAC` or :data:`SE_ORDINARY`: which of the two is larger and so used),
+      se_hac, se_ordinary, hac_lags, n_obs, note -- one row per distinct indicator (events in
+      the same month share one);
+    - ``design``: the regressors actually used (text); ``summary``: plain text with caveats;
+    - ``hac_lags``: the Newey-West lags; ``absent``: the months inside the sample's span with no
+      observation, across which those lags run (rows either side of a gap are treated as
+      neighbours).
     """
 
     effects: pl.DataFrame
     design: str
     summary: str
+    hac_lags: int = 0
+    absent: tuple[dt.date, ...] = ()
 
 
 def event_effects(
@@ -75,11 +92,12 @@ def event_effects(
     ``x_e`` is the event's indicator: a step (1 from the event's month on, ``shape="step"``) or a
     pulse (1 for ``pulse_months`` months from the event's month, ``shape="pulse"``). The effect
     is in the units of ``value`` (vehicles per month, or a share fraction). Standard errors are
-    Newey-West (HAC, Bartlett kernel, ``floor(4 * (n / 100) ** (2 / 9))`` lags, small-sample
-    correction), floored at the classical OLS standard error, with t-based intervals at ``level``
-    (residual degrees of freedom). The floor matters: in samples of 3-4 years HAC alone
-    under-covers (about 87 % actual coverage for a nominal 95 % in a simulation with white-noise
-    errors, 79 % without the correction).
+    the larger of the Newey-West one (HAC, Bartlett kernel, ``floor(4 * (n / 100) ** (2 / 9))``
+    lags, small-sample correction) and the ordinary OLS one, per coefficient, with t-based
+    intervals at ``level`` (residual degrees of freedom); ``se_kind`` says which was used for
+    each effect. The floor matters: in samples of 3-4 years HAC alone under-covers (about 87 %
+    actual coverage for a nominal 95 % in a simulation with white-noise errors, 79 % without
+    the correction).
 
     ``events`` is the events table (``date``, ``event_type``, ``description``; an optional
     ``label`` names each event in the output, else ``entity`` and type; ``entity`` if
@@ -87,11 +105,12 @@ def event_effects(
     ``kinds`` are ignored; events in the same month share one indicator. ``window_months``
     keeps only observations within that many months of the first and last event.
 
-    Gaps: absent months are simply absent observations (nothing is filled); note that HAC
-    weights treat neighbouring rows as adjacent. If the design is near-singular (scaled
-    condition number above 30) the month effects are dropped first, then any event that is
-    still collinear; the summary says so. An event with no observation on one side of its
-    indicator cannot be estimated and gets a null effect with a note.
+    Gaps: absent months are simply absent observations (nothing is filled); HAC weights treat
+    neighbouring rows as adjacent, so the lags run across gaps (``absent`` lists the months).
+    If the design is near-singular (scaled condition number above 30) the month effects are
+    dropped first, then any event that is still collinear; the summary says so. An event with
+    no observation on one side of its indicator cannot be estimated and gets a null effect with
+    a note.
 
     >>> import datetime as dt, math, polars as pl
     >>> months = pl.date_range(dt.date(2022, 1, 1), dt.date(2024, 12, 1), "1mo", eager=True)
@@ -101,6 +120,8 @@ def event_effects(
     >>> row = res.effects.row(0, named=True)
     >>> round(row["effect"], -1), row["ci_low"] < 400 < row["ci_high"], row["n_obs"]
     (400.0, True, 36)
+    >>> row["std_error"] == max(row["se_hac"], row["se_ordinary"]), row["se_kind"] in (SE_HAC, SE_ORDINARY)
+    (True, True)
     """
     if shape not in ("step", "pulse"):
         raise ValueError(f"event_effects: expected shape 'step' or 'pulse'; got {shape!r}.")
@@ -130,8 +151,28 @@ def event_effects(
         + f" + {counted(len(chosen.event_cols), f'event {shape} indicator')}"
         + (f" of {pulse_months} months" if shape == "pulse" else "")
     )
-    summary = _summary(data, rows, chosen.caveats, value=value, design_text=design_text, fit=fit, level=level)
-    return EventEffectsResult(effects=effects, design=design_text, summary=summary)
+    absent = _absent_months(data)
+    summary = _summary(
+        data, rows, chosen.caveats, value=value, design_text=design_text, fit=fit, level=level, absent=absent
+    )
+    return EventEffectsResult(
+        effects=effects, design=design_text, summary=summary, hac_lags=fit.maxlags, absent=tuple(absent)
+    )
+
+
+def _absent_months(data: pl.DataFrame) -> list[dt.date]:
+    """The months between the sample's first and last observation that have none.
+
+    >>> import datetime as dt, polars as pl
+    >>> _absent_months(pl.DataFrame({"month": [dt.date(2024, 9, 1), dt.date(2024, 11, 1), dt.date(2025, 2, 1)]}))
+    [datetime.date(2024, 10, 1), datetime.date(2024, 12, 1), datetime.date(2025, 1, 1)]
+    """
+    if data.is_empty():
+        return []
+    have = set(data["month"].to_list())
+    first, last = month_index(data["month"].min()), month_index(data["month"].max())  # type: ignore[arg-type]
+    every = [dt.date(i // 12, i % 12 + 1, 1) for i in range(first, last + 1)]
+    return [m for m in every if m not in have]
 
 
 def _select_events(events: pl.DataFrame, kinds: Sequence[str]) -> pl.DataFrame:
@@ -329,16 +370,22 @@ def _choose_design(
 
 @dataclass(frozen=True)
 class _Fit:
-    """Coefficients, their intervals (two columns) and p-values, and the HAC lags used."""
+    """Coefficients, their intervals (two columns), p-values and standard errors (the one used,
+    the HAC and the ordinary one, and whether HAC was used), and the HAC lags."""
 
     params: np.ndarray
     ci: np.ndarray
     pvalues: np.ndarray
     maxlags: int
+    se: np.ndarray
+    se_hac: np.ndarray
+    se_ordinary: np.ndarray
+    used_hac: np.ndarray
 
 
 def _fit_hac(y: np.ndarray, design: dict[str, np.ndarray], level: float) -> _Fit:
-    """OLS with Newey-West errors floored at the classical ones, and t-based intervals at ``level``."""
+    """OLS with, per coefficient, the larger of the Newey-West and the ordinary standard error,
+    and t-based intervals at ``level``."""
     import numpy as np
     import statsmodels.api as sm
 
@@ -351,13 +398,24 @@ def _fit_hac(y: np.ndarray, design: dict[str, np.ndarray], level: float) -> _Fit
         warnings.simplefilter("ignore")
         hac = sm.OLS(y, X).fit(cov_type="HAC", cov_kwds={"maxlags": maxlags, "use_correction": True}, use_t=True)
         classical = sm.OLS(y, X).fit()
-    se = np.maximum(np.asarray(hac.bse), np.asarray(classical.bse))
+    se_hac, se_ordinary = np.asarray(hac.bse), np.asarray(classical.bse)
+    used_hac = se_hac >= se_ordinary
+    se = np.where(used_hac, se_hac, se_ordinary)
     df = float(classical.df_resid)
     tcrit = float(stats.t.ppf(0.5 + level / 2, df))
     params = np.asarray(hac.params)
     ci = np.column_stack([params - tcrit * se, params + tcrit * se])
     pvalues = 2 * stats.t.sf(np.abs(params / se), df)
-    return _Fit(params=params, ci=ci, pvalues=pvalues, maxlags=maxlags)
+    return _Fit(
+        params=params,
+        ci=ci,
+        pvalues=pvalues,
+        maxlags=maxlags,
+        se=se,
+        se_hac=se_hac,
+        se_ordinary=se_ordinary,
+        used_hac=used_hac,
+    )
 
 
 def _effect_rows(
@@ -386,6 +444,11 @@ def _effect_rows(
                 "ci_low": float(fit.ci[j, 0]) if j is not None else None,
                 "ci_high": float(fit.ci[j, 1]) if j is not None else None,
                 "p_value": float(fit.pvalues[j]) if j is not None else None,
+                "std_error": float(fit.se[j]) if j is not None else None,
+                "se_kind": (SE_HAC if fit.used_hac[j] else SE_ORDINARY) if j is not None else None,
+                "se_hac": float(fit.se_hac[j]) if j is not None else None,
+                "se_ordinary": float(fit.se_ordinary[j]) if j is not None else None,
+                "hac_lags": fit.maxlags,
                 "n_obs": n,
                 "note": notes.get(i),
             }
@@ -394,15 +457,29 @@ def _effect_rows(
 
 
 def _summary(
-    data: pl.DataFrame, rows: list[dict], caveats: list[str], *, value: str, design_text: str, fit: _Fit, level: float
+    data: pl.DataFrame,
+    rows: list[dict],
+    caveats: list[str],
+    *,
+    value: str,
+    design_text: str,
+    fit: _Fit,
+    level: float,
+    absent: list[dt.date],
 ) -> str:
-    """The plain-text summary: the model, each event's effect or note, the caveats."""
+    """The plain-text summary: the model, each event's effect (and which standard error its
+    interval uses) or note, the caveats."""
     n = data.height
     if n < 24:
         caveats = [f"only {n} observations: effects are imprecise and sensitive to the trend specification", *caveats]
+    if absent and fit.maxlags:
+        caveats.append(
+            f"the HAC lags run across the {counted(len(absent), 'absent month')}: rows either side of a gap "
+            "are treated as neighbours"
+        )
     lines = [
-        f"OLS of {value} on {design_text}; Newey-West (HAC, {fit.maxlags} lags, floored at the classical "
-        f"standard error) {level:.0%} intervals; "
+        f"OLS of {value} on {design_text}; {level:.0%} intervals from the larger of the Newey-West (HAC, "
+        f"{fit.maxlags} lags) and the ordinary standard error of each coefficient; "
         f"{n} monthly observations ({month_label(data['month'][0])} – {month_label(data['month'][-1])}), "
         "absent months left out."
     ]
@@ -413,7 +490,8 @@ def _summary(
             sig = "distinguishable from zero" if r["p_value"] < 1 - level else "not distinguishable from zero"
             lines.append(
                 f"{r['event']} ({month_label(r['month'])}): {_fmt(r['effect'], sign=True)} "
-                f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], p={r['p_value']:.3f}, {sig}."
+                f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}], p={r['p_value']:.3f}, {sig} "
+                f"({r['se_kind']} standard error)."
             )
     if caveats:
         lines.append("Caveats: " + "; ".join(caveats) + ".")

@@ -21,6 +21,7 @@ from .months import (
     clean_series,
     latest_run,
     longest_run,
+    month_index,
     month_label,
     runs,
 )
@@ -66,9 +67,11 @@ class ForecastResult:
       the series supports it, else the naive path up to the last December. It may be shorter
       than the horizon (the summary says why). Means and interval ends are never below zero:
       a truncated row's ``note`` gives the model's own value;
-    - ``forecasts``: the same columns for the best candidate and every baseline;
-    - ``model``: the best candidate as text (e.g. ``"ETS(A,Ad,N)"``); ``shown``: the label of
-      the model in ``forecast``;
+    - ``forecasts``: the same columns for every candidate tested (the lowest-AICc model of each
+      group) and every baseline;
+    - ``model``: the candidate with the lowest backtest MASE as text (e.g. ``"ETS(A,Ad,N)"``):
+      the selected model when the backtest has enough origins, only the lowest-error one when
+      ``indicative``; ``shown``: the label of the model in ``forecast``;
     - ``backtest``: model, role, origins, points, mape (fraction), mase; the role is
       "selected" for the model shown, else "candidate" or "baseline" (nothing is selected when
       ``indicative``);
@@ -76,9 +79,10 @@ class ForecastResult:
       baseline's on at least :data:`~.candidates.MIN_ORIGINS` origins;
     - ``indicative``: True when the backtest has fewer than ``MIN_ORIGINS`` origins, so nothing
       could be selected on evidence; ``origins``: the backtest's origins (0 without one);
-    - ``alternatives``: when ``indicative``, every forecast in ``forecasts`` for the first
-      forecast month side by side with its backtest error (:func:`indicative_range`): with too
-      few origins no single value is the outlook, so pages show this range; empty otherwise;
+    - ``alternatives``: when ``indicative``, every forecast in ``forecasts`` (every candidate
+      tested and every baseline) for the first forecast month side by side with its backtest
+      error (:func:`indicative_range`): with too few origins no single value is the outlook, so
+      pages show this range; empty otherwise;
     - ``history``: ``{"from": date, "to": date, "months": int}``, the run the models were fitted on;
     - ``level``: the prediction-interval coverage; ``summary``: plain text.
     """
@@ -148,8 +152,11 @@ def forecast(
 
     Gap policy: models need evenly spaced data and gaps are never filled, so every model is
     fitted only on the contiguous run of months that ends at the latest observation; earlier
-    months before a gap are left out (the summary says how many). At least 6 contiguous months
-    are needed (13 for ``method="seasonal_naive"``), else :class:`InsufficientData`.
+    months before a gap are left out of the models and the naive baseline (the summary says how
+    many). The two seasonal baselines take each month from the same month a year earlier wherever
+    it was published, so they may read those earlier months (the summary names them,
+    :func:`seasonal_reads`). At least 6 contiguous months are needed (13 for
+    ``method="seasonal_naive"``), else :class:`InsufficientData`.
 
     Model grid (``method="auto"`` uses both families; ``"ets"``/``"sarimax"`` one):
 
@@ -212,8 +219,9 @@ def forecast(
     indicative = origins < MIN_ORIGINS and not chosen.is_baseline
     seasonal = seasonal_frame(frame, run, horizon, period)
     growth = growth_seasonal_frame(frame, run.months[-1], horizon, period)
-    forecasts = pl.concat(
-        [forecast_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *baselines])] + [seasonal, growth]
+    forecasts = pl.concat(  # every candidate, not only the chosen one: too few origins cannot choose
+        [forecast_frame(s, run, horizon, level) for s in dict.fromkeys([chosen, *specs, *baselines])]
+        + [seasonal, growth]
     )
     if indicative:
         shown_label, shown_frame = _indicative_path(forecasts, growth, horizon)
@@ -224,7 +232,21 @@ def forecast(
     alternatives = indicative_range(forecasts, table, add_months(run.months[-1], 1)) if indicative else _empty_range()
     history: dict[str, dt.date | int] = {"from": run.months[0], "to": run.months[-1], "months": n}
     summary = summarise(
-        frame, run, chosen, shown_label, beats, table, h_bt, first_train, level, method, shown_frame, horizon, bounded
+        frame,
+        run,
+        chosen,
+        shown_label,
+        beats,
+        table,
+        h_bt,
+        first_train,
+        level,
+        method,
+        shown_frame,
+        horizon,
+        bounded,
+        candidates=specs,
+        seasonal_reads=seasonal_reads(frame, run, forecasts, table, first_train, period),
     )
     if indicative:
         summary += " " + range_sentence(alternatives, origins)
@@ -466,7 +488,13 @@ def summarise(
     path: pl.DataFrame,
     horizon: int,
     bounded: list[dt.date] | None = None,
+    *,
+    candidates: list[ModelSpec] | None = None,
+    seasonal_reads: list[dt.date] | None = None,
 ) -> str:
+    """The forecast's method and result in plain text. ``candidates`` are the models tested
+    (listed when the backtest is too short to choose among them); ``seasonal_reads`` are the
+    months before the latest gap that the seasonal baselines read (:func:`seasonal_reads`)."""
     parts = [f"History: {run.n} contiguous months, {month_label(run.months[0])} to {month_label(run.months[-1])}."]
     if bounded:
         parts.append(bounds_sentence(bounded))
@@ -475,15 +503,26 @@ def summarise(
         parts.append(
             f"The series has {counted(len(runs(frame)) - 1, 'gap')}; "
             f"the {counted(left_out, 'month')} before the latest gap "
-            "were left out (models are fitted only on the run ending at the latest month; "
-            "gaps are never filled)."
+            "were left out of the fitted models and the naive baseline (they are fitted only on the run "
+            "ending at the latest month; gaps are never filled)."
         )
+        if seasonal_reads:
+            parts.append(
+                "The seasonal baselines take each month from the same month a year earlier wherever it was "
+                f"published, so they do read months from before the latest gap: {_month_list(seasonal_reads)}."
+            )
     origins = int(table["origins"].max() or 0) if table.height else 0  # type: ignore[arg-type]
     indicative = origins < MIN_ORIGINS and not chosen.is_baseline
+    tested = [s.label for s in (candidates or [chosen]) if not s.is_baseline]
     if method != "auto":
         parts.append(f"Requested model: {chosen.label}.")
+    elif indicative and len(tested) > 1:
+        parts.append(
+            f"Candidates: {_joined(tested)} (the lowest AICc within each model group); the backtest has too "
+            "few origins to choose among them, so every one is shown next to the baselines."
+        )
     elif indicative:
-        parts.append(f"Best candidate: {chosen.label} (AICc within each model group, then backtest MASE).")
+        parts.append(f"Candidate: {chosen.label} (the lowest AICc within its model group).")
     else:
         parts.append(f"Selected model: {chosen.label} (AICc within each model group, then backtest MASE).")
     if table.is_empty():
@@ -535,6 +574,66 @@ def summarise(
             )
     parts.extend(path_sentences(frame, run, shown, path, horizon, level))
     return " ".join(parts)
+
+
+def _joined(items: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _month_list(months: list[dt.date]) -> str:
+    """Months as a reader lists them, consecutive ones as a span: ``Nov 2024 – Feb 2025``."""
+    spans: list[list[dt.date]] = []
+    for m in sorted(months):
+        if spans and month_index(m) == month_index(spans[-1][-1]) + 1:
+            spans[-1].append(m)
+        else:
+            spans.append([m])
+    return _joined([month_label(s[0]) if len(s) == 1 else f"{month_label(s[0])} – {month_label(s[-1])}" for s in spans])
+
+
+def seasonal_reads(
+    frame: pl.DataFrame,
+    run: MonthRun,
+    forecasts: pl.DataFrame,
+    backtest: pl.DataFrame,
+    first_train: int,
+    period: int = 12,
+) -> list[dt.date]:
+    """The published months before the fitting run that the seasonal baselines read: the month
+    a year earlier (``m - period``) of every month they forecast (``forecasts`` rows of
+    :data:`NEW_YEAR_AWARE` with a value) or score in the backtest (run months from
+    ``first_train`` on, when ``backtest`` scored a seasonal baseline), and for a January or
+    February the year-earlier January and February (the growth baseline takes them together).
+    The fitted models never see these months; saying they were "left out" is true only of them.
+
+    >>> import datetime as dt, polars as pl
+    >>> ms = [dt.date(2025, 1, 1), dt.date(2025, 2, 1)] + [dt.date(2025, m, 1) for m in range(5, 13)]
+    >>> frame = pl.DataFrame({"month": ms + [dt.date(2026, 1, 1)], "y": [1.0] * 11})
+    >>> run = MonthRun(ms[2:] + [dt.date(2026, 1, 1)], [1.0] * 9)
+    >>> fc = pl.DataFrame({"month": [dt.date(2026, 2, 1)], "mean": [5.0], "model": [SEASONAL_LABEL]})
+    >>> seasonal_reads(frame, run, fc, pl.DataFrame(schema={"model": pl.String, "mase": pl.Float64}), 6)
+    [datetime.date(2025, 1, 1), datetime.date(2025, 2, 1)]
+    """
+    scored = (
+        backtest.filter(pl.col("model").is_in(list(NEW_YEAR_AWARE)) & pl.col("mase").is_not_null()).height > 0
+        if backtest.height
+        else False
+    )
+    targets = set(
+        forecasts.filter(pl.col("model").is_in(list(NEW_YEAR_AWARE)) & pl.col("mean").is_not_null())["month"]
+        .unique()
+        .to_list()
+    )
+    if scored:
+        targets |= set(run.months[first_train:])
+    reads: set[dt.date] = set()
+    for m in targets:
+        reads.add(add_months(m, -period))
+        if m.month in (1, 2):
+            reads |= {dt.date(m.year - 1, 1, 1), dt.date(m.year - 1, 2, 1)}
+    published = set(frame.filter(pl.col("month") < run.months[0])["month"].to_list())
+    return sorted(reads & published)
 
 
 def path_sentences(

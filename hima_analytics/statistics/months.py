@@ -163,15 +163,16 @@ def gap_note(frame: pl.DataFrame, used: MonthRun) -> str:
 
 def count_runs(frame: pl.DataFrame, *, by: str = "entity", seasonal_months: int = 24) -> pl.DataFrame:
     """The longest run of consecutive months published as a count, per ``by`` (the earliest on a
-    X
-    published only as a bound, each of which broke a run) and ``enough_for_seasonal_model``
+    tie). Columns: ``by``, ``run`` (months), ``from``, ``to``, ``bounds_in_series`` (how many
+    months of the *whole series* were published only as a bound; none lies inside the run,
+    since a bound is a gap that breaks it) and ``enough_for_seasonal_model``
     (``run >= seasonal_months``). A month given only as a bound is a gap, as in
-    :func:`clean_series`.
+    :func:`clean_series`. Only a ``by`` group with at least one monthly count has a row.
 
     >>> import datetime as dt, polars as pl
     >>> f = pl.DataFrame({"entity": ["A"] * 4, "month": [dt.date(2025, m, 1) for m in (1, 2, 3, 4)],
     ...                   "value": [5, 6, 7, 8], "qualifier": ["exact", "over", "about", "exact"]})
-    >>> count_runs(f).select("run", "from", "bounds_in_span").row(0)
+    >>> count_runs(f).select("run", "from", "bounds_in_series").row(0)
     (2, datetime.date(2025, 3, 1), 1)
     """
     require_columns(frame, [by, "month", "value"], "count_runs")
@@ -179,9 +180,9 @@ def count_runs(frame: pl.DataFrame, *, by: str = "entity", seasonal_months: int 
         pl.col("value").is_not_null()
     )
     bounds = (
-        frame.filter(is_bound("qualifier").fill_null(False)).group_by(by).agg(pl.len().alias("bounds_in_span"))
+        frame.filter(is_bound("qualifier").fill_null(False)).group_by(by).agg(pl.len().alias("bounds_in_series"))
         if "qualifier" in frame.columns
-        else frame.select(by).unique().with_columns(pl.lit(0).alias("bounds_in_span"))
+        else frame.select(by).unique().with_columns(pl.lit(0).alias("bounds_in_series"))
     )
     idx = pl.col("month").dt.year() * 12 + pl.col("month").dt.month()
     return (
@@ -197,7 +198,7 @@ def count_runs(frame: pl.DataFrame, *, by: str = "entity", seasonal_months: int 
         .drop("_run")
         .join(bounds, on=by, how="left")
         .with_columns(
-            pl.col("bounds_in_span").fill_null(0).cast(pl.Int64),
+            pl.col("bounds_in_series").fill_null(0).cast(pl.Int64),
             (pl.col("run") >= seasonal_months).alias("enough_for_seasonal_model"),
         )
         .sort(by)

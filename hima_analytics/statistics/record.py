@@ -252,3 +252,135 @@ def against_implied(values: pl.DataFrame, implied: pl.DataFrame) -> pl.DataFrame
         )
         .with_columns(pl.col("gap_qualifier").alias("gap_share_qualifier"))
     )
+
+
+_DRAWN_SCHEMA = {
+    "month": pl.Date,
+    "kind": pl.String,
+    "entity": pl.String,
+    "model": pl.String,
+    "value": pl.Float64,
+    "qualifier": pl.String,
+    "lower": pl.Float64,
+    "lower_qualifier": pl.String,
+    "upper": pl.Float64,
+    "upper_qualifier": pl.String,
+    "note": pl.String,
+    "source_id": pl.String,
+}
+PUBLISHED, FORECAST, INDICATIVE, IMPLIED, PART = (
+    "published",
+    "forecast",
+    "indicative value",
+    "implied total",
+    "published part",
+)
+"""The ``kind`` of each row of :func:`drawn_figures`, one per kind of mark on the chart."""
+
+
+def _optional(frame: pl.DataFrame, column: str, dtype: type[pl.DataType] = pl.String) -> pl.Expr:
+    """``column`` cast to ``dtype``, or a null of that type when ``frame`` has no such column."""
+    return pl.col(column).cast(dtype) if column in frame.columns else pl.lit(None, dtype=dtype)
+
+
+def drawn_figures(
+    history: pl.DataFrame,
+    *,
+    whole: str,
+    forecast: pl.DataFrame | None = None,
+    values: pl.DataFrame | None = None,
+    implied: pl.DataFrame | None = None,
+    parts: pl.DataFrame | None = None,
+) -> pl.DataFrame:
+    """Every figure a forecast chart draws, one row per mark, so its download holds the data
+    behind the whole chart: the published months of ``whole`` (``history``: ``month``,
+    ``value``, optional ``qualifier`` and ``source_id``; months without a value are left out),
+    the forecast path (``forecast``: ``month``, ``mean``, ``lower``, ``upper``, ``model``,
+    optional ``note``), the indicative values (``values``: ``model``, ``month``, ``mean``), the
+    implied range (``implied``, :func:`implied_totals`) and the published parts (``parts``:
+    ``month``, ``entity``, ``value``, ``qualifier``, optional ``source_id``).
+
+    Columns: ``month``, ``kind`` (:data:`PUBLISHED`, :data:`FORECAST`, :data:`INDICATIVE`,
+    :data:`IMPLIED` or :data:`PART`), ``entity`` (``whole``, or the part's entity), ``model``,
+    ``value`` with ``qualifier``, ``lower`` and ``upper`` (the prediction interval, or the implied
+    range) with their qualifiers, ``note`` (a truncated interval, or which part implies the range)
+    and ``source_id``. Sorted by month, then kind in that order.
+
+    >>> import datetime as dt, polars as pl
+    >>> jan, feb = dt.date(2026, 1, 1), dt.date(2026, 2, 1)
+    >>> hist = pl.DataFrame({"month": [jan], "value": [57_915], "qualifier": ["exact"], "source_id": ["s1"]})
+    >>> vals = pl.DataFrame({"model": ["naive"], "month": [feb], "mean": [57_915.0]})
+    >>> imp = pl.DataFrame({"month": [feb], "entity": ["AITO"], "implied_low": [20_061.0], "implied_high": [34_229.0],
+    ...                     "implied_low_qualifier": ["about"], "implied_high_qualifier": ["about"]})
+    >>> part = pl.DataFrame({"month": [feb], "entity": ["AITO"], "value": [18_000], "qualifier": ["about"]})
+    >>> out = drawn_figures(hist, whole="HIMA", values=vals, implied=imp, parts=part)
+    >>> out.select("kind", "entity", "value", "lower", "upper").rows()  # doctest: +NORMALIZE_WHITESPACE
+    [('published', 'HIMA', 57915.0, None, None), ('indicative value', 'HIMA', 57915.0, None, None),
+     ('implied total', 'HIMA', None, 20061.0, 34229.0), ('published part', 'AITO', 18000.0, None, None)]
+    """
+    rank = {k: i for i, k in enumerate((PUBLISHED, FORECAST, INDICATIVE, IMPLIED, PART))}
+    opt = _optional
+    pieces = [
+        history.filter(pl.col("value").is_not_null()).select(
+            "month",
+            pl.lit(PUBLISHED).alias("kind"),
+            pl.lit(whole).alias("entity"),
+            pl.lit(None, dtype=pl.String).alias("model"),
+            pl.col("value").cast(pl.Float64),
+            opt(history, "qualifier").alias("qualifier"),
+            opt(history, "source_id").alias("source_id"),
+        )
+    ]
+    for frame, kind in ((forecast, FORECAST), (values, INDICATIVE)):
+        if frame is not None and frame.height:
+            pieces.append(
+                frame.select(
+                    "month",
+                    pl.lit(kind).alias("kind"),
+                    pl.lit(whole).alias("entity"),
+                    pl.col("model").cast(pl.String),
+                    pl.col("mean").cast(pl.Float64).alias("value"),
+                    opt(frame, "lower", pl.Float64).alias("lower"),
+                    opt(frame, "upper", pl.Float64).alias("upper"),
+                    opt(frame, "note").alias("note"),
+                )
+            )
+    if implied is not None and implied.height:
+        pieces.append(
+            implied.select(
+                "month",
+                pl.lit(IMPLIED).alias("kind"),
+                pl.lit(whole).alias("entity"),
+                pl.col("implied_low").alias("lower"),
+                pl.col("implied_low_qualifier").cast(pl.String).alias("lower_qualifier"),
+                pl.col("implied_high").alias("upper"),
+                pl.col("implied_high_qualifier").cast(pl.String).alias("upper_qualifier"),
+                pl.concat_str(
+                    [pl.lit("implied by "), pl.col("entity").cast(pl.String), pl.lit("'s figure and its share range")]
+                ).alias("note"),
+            )
+        )
+    if parts is not None and parts.height:
+        pieces.append(
+            parts.select(
+                "month",
+                pl.lit(PART).alias("kind"),
+                pl.col("entity").cast(pl.String),
+                pl.col("value").cast(pl.Float64),
+                opt(parts, "qualifier").alias("qualifier"),
+                opt(parts, "source_id").alias("source_id"),
+            )
+        )
+    out = pl.concat(
+        [
+            p.with_columns(pl.lit(None, dtype=t).alias(c) for c, t in _DRAWN_SCHEMA.items() if c not in p.columns)
+            .select(list(_DRAWN_SCHEMA))
+            .cast(_DRAWN_SCHEMA)  # type: ignore[arg-type]
+            for p in pieces
+        ]
+    )
+    return (
+        out.with_columns(pl.col("kind").replace_strict(rank, return_dtype=pl.Int64).alias("_rank"))
+        .sort("month", "_rank", "entity", "model", nulls_last=True)
+        .drop("_rank")
+    )
