@@ -12,10 +12,12 @@ Six checks, each reported, never fixed:
   figure: "Yicai Global, 4 Mar 2025, gives > 22,000");
 - ``implied_vs_published``: a figure implied by published totals against a published value of
   the same month that was not preferred, or against the brand's own model figures (``reported``
-  is the implied value).
+  is the implied value, with the mark it keeps from its inputs: ``implied``, or ``rounded`` /
+  ``about`` when an input is approximate).
 - ``growth_vs_levels``: a published growth rate (a fact ``<metric>_growth_yoy``) against the
   levels it relates: the prior year's figure grown at that rate must give the current one
-  (``reported`` is the current level, ``parts_sum`` what the rate implies).
+  (``reported`` is the current level, ``parts_sum`` what the rate implies; a mismatch
+  ``disagrees``).
 
 Each row gets a ``status``:
 
@@ -24,14 +26,29 @@ Each row gets a ``status``:
 - ``flagged``: outside tolerance (or parts exceed the whole);
 - ``exception``: flagged, but documented in the ``exceptions`` table with a reason;
 - ``conflict``: two figures for one thing disagree beyond rounding: kept, listed, and left to the
-  preferred value (these do not fail ``hima data reconcile``).
+  preferred value (these do not fail ``hima data reconcile``);
+- ``disagrees``: a figure computed from published ones (an implied figure, or a published growth
+  rate applied to the prior year) disagrees with another published figure. Nothing was set aside
+  here: the figures it is computed from and the one it is checked against are all on record, so
+  the record itself is inconsistent somewhere (listed; does not fail ``hima data reconcile``).
+
+Every figure keeps its mark. ``qualifier`` is the whole's (``reported``), ``parts_qualifier`` the
+parts' sum's (by the sum rule of :mod:`~.metrics.qualifiers`: published parts with a lower bound
+among them add up to a lower bound), and ``rel_diff_qualifier`` that of the gap (``diff`` and
+``rel_diff``), by the ratio rule: "> 22,000" against an exact 21,517 is a gap of "> 2.2%". A gap
+whose inputs bound it on neither side is null, whatever the status says.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
+from .metrics.qualifiers import qualifier_of_ratio, qualifier_of_sum
+
 DEFAULT_TOLERANCE = 0.02
+#: Statuses that ``hima data reconcile`` and the data appendix list row by row (``ok`` rows are
+#: only counted).
+LISTED_STATUSES = ("flagged", "exception", "partial", "conflict", "disagrees")
 #: How a reason names a source that is not in the sources table (or when none is given).
 UNLISTED_SOURCE = "Another source"
 
@@ -43,11 +60,13 @@ _SCHEMA = {
     "reported": pl.Int64,
     "qualifier": pl.String,
     "parts_sum": pl.Int64,
+    "parts_qualifier": pl.String,
     "parts_reported": pl.UInt32,
     "parts_expected": pl.UInt32,
     "missing_parts": pl.String,
     "diff": pl.Int64,
     "rel_diff": pl.Float64,
+    "rel_diff_qualifier": pl.String,
     "status": pl.String,
     "reason": pl.String,
 }
@@ -76,6 +95,24 @@ def _status(
         .then(pl.lit("partial"))  # with no part published there is nothing to compare: partial too
         .otherwise(pl.lit("flagged"))
     )
+
+
+def _with_gap_marks(frame: pl.DataFrame) -> pl.DataFrame:
+    """``rel_diff_qualifier``: the mark of the gap between the parts (``parts_qualifier``) and the
+    whole (``qualifier``), by the ratio rule; ``diff`` and ``rel_diff`` are null where that rule
+    bounds the gap on neither side (their status was decided before, on the figures as published).
+
+    >>> df = pl.DataFrame({"parts_sum": [22000, 100, 100], "parts_qualifier": ["over", "exact", "over"],
+    ...     "qualifier": ["exact", "rounded", "under"], "diff": [483, 1, 1], "rel_diff": [0.022, 0.01, 0.01]})
+    >>> _with_gap_marks(df).select("rel_diff", "rel_diff_qualifier").rows()
+    [(0.022, 'over'), (0.01, 'rounded'), (0.01, 'over')]
+    >>> _with_gap_marks(df.with_columns(qualifier=pl.lit("over")))["rel_diff"].to_list()
+    [None, 0.01, None]
+    """
+    gap = pl.when(pl.col("parts_sum").is_not_null()).then(qualifier_of_ratio("parts_qualifier", "qualifier"))
+    out = frame.with_columns(gap.alias("rel_diff_qualifier"))
+    known = pl.col("rel_diff_qualifier").is_not_null()
+    return out.with_columns(pl.when(known).then(pl.col(c)).alias(c) for c in ("diff", "rel_diff"))
 
 
 def active_since(volumes: pl.DataFrame, entities: pl.DataFrame, events: pl.DataFrame | None) -> pl.DataFrame:
@@ -146,6 +183,7 @@ def children_vs_parent(
         pl.col("entity").alias("child"),
         pl.col("value").alias("_v"),
         (pl.col("qualifier") == "exact").alias("_exact"),
+        pl.col("qualifier").cast(pl.String).alias("_q"),
     )
     merged = expected.join(got, on=["entity", "month", "child"], how="left")
     # Children reported in a month before their expected start still count.
@@ -158,6 +196,7 @@ def children_vs_parent(
         pl.col("qualifier").first(),
         # No part published is no sum at all, never a sum of zero.
         pl.when(pl.col("_v").is_not_null().any()).then(pl.col("_v").sum()).alias("parts_sum"),
+        qualifier_of_sum(pl.col("_q").filter(pl.col("_v").is_not_null())).alias("parts_qualifier"),
         pl.col("_v").is_not_null().sum().alias("parts_reported"),
         pl.len().cast(pl.UInt32).alias("parts_expected"),
         pl.col("child").filter(pl.col("_v").is_null()).sort().str.join(", ").alias("missing_parts"),
@@ -183,6 +222,7 @@ def children_vs_parent(
             pl.lit(None, dtype=pl.String).alias("reason"),
             pl.col("missing_parts").replace("", None),
         )
+        .pipe(_with_gap_marks)
         .select(list(_SCHEMA))
         .cast(_SCHEMA)
     )
@@ -202,7 +242,11 @@ def months_vs_period(
         pl.col("qualifier").cast(pl.String),
     )
     v = volumes.filter(pl.col("measure") == measure).select(
-        pl.col("entity").cast(pl.String), "month", "value", (pl.col("qualifier") == "exact").alias("_exact")
+        pl.col("entity").cast(pl.String),
+        "month",
+        "value",
+        (pl.col("qualifier") == "exact").alias("_exact"),
+        pl.col("qualifier").cast(pl.String).alias("_q"),
     )
     months = periods.with_columns(
         pl.date_ranges(pl.col("period_start").dt.month_start(), pl.col("period_end"), interval="1mo").alias("month")
@@ -212,6 +256,7 @@ def months_vs_period(
         pl.col("reported").first(),
         pl.col("qualifier").first(),
         pl.when(pl.col("value").is_not_null().any()).then(pl.col("value").sum()).alias("parts_sum"),
+        qualifier_of_sum(pl.col("_q").filter(pl.col("value").is_not_null())).alias("parts_qualifier"),
         pl.col("value").is_not_null().sum().alias("parts_reported"),
         pl.len().cast(pl.UInt32).alias("parts_expected"),
         pl.col("month")
@@ -238,6 +283,7 @@ def months_vs_period(
             pl.lit(None, dtype=pl.String).alias("reason"),
             pl.col("missing_parts").replace("", None),
         )
+        .pipe(_with_gap_marks)
         .select(list(_SCHEMA))
         .cast(_SCHEMA)
     )
@@ -276,6 +322,7 @@ def _conflict_rows(frame: pl.DataFrame, check: str, tolerance: float) -> pl.Data
         pl.col("month").alias("period_start"),
         end.alias("period_end"),
         pl.col("other").alias("parts_sum"),
+        pl.col("other_qualifier").alias("parts_qualifier"),
         pl.lit(1, pl.UInt32).alias("parts_reported"),
         pl.lit(1, pl.UInt32).alias("parts_expected"),
         pl.lit(None, pl.String).alias("missing_parts"),
@@ -283,7 +330,7 @@ def _conflict_rows(frame: pl.DataFrame, check: str, tolerance: float) -> pl.Data
         rel.alias("rel_diff"),
         pl.when(agrees).then(pl.lit("ok")).otherwise(pl.lit("conflict")).alias("status"),
     )
-    return out.select(list(_SCHEMA)).cast(_SCHEMA)
+    return out.pipe(_with_gap_marks).select(list(_SCHEMA)).cast(_SCHEMA)
 
 
 def source_names(sources: pl.DataFrame | None) -> dict[str, str]:
@@ -346,10 +393,21 @@ def implied_vs_published(
     """Each implied figure against a published, not preferred value of the same month and, for an
     implied brand figure, against the sum of that brand's published model figures (which it must
     not be below). ``reason`` cites the published figure's source by publisher and date from
-    ``sources``, or gives the models' total."""
+    ``sources``, or gives the models' total. A disagreement has status ``disagrees``: no figure
+    was set aside, the published figures simply do not fit together.
+
+    The implied figure keeps the mark of its inputs: ``implied_rows`` from
+    :func:`~hima_analytics.implied.implied_figures` carry it in ``value_qualifier`` (``rounded``
+    when the alliance total it is computed from is "≈ 30,500"); rows without that column are
+    ``implied``."""
     key = ["entity", "month", "measure", "perimeter"]
+    mark = (
+        pl.col("value_qualifier").cast(pl.String).fill_null("implied")
+        if "value_qualifier" in implied_rows.columns
+        else pl.lit("implied")
+    )
     imp = implied_rows.with_columns(pl.col(c).cast(pl.String) for c in ("entity", "measure", "perimeter")).select(
-        *key, pl.col("value").alias("reported"), pl.lit("exact").alias("qualifier")
+        *key, pl.col("value").alias("reported"), mark.alias("qualifier")
     )
     v = all_values.with_columns(pl.col(c).cast(pl.String) for c in ("entity", "measure", "perimeter", "qualifier"))
     published = v.select(
@@ -385,10 +443,11 @@ def implied_vs_published(
     )
     rows = pl.concat([against_sources, below_models], how="diagonal_relaxed")
     found = _conflict_rows(rows, "implied_vs_published", tolerance)
-    # Against the models, any excess is a conflict: the implied brand figure cannot be below its parts.
+    # Against the models, any excess disagrees: the implied brand figure cannot be below its parts.
+    below = pl.col("reason").str.starts_with("Its published models add up to")
     return found.with_columns(
-        pl.when(pl.col("reason").str.starts_with("Its published models add up to"))
-        .then(pl.lit("conflict"))
+        pl.when(below | (pl.col("status") == "conflict"))
+        .then(pl.lit("disagrees"))
         .otherwise(pl.col("status"))
         .alias("status")
     )
@@ -422,7 +481,7 @@ def growth_vs_levels(
     ...     "period_start": [D(2025, 1, 1), D(2024, 1, 1)], "period_end": [D(2025, 12, 31), D(2024, 12, 31)],
     ...     "value": [150.0, 100.0], "qualifier": ["exact", "exact"], "perimeter": [None, None]})
     >>> growth_vs_levels(facts, fin).select("reported", "parts_sum", "status").row(0)
-    (150, 120, 'conflict')
+    (150, 120, 'disagrees')
     >>> growth_vs_levels(facts, fin)["reason"].item()
     "Revenue growth of +20.0% (another source) on the prior year's 100"
     >>> src = pl.DataFrame({"source_id": ["s"], "publisher": ["Seres"], "published": [D(2026, 3, 30)]})
@@ -500,9 +559,11 @@ def growth_vs_levels(
         ).iter_rows()
     ]
     rows = rows.with_columns(pl.Series("reason", reasons, dtype=pl.String))
-    return _conflict_rows(
+    found = _conflict_rows(
         rows.with_columns(pl.col("reported").round(), pl.col("other").round()), "growth_vs_levels", tolerance
     )
+    # The rate and both levels are on record, none set aside: a mismatch disagrees, it is no source conflict.
+    return found.with_columns(pl.col("status").replace("conflict", "disagrees"))
 
 
 def apply_exceptions(report: pl.DataFrame, exceptions: pl.DataFrame) -> pl.DataFrame:
@@ -564,7 +625,13 @@ def reconciliation_report(*, tolerance: float = DEFAULT_TOLERANCE, **load_kwargs
     ]
     every = load("volumes", all_values=True, **load_kwargs)
     sources = load("sources", **load_kwargs)
-    implied_rows = load("volumes", implied=True, **load_kwargs).filter(pl.col("qualifier") == "implied")
+    from .implied import implied_figures
+
+    # The single months and brand months implied by point figures (the ones the catalog adds on
+    # load), each with the mark it keeps from its inputs.
+    implied_rows = implied_figures(volumes, load("facts", **load_kwargs), entities, events).filter(
+        (pl.col("kind") != "remainder") & (pl.col("qualifier") == "implied")
+    )
     parts += [
         sources_disagree(every, tolerance, sources=sources),
         implied_vs_published(implied_rows, every, entities, tolerance, sources=sources),

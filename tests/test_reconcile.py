@@ -127,17 +127,74 @@ def test_a_reason_names_the_source_by_publisher_and_date_never_by_id():
     assert sources_disagree(rows)["reason"].str.starts_with("Another source gives").all()
 
 
-def test_an_implied_brand_figure_below_its_own_models_is_a_conflict():
+def test_an_implied_brand_figure_below_its_own_models_disagrees_with_them():
     from hima_analytics.reconcile import implied_vs_published
 
     implied = _values([("LUXEED", 3377, "implied", "calc", True)])
     published = _values([("LUXEED_S7", 3455, "exact", "a", True), ("LUXEED", 3350, "exact", "b", False)])
     entities = pl.DataFrame({"entity": ["LUXEED", "LUXEED_S7"], "parent": ["HIMA", "LUXEED"]})
     found = implied_vs_published(implied, published, entities, sources=SOURCES).sort("reason")
-    assert found.select("reported", "parts_sum", "status", "reason").rows() == [
-        (3377, 3455, "conflict", "Its published models add up to 3,455"),
-        (3377, 3350, "ok", "Yicai Global, 4 Mar 2025, gives 3,350"),  # within 2 % of the implied 3,377
+    # Nothing here was set aside as "not preferred": the models are the preferred figures, and the
+    # implied one is computed, so the two disagree; it is not a conflict between sources.
+    assert found.select("reported", "qualifier", "parts_sum", "status", "reason").rows() == [
+        (3377, "implied", 3455, "disagrees", "Its published models add up to 3,455"),
+        (3377, "implied", 3350, "ok", "Yicai Global, 4 Mar 2025, gives 3,350"),  # within 2 % of the implied 3,377
     ]
+
+
+def test_an_implied_figure_keeps_the_approximate_mark_of_its_inputs_in_the_reconciliation():
+    from hima_analytics.reconcile import implied_vs_published
+
+    # Luxeed May 2024 was implied from HIMA's "≈ 30,500": the check prints it "≈ 3,377", not as exact.
+    implied = _values([("LUXEED", 3377, "implied", "calc", True)]).with_columns(value_qualifier=pl.lit("rounded"))
+    published = _values([("LUXEED_S7", 3455, "exact", "a", True)])
+    entities = pl.DataFrame({"entity": ["LUXEED", "LUXEED_S7"], "parent": ["HIMA", "LUXEED"]})
+    [row] = implied_vs_published(implied, published, entities).to_dicts()
+    assert (row["reported"], row["qualifier"], row["parts_qualifier"], row["status"]) == (
+        3377,
+        "rounded",
+        "over",
+        "disagrees",
+    )
+    assert row["rel_diff_qualifier"] == "over"  # models "add up to at least" 3,455
+
+
+@pytest.mark.parametrize(
+    ("preferred", "other", "parts_q", "gap_q"),
+    [
+        ((21517, "exact"), (22000, "over"), "over", "over"),  # HIMA Feb 2025: "> 22,000", a gap of "> 2.2%"
+        ((17342, "exact"), (19000, "over"), "over", "over"),  # ONVO Oct 2025: "> 19,000", "> 9.6%"
+        ((21517, "exact"), (23000, "exact"), "exact", "exact"),
+        ((21517, "rounded"), (23000, "exact"), "exact", "rounded"),
+        ((20000, "over"), (19000, "exact"), "exact", "under"),  # the gap to a lower bound is at most -5%
+        ((20000, "over"), (30000, "under"), "under", "under"),
+    ],
+)
+def test_a_disagreeing_source_keeps_its_bound_mark_on_the_parts_and_on_the_gap(preferred, other, parts_q, gap_q):
+    from hima_analytics.reconcile import sources_disagree
+
+    rows = _values([("HIMA", *preferred, "a", True), ("HIMA", *other, "b", False)])
+    [row] = sources_disagree(rows).to_dicts()
+    assert (row["parts_qualifier"], row["rel_diff_qualifier"]) == (parts_q, gap_q)
+    assert row["rel_diff"] is not None and row["diff"] == other[0] - preferred[0]
+
+
+def test_a_gap_bounded_on_neither_side_is_not_given():
+    from hima_analytics.reconcile import sources_disagree
+
+    # "over 20,000" against "about 19,000": no certain gap, so none is printed (the status still lists it).
+    rows = _values([("HIMA", 20000, "over", "a", True), ("HIMA", 15000, "about", "b", False)])
+    [row] = sources_disagree(rows).to_dicts()
+    assert row["status"] == "conflict" and row["rel_diff_qualifier"] is None
+    assert row["rel_diff"] is None and row["diff"] is None
+
+
+def test_the_sum_of_parts_with_a_lower_bound_among_them_is_a_lower_bound(tmp_path):
+    data = _fixture_with(tmp_path, "2025-06,AITO_M8,deliveries,,29836,exact", "2025-06,AITO_M8,deliveries,,29836,over")
+    row = _row(reconciliation_report(data_dir=data), "models_vs_brand", "AITO", D(2025, 6, 1))
+    assert (row["parts_qualifier"], row["rel_diff_qualifier"]) == ("over", "over")
+    exact = _row(reconciliation_report(data_dir=GOOD), "brands_vs_alliance", "HIMA", D(2025, 6, 1))
+    assert (exact["parts_qualifier"], exact["rel_diff_qualifier"]) == ("exact", "exact")
 
 
 def test_a_whole_with_no_part_published_has_no_sum_and_no_gap(tmp_path):
@@ -158,7 +215,7 @@ def test_a_whole_with_no_part_published_has_no_sum_and_no_gap(tmp_path):
     ("growth", "prior", "status"),
     [
         (0.5, 100.0, "ok"),  # 100 grown 50% is the 150 on record
-        (0.2, 100.0, "conflict"),  # a published rate that implies another base
+        (0.2, 100.0, "disagrees"),  # a published rate that implies another base: nothing was set aside
         (0.5, -40.0, None),  # a rate on a negative base relates no levels: not checked
         (0.5, None, None),  # the prior year is not on record: not checked
     ],
@@ -362,3 +419,22 @@ def test_the_coverage_marks_are_set_in_a_monospace_font():
     styled = [line for line in html.splitlines() if "■·" in line or "··▫" in line]
     assert len(styled) == 2 and all(f"font-family: {GLYPH_FONT} !important;" in line for line in styled)
     assert f"font-family: {GLYPH_FONT}" not in next(line for line in html.splitlines() if ">X<" in line)
+
+
+def test_the_report_checks_implied_figures_with_the_mark_they_keep_from_their_inputs(tmp_path):
+    # AITO's June figure removed and HIMA's given as "≈ 51,000": AITO is implied as ≈ 43,089, below its own
+    # models (44,836). The row says "disagrees" (nothing was set aside) and keeps the ≈ of HIMA's total.
+    data = _fixture_with(tmp_path, "2025-06,AITO,deliveries,,44836,exact,,fx-hima-2025-07,true,\n", "")
+    path = data / "volumes" / "fixture.csv"
+    text = path.read_text(encoding="utf-8").replace(
+        "2025-06,HIMA,deliveries,,52747,exact", "2025-06,HIMA,deliveries,,51000,rounded"
+    )
+    path.write_text(text, encoding="utf-8")
+    row = _row(reconciliation_report(data_dir=data), "implied_vs_published", "AITO", D(2025, 6, 1))
+    assert (row["reported"], row["qualifier"], row["parts_sum"], row["status"]) == (
+        43089,
+        "rounded",
+        44836,
+        "disagrees",
+    )
+    assert row["reason"] == "Its published models add up to 44,836"

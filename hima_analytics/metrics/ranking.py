@@ -200,25 +200,40 @@ def nearest_in_size(
     qualifier: str = "qualifier",
 ) -> pl.DataFrame:
     """The ``k`` peers nearest in size to ``subject`` on like months: for each peer, the months
-    in the last ``months`` months of the subject's record (ending at its latest published month)
-    in which both published a point figure (bounds are left out), and the distance
+    in the last ``months`` months of the subject's record (ending at its latest point figure)
+    in which both published a point figure, and the distance
     ``|ln(median(peer) / median(subject))|`` over exactly those months. Peers with fewer than
-    ``min_common`` such months are not compared.
+    ``min_common`` such months are not ranked.
 
-    Returns ``entity``, ``common_months``, ``first``, ``last``, ``median``, ``subject_median``
-    and ``distance``, nearest first (ties by entity).
+    A peer that published in at least ``min_common`` of those months but mostly bounds (fewer
+    than ``min_common`` point figures) is not left out silently: it is listed after the ranked
+    peers with ``ranked`` False, its ``median`` the median of every figure it published in those
+    months and ``median_qualifier`` that median's mark by the sum rule (the median of lower
+    bounds is a lower bound: "> 30,000"; bounds pulling both ways, or a bound beside an
+    approximate figure, give null), and ``distance`` the least distance its bound allows
+    (``ln(bound / subject median)`` for a lower bound above the subject's median, 0 when the bound
+    does not settle which is larger). It is listed only when that least distance does not exceed
+    the farthest ranked peer's (or fewer than ``k`` are ranked): a peer that could be among the
+    nearest, though where is not known. One certainly farther away is left out, as it would be
+    if ranked.
+
+    Returns ``entity``, ``common_months``, ``point_months`` (how many of them are point figures),
+    ``first``, ``last``, ``median``, ``median_qualifier``, ``subject_median``, ``distance`` and
+    ``ranked``: the ranked peers nearest first (ties by entity), then the unranked by entity.
 
     >>> import datetime as dt
     >>> m = [dt.date(2025, i, 1) for i in (1, 2, 3, 4)]
     >>> me = pl.DataFrame({"month": m, "entity": ["X"] * 4, "value": [10, 12, 11, 9], "qualifier": ["exact"] * 4})
-    >>> peers = pl.DataFrame({"month": m * 3, "entity": ["A"] * 4 + ["B"] * 4 + ["C"] * 4,
-    ...                       "value": [40, 42, 41, 39, 12, 13, 11, 10, 9, 9, None, None],
-    ...                       "qualifier": ["exact"] * 12})
-    >>> nearest_in_size(me, peers, k=2).select("entity", "common_months").rows()
-    [('B', 4), ('A', 4)]
+    >>> peers = pl.DataFrame({"month": m * 4, "entity": ["A"] * 4 + ["B"] * 4 + ["C"] * 4 + ["D"] * 4,
+    ...                       "value": [40, 42, 41, 39, 12, 13, 11, 10, 9, 9, None, None, 9, 10, 11, 12],
+    ...                       "qualifier": ["exact"] * 12 + ["over"] * 4})
+    >>> nearest_in_size(me, peers, k=2).select("entity", "common_months", "median_qualifier", "ranked").rows()
+    [('B', 4, 'exact', True), ('A', 4, 'exact', True), ('D', 4, 'over', False)]
     """
     require_columns(subject, [period, value], "nearest_in_size (subject)")
     require_columns(peers, [period, entity, value], "nearest_in_size (peers)")
+    q_of = has_qualifier(peers, qualifier)
+    is_point = ~pl.col(qualifier).cast(pl.String).is_in(["over", "under"]) if q_of else pl.lit(True)
 
     def points(df: pl.DataFrame) -> pl.DataFrame:
         keep = pl.col(value).is_not_null()
@@ -228,33 +243,77 @@ def nearest_in_size(
 
     mine = points(subject)
     latest = mine[period].max()
+    schema = {
+        entity: pl.String,
+        "common_months": pl.UInt32,
+        "point_months": pl.UInt32,
+        "first": pl.Date,
+        "last": pl.Date,
+        "median": pl.Float64,
+        "median_qualifier": pl.String,
+        "subject_median": pl.Float64,
+        "distance": pl.Float64,
+        "ranked": pl.Boolean,
+    }
     if latest is None:
-        return pl.DataFrame(
-            schema={
-                entity: pl.String,
-                "common_months": pl.UInt32,
-                "first": pl.Date,
-                "last": pl.Date,
-                "median": pl.Float64,
-                "subject_median": pl.Float64,
-                "distance": pl.Float64,
-            }
-        )
+        return pl.DataFrame(schema=schema)
     window = mine.filter(pl.col(period) > pl.lit(latest).dt.offset_by(f"-{months}mo")).select(
         period, pl.col(value).cast(pl.Float64).alias("_mine")
     )
-    both = points(peers).with_columns(pl.col(entity).cast(pl.String)).join(window, on=period)
-    return (
-        both.group_by(entity)
+    qcol = pl.col(qualifier).cast(pl.String) if q_of else pl.lit("exact")
+    both = (
+        peers.filter(pl.col(value).is_not_null())
+        .with_columns(pl.col(entity).cast(pl.String), qcol.alias("_q"), is_point.alias("_point"))
+        .join(window, on=period)
+    )
+    span = [pl.col(period).min().alias("first"), pl.col(period).max().alias("last")]
+    ranked = (
+        both.filter(pl.col("_point"))
+        .group_by(entity)
         .agg(
             pl.len().alias("common_months"),
-            pl.col(period).min().alias("first"),
-            pl.col(period).max().alias("last"),
+            pl.len().alias("point_months"),
+            *span,
             pl.col(value).cast(pl.Float64).median().alias("median"),
+            qualifier_of_sum("_q").alias("median_qualifier"),
             pl.col("_mine").median().alias("subject_median"),
         )
         .filter((pl.col("common_months") >= min_common) & (pl.col("median") > 0) & (pl.col("subject_median") > 0))
-        .with_columns((pl.col("median") / pl.col("subject_median")).log().abs().alias("distance"))
+        .with_columns(
+            (pl.col("median") / pl.col("subject_median")).log().abs().alias("distance"), pl.lit(True).alias("ranked")
+        )
         .sort("distance", entity)
         .head(k)
     )
+    # Peers with enough months but too few point figures among them: bounds, placed by what they allow.
+    bounded = (
+        both.group_by(entity)
+        .agg(
+            pl.len().alias("common_months"),
+            pl.col("_point").sum().alias("point_months"),
+            *span,
+            pl.col(value).cast(pl.Float64).median().alias("_median"),
+            qualifier_of_sum("_q").alias("median_qualifier"),
+            pl.col("_mine").median().alias("subject_median"),
+        )
+        .filter(
+            (pl.col("common_months") >= min_common)
+            & (pl.col("point_months") < min_common)
+            & (pl.col("subject_median") > 0)
+        )
+        .with_columns(bounded_value("_median", "median_qualifier").alias("median"))
+    )
+    ratio = (pl.col("median") / pl.col("subject_median")).log()
+    least = (
+        pl.when((pl.col("median_qualifier") == "over") & (ratio > 0))
+        .then(ratio)
+        .when((pl.col("median_qualifier") == "under") & (ratio < 0))
+        .then(-ratio)
+        .otherwise(pl.lit(0.0))
+    )
+    farthest = ranked["distance"].max() if ranked.height >= k else None
+    unranked = bounded.with_columns(least.alias("distance"), pl.lit(False).alias("ranked")).drop("_median")
+    if farthest is not None:
+        unranked = unranked.filter(pl.col("distance") <= farthest)
+    out = pl.concat([ranked.select(list(schema)), unranked.sort(entity).select(list(schema))])
+    return out.cast(schema)  # type: ignore[arg-type]

@@ -19,6 +19,7 @@ __all__ = [
     "latest_month",
     "missing_in_window",
     "mix_coverage",
+    "months_published",
     "nearest_rivals",
     "record_summary",
     "share_trend",
@@ -124,14 +125,60 @@ def ytd_status(trend: pl.DataFrame, *, download: str, entity: str) -> Text | Non
     )
 
 
-def coverage(full: pl.DataFrame, *, download: str, start: dt.date, end: dt.date) -> Text:
-    """How many months of the window have a published figure (``full`` is on a complete
-    calendar: one row per month, value null where nothing was published)."""
+def coverage(full: pl.DataFrame, *, download: str, start: dt.date, end: dt.date, entity: str | None = None) -> Text:
+    """How many months of the window have a published figure for ``entity`` (``full`` is its
+    series on a complete calendar: one row per month, value null where nothing was published).
+    The sentence names whose figures it counts: ``entity``, or the frame's one ``entity``, so a
+    count of one maker's months is never read as everyone's.
+
+    >>> import re
+    >>> f = pl.DataFrame({"entity": "HIMA", "month": [dt.date(2025, m, 1) for m in (1, 2, 3)], "value": [1, None, 3]})
+    >>> sentence = coverage(f, download="d", start=dt.date(2025, 1, 1), end=dt.date(2025, 3, 1))
+    >>> print(re.sub(r"<[^>]+>", "", sentence.markdown))  # doctest: +NORMALIZE_WHITESPACE
+    鸿蒙智行 HIMA published monthly figures for 2 of the 3 months from Jan 2025 to Mar 2025; the others are gaps,
+    left blank in every chart and table, never filled or read as zero.
+    """
+    if entity is None and "entity" in full.columns:
+        names = full["entity"].drop_nulls().cast(pl.String).unique().to_list()
+        entity = names[0] if len(names) == 1 else None
+    if entity is None:
+        raise ValueError(
+            "coverage(): expected the series of one maker or brand (an 'entity' column with one value, or "
+            f"entity=...); got {full.height} rows with no single entity. Hint: filter the frame to one entity."
+        )
     return text(
-        "Published monthly figures exist for {n} of the {m} months from {a} to {b}; the others are gaps, "
+        "{who} published monthly figures for {n} of the {m} months from {a} to {b}; the others are gaps, "
         "left blank in every chart and table, never filled or read as zero.",
+        who=name_of(entity),
         n=count(full, "value", download=download),
         m=count(full, "month", download=download),
+        a=fmt.fmt_month(start),
+        b=fmt.fmt_month(end),
+    )
+
+
+def months_published(record: pl.DataFrame, *, entity: str, download: str, start: dt.date, end: dt.date) -> Text:
+    """How many months of the window have a published figure for ``entity``, from a table of
+    every maker's count (``record``: one row per ``entity`` with ``published``, the months with
+    a figure of any kind, and ``months``, the months in the window), so the sentence names whose
+    months it counts and the table beside it gives everyone else's.
+
+    >>> import re
+    >>> r = pl.DataFrame({"entity": ["HIMA", "LI_AUTO"], "published": [19, 26], "months": [26, 26]})
+    >>> print(re.sub(r"<[^>]+>", "", months_published(r, entity="HIMA", download="d", start=dt.date(2024, 1, 1),
+    ...     end=dt.date(2026, 2, 1)).markdown))  # doctest: +NORMALIZE_WHITESPACE
+    鸿蒙智行 HIMA published monthly figures for 19 of the 26 months from Jan 2024 to Feb 2026; the others are
+    gaps, left blank in every chart and table, never filled or read as zero. Every maker's count is in the table
+    of months published below.
+    """
+    at = {"entity": entity}
+    return text(
+        "{who} published monthly figures for {n} of the {m} months from {a} to {b}; the others are gaps, "
+        "left blank in every chart and table, never filled or read as zero. Every maker's count is in the table "
+        "of months published below.",
+        who=name_of(entity),
+        n=cite(record, "published", download=download, **at),
+        m=cite(record, "months", download=download, **at),
         a=fmt.fmt_month(start),
         b=fmt.fmt_month(end),
     )
@@ -218,6 +265,53 @@ def record_summary(
     )
 
 
+def _bound_words(r: dict) -> str:
+    """How a peer's figures in the compared months are bounds: "all lower bounds", "all bounds",
+    "2 point figures, the rest bounds"."""
+    if r["point_months"]:
+        return f"only {counted(r['point_months'], 'point figure')}, the rest bounds"
+    side = {"over": "lower bounds", "under": "upper bounds"}.get(str(r["median_qualifier"]), "bounds")
+    return f"all {side}"
+
+
+def _no_comparison(subject: pl.DataFrame | None, *, entity: str, months: int, min_common: int) -> Text | None:
+    """Why the entity itself cannot be compared: too few point figures in its own window. Its
+    bounds are counted where they are: inside that window, or later (listed by month)."""
+    if subject is None:
+        return None
+    known = subject.filter(pl.col("value").is_not_null())
+    bound = pl.col("qualifier").cast(pl.String).is_in(["over", "under"])
+    points = known.filter(~bound)
+    if points.is_empty():
+        return None
+    latest = points["month"].max()
+    start = shift_month(latest, -months)  # type: ignore[arg-type]
+    window = points.filter(pl.col("month") > start)
+    if window.height >= min_common:
+        return None
+    bounds = known.filter(bound)
+    inside = bounds.filter((pl.col("month") > start) & (pl.col("month") <= latest)).height
+    later = sorted(bounds.filter(pl.col("month") > latest)["month"].to_list())
+    return text(
+        "No rival is compared: in the {n} months to {last}, its latest month with a point figure, {who} "
+        "published {k}{inside}, fewer than the {need} like months a comparison needs{later}.",
+        who=name_of(entity),
+        n=str(months),
+        last=fmt.fmt_month(latest),
+        k=counted(window.height, "point figure"),
+        inside=f" and {counted(inside, 'bound')}, which {'is' if inside == 1 else 'are'} not compared"
+        if inside
+        else "",
+        later=(
+            f"; its {counted(len(later), 'later figure')} ({fmt.fmt_month_runs(later)}) "
+            f"{'is a bound' if len(later) == 1 else 'are bounds'}, which are not compared"
+        )
+        if later
+        else "",
+        need=str(min_common),
+    )
+
+
 def nearest_rivals(
     nearest: pl.DataFrame,
     *,
@@ -228,35 +322,17 @@ def nearest_rivals(
 ) -> Text:
     """Which rivals are nearest in size, from :func:`~hima_analytics.metrics.nearest_in_size`:
     each compared on the months both published within the entity's last ``months`` months.
-    When none is, ``subject`` (the entity's own monthly figures) tells whether the entity itself
-    has too few point figures (bounds do not count) for any comparison."""
+    A rival that published in those months but mostly bounds (``ranked`` False) is named, with
+    the median its bounds allow, as not ranked: its place is not known, so it is never dropped
+    without a word. When no rival is compared at all, ``subject`` (the entity's own monthly
+    figures) tells whether the entity itself has too few point figures in its window, and where
+    its bounds lie (inside the window or after it)."""
+    ranked = nearest.filter(pl.col("ranked")) if "ranked" in nearest.columns else nearest
+    unranked = nearest.filter(~pl.col("ranked")) if "ranked" in nearest.columns else nearest.clear()
     if nearest.is_empty():
-        points = (
-            subject.filter(
-                pl.col("value").is_not_null() & ~pl.col("qualifier").cast(pl.String).is_in(["over", "under"])
-            )
-            if subject is not None
-            else None
-        )
-        if points is not None and points.height:
-            latest = points["month"].max()
-            window = points.filter(pl.col("month") > shift_month(latest, -months))
-            if window.height < min_common:
-                bounds = subject.filter(  # type: ignore[union-attr]
-                    pl.col("value").is_not_null() & pl.col("qualifier").cast(pl.String).is_in(["over", "under"])
-                ).height
-                return text(
-                    "No rival is compared: in the {n} months to {last}, its latest month with a point figure, {who} "
-                    "published {k}{also}, fewer than the {need} like months a comparison needs.",
-                    who=name_of(entity),
-                    n=str(months),
-                    last=fmt.fmt_month(latest),
-                    k=counted(window.height, "point figure"),
-                    also=f" (its {counted(bounds, 'other figure')} on record are bounds, which are not compared)"
-                    if bounds
-                    else "",
-                    need=str(min_common),
-                )
+        own = _no_comparison(subject, entity=entity, months=months, min_common=min_common)
+        if own is not None:
+            return own
         return text(
             "No rival published a figure in at least {need} of the same months as {who} in its last {n} months "
             "on record, so none is compared.",
@@ -273,15 +349,49 @@ def nearest_rivals(
             mine=fmt.fmt_int(r["subject_median"]),
             n=counted(r["common_months"], "common month"),
         )
-        for r in nearest.iter_rows(named=True)
+        for r in ranked.iter_rows(named=True)
     ]
-    return text(
+    unplaced = [
+        text(
+            "{name} ({median}against {mine}, in {n}: {what})",
+            name=name_of(r["entity"]),
+            median=f"median {fmt.fmt_q(r['median'], r['median_qualifier'])} " if r["median"] is not None else "",
+            mine=fmt.fmt_int(r["subject_median"]),
+            n=counted(r["common_months"], "common month"),
+            what=_bound_words(r),
+        )
+        for r in unranked.iter_rows(named=True)
+    ]
+    one = len(unplaced) == 1
+    if not items:
+        return text(
+            "No rival can be ranked by size against {who} on the months both published in the {n} months to "
+            "{last}: {unplaced} published bounds rather than point figures in those months, so how {their} size "
+            "compares with {who}'s is not known.",
+            who=name_of(entity),
+            n=str(months),
+            last=fmt.fmt_month(last),
+            unplaced=unplaced,
+            their="its" if one else "their",
+        )
+    ranked_text = text(
         "Nearest rivals in size, each compared on the months it and {who} both published in the {n} months "
         "to {last}: {items}.",
         who=name_of(entity),
         n=str(months),
         last=fmt.fmt_month(last),
         items=items,
+    )
+    if not unplaced:
+        return ranked_text
+    return text(
+        "{ranked} {unplaced} {verb} not ranked: {pronoun} published bounds rather than point figures in those "
+        "months, so {where} among them is not known.",
+        ranked=ranked_text,
+        unplaced=unplaced,
+        verb="is" if one else "are",
+        pronoun="it" if one else "they",
+        where="its place" if one else "their places",
     )
 
 
@@ -319,35 +429,121 @@ _POWERTRAIN_PHRASE = {
 }
 
 
-def mix_coverage(mix: pl.DataFrame, rival_models: pl.DataFrame, *, download: str, peers: list[str]) -> Text:
-    """What HIMA's powertrain mix rests on (the latest month whose model figures can be set
-    against HIMA's own total: the largest powertrain's share and the coverage), and whether any
-    rival has model figures to compute one from."""
+def _coverage_floors(mix: pl.DataFrame, totals: pl.DataFrame | None) -> dict[dt.date, float]:
+    """For each month whose model figures mix lower and upper bounds (so ``covered`` is null), the
+    floor on the coverage: the lower bounds and point figures add up to a floor on the models'
+    total (an upper bound is at least zero), over HIMA's point total of that month. None where an
+    approximate figure stands beside a bound (no floor from it is certain) or there is no total."""
+    if totals is None:
+        return {}
+    firm = totals.filter(
+        pl.col("value").is_not_null() & pl.col("qualifier").cast(pl.String).is_in(["exact", "implied"])
+    )
+    total_of = dict(firm.select("month", "value").iter_rows())
+    out: dict[dt.date, float] = {}
+    open_months = mix.filter(pl.col("covered").is_null())["month"].unique().to_list()
+    for month in open_months:
+        rows = mix.filter(pl.col("month") == month)
+        quals = [str(q) for q in rows["value_qualifier"].to_list()]
+        if month not in total_of or "under" not in quals or "over" not in quals:
+            continue
+        if any(q not in ("exact", "rounded", "implied", "over", "under") for q in quals):
+            continue  # an approximate figure beside a bound: no floor is certain
+        floor = rows.filter(pl.col("value_qualifier").cast(pl.String) != "under")["value"].sum()
+        out[month] = floor / total_of[month]
+    return out
+
+
+def mix_coverage(
+    mix: pl.DataFrame,
+    rival_models: pl.DataFrame,
+    *,
+    download: str,
+    peers: list[str],
+    totals: pl.DataFrame | None = None,
+    totals_download: str | None = None,
+) -> Text:
+    """What HIMA's powertrain mix rests on: the latest month whose model figures can be set
+    against HIMA's own total (the largest powertrain's share and the coverage, or that every
+    model figure is of one powertrain), and whether any rival has model figures to compute one
+    from.
+
+    ``totals`` (HIMA's own monthly figures, offered as ``totals_download``) lets a month whose
+    model figures mix lower and upper bounds be set against the total too: ``covered`` is null
+    there, but the lower bounds and point figures alone are a floor on the models' total, so the
+    coverage is at least that floor's share of HIMA's figure (">7,500" and "<1,000" against
+    81,864: more than 9.1%). A later month that still cannot be set against a total says why:
+    HIMA published no total for it, or an approximate figure stands beside a bound."""
     rivals = sorted({str(e) for e in rival_models["brand"].to_list()}) if rival_models.height else []
     missing = [name_of(e) for e in peers if e not in rivals]
-    covered = mix.filter(pl.col("covered").is_not_null() & pl.col("share").is_not_null())
-    if covered.is_empty():
+    floors = _coverage_floors(mix, totals)
+    settled = mix.filter(
+        pl.col("share").is_not_null() & (pl.col("covered").is_not_null() | pl.col("month").is_in(list(floors)))
+    )
+    if settled.is_empty():
         lead = text("No month has model figures that can be set against HIMA's own published total.")
     else:
-        last = covered["month"].max()
-        row = covered.filter(pl.col("month") == last).sort("share", descending=True).row(0, named=True)
+        last = settled["month"].max()
+        rows = settled.filter(pl.col("month") == last).sort("share", descending=True)
+        row = rows.row(0, named=True)
         at = {"month": last, "powertrain": row["powertrain"]}
-        later = sorted({m for m in mix.filter(pl.col("month") > last)["month"].to_list()})
-        lead = text(
-            "In {m}, the latest month whose model figures can be set against HIMA's total, models with "
-            "{pt} made {s} of the model figures, which cover {c} of HIMA's published deliveries; the rest of the month "
-            "is not split by powertrain.{later}",
-            m=cite(mix, "month", download=download, kind="month", **at),
-            pt=_POWERTRAIN_PHRASE.get(str(row["powertrain"]), "an unrecorded powertrain"),
-            s=cite(mix, "share", download=download, kind="pct", **at),
-            c=cite(mix, "covered", download=download, kind="pct", **at),
-            later=text(
-                " Later model figures ({months}) mix lower and upper bounds or have no HIMA total to set them "
-                "against, so their share and coverage cannot be stated.",
-                months=fmt.fmt_month_runs(later),
+        alone = mix.filter(pl.col("month") == last).height == 1
+        if last in floors:
+            c = text(
+                "{c} of HIMA's {t} published deliveries (a floor: the upper bounds among the model figures add an "
+                "unknown amount)",
+                c=fmt.fmt_q(floors[last], "over", kind="pct"),
+                t=cite(
+                    totals,  # type: ignore[arg-type]
+                    "value",
+                    download=totals_download or download,
+                    month=last,
+                    **({"entity": "HIMA"} if "entity" in totals.columns else {}),  # type: ignore[union-attr]
+                ),
             )
-            if later
-            else text(""),
+        else:
+            c = text("{c} of HIMA's published deliveries", c=cite(mix, "covered", download=download, kind="pct", **at))
+        pt = _POWERTRAIN_PHRASE.get(str(row["powertrain"]), "an unrecorded powertrain")
+        month = cite(mix, "month", download=download, kind="month", **at)
+        if alone:
+            body = text(
+                "In {m}, the latest month whose model figures can be set against HIMA's total, {which} with {pt}, "
+                "covering {c}",
+                m=month,
+                which="the only model figure is of a model"
+                if row["models"] == 1
+                else "every model figure is of models",
+                pt=pt,
+                c=c,
+            )
+        else:
+            body = text(
+                "In {m}, the latest month whose model figures can be set against HIMA's total, models with {pt} made "
+                "{s} of the model figures, which cover {c}",
+                m=month,
+                pt=pt,
+                s=cite(mix, "share", download=download, kind="pct", **at),
+                c=c,
+            )
+        later = sorted({m for m in mix.filter(pl.col("month") > last)["month"].to_list()})
+        known = set(totals.filter(pl.col("value").is_not_null())["month"].to_list()) if totals is not None else set()
+        no_total = [m for m in later if totals is not None and m not in known]
+        unsure = [m for m in later if m not in no_total]
+        reasons = []
+        if no_total:
+            reasons.append(text("HIMA published no total for {ms}", ms=fmt.fmt_month_runs(no_total)))
+        if unsure:
+            reasons.append(
+                text(
+                    "the model figures for {ms} set approximate figures beside bounds, or have no total to set them "
+                    "against, so no share of HIMA's total is certain",
+                    ms=fmt.fmt_month_runs(unsure),
+                )
+            )
+        lead = text(
+            "{body}; the rest of the month is not split by powertrain.{later}",
+            body=body,
+            later=text(" Later model figures are not set against a total: {r}.", r=reasons) if reasons else text(""),
         )
     if not missing:
         return lead
