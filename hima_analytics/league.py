@@ -274,48 +274,35 @@ def period_totals(
         & (pl.col("period_start").dt.year() == pl.col("period_end").dt.year())
         & (pl.col("period_start") <= pl.col("period_end"))
     )
-    stated = facts.filter((pl.col("metric") == "deliveries") & whole).select(
-        pl.col("subject").cast(pl.String).alias("entity"),
-        pl.col("period_start").cast(pl.Date),
-        pl.col("period_end").cast(pl.Date),
-        pl.col("value").cast(pl.Float64),
-        pl.col("qualifier").cast(pl.String),
-        pl.col("source_id").cast(pl.String),
-        pl.lit(0, pl.Int8).alias("origin"),
-    )
-    parts = [stated]
+
+    def rows(frame: pl.DataFrame, entity: pl.Expr, start: pl.Expr, end: pl.Expr, origin: int) -> pl.DataFrame:
+        return frame.select(
+            entity.cast(pl.String).alias("entity"),
+            start.cast(pl.Date).alias("period_start"),
+            end.cast(pl.Date).alias("period_end"),
+            pl.col("value").cast(pl.Float64),
+            pl.col("qualifier").cast(pl.String),
+            pl.col("source_id").cast(pl.String),
+            pl.lit(origin, pl.Int8).alias("origin"),
+        )
+
+    period = (pl.col("period_start"), pl.col("period_end"))
+    parts = [rows(facts.filter((pl.col("metric") == "deliveries") & whole), pl.col("subject"), *period, 0)]
     if financials is not None:
         results = financials.filter(pl.col("metric") == "deliveries")
         if "perimeter" in results.columns:
             results = results.filter(pl.col("perimeter").cast(pl.String) == "all")
-        parts.append(
+        joined = (
             results.filter(whole)
             .with_columns(pl.col("company").cast(pl.String))
             .join(_company_entities(entities), on="company")
-            .select(
-                "entity",
-                pl.col("period_start").cast(pl.Date),
-                pl.col("period_end").cast(pl.Date),
-                pl.col("value").cast(pl.Float64),
-                pl.col("qualifier").cast(pl.String),
-                pl.col("source_id").cast(pl.String),
-                pl.lit(1, pl.Int8).alias("origin"),
-            )
         )
+        parts.append(rows(joined, pl.col("entity"), *period, 1))
     months = volumes.filter(
         (pl.col("measure") == "deliveries") & (pl.col("perimeter") == "all") & pl.col("value").is_not_null()
     )
-    parts.append(
-        months.select(
-            pl.col("entity").cast(pl.String),
-            pl.col("month").cast(pl.Date).alias("period_start"),
-            pl.col("month").cast(pl.Date).dt.month_end().alias("period_end"),
-            pl.col("value").cast(pl.Float64),
-            pl.col("qualifier").cast(pl.String),
-            pl.col("source_id").cast(pl.String),
-            pl.lit(2, pl.Int8).alias("origin"),
-        )
-    )
+    month = pl.col("month").cast(pl.Date)
+    parts.append(rows(months, pl.col("entity"), month, month.dt.month_end(), 2))
     precision = pl.col("qualifier").replace_strict(_PRECISION, default=9, return_dtype=pl.Int8)
     return (
         pl.concat(parts, how="vertical_relaxed")

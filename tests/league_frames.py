@@ -24,18 +24,19 @@ def facts_frame(rows: list[tuple]) -> pl.DataFrame:
 
 
 def deliveries_frame(rows: list[tuple]) -> pl.DataFrame:
-    """Exact monthly deliveries from ``(entity, month, value)``, each sourced to ``s-<entity>``."""
+    """Monthly deliveries from ``(entity, month, value)`` (exact) or ``(entity, month, value,
+    qualifier)``, each sourced to ``s-<entity>``."""
     return pl.DataFrame(
         [
             {
-                "entity": e,
-                "month": m,
+                "entity": r[0],
+                "month": r[1],
                 "measure": "deliveries",
                 "perimeter": "all",
-                "value": v,
-                "qualifier": "exact",
-                "source_id": f"s-{e}",
+                "value": r[2],
+                "qualifier": r[3] if len(r) > 3 else "exact",
+                "source_id": f"s-{r[0]}",
             }
-            for e, m, v in rows
+            for r in rows
         ]
     )

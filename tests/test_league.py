@@ -92,17 +92,9 @@ BRANDS = pl.DataFrame(
 
 
 def _month(rows: dict[str, tuple[int, str]], month: dt.date = JAN_2026) -> pl.DataFrame:
-    return pl.DataFrame(
+    return deliveries_frame(
         [
-            {
-                "entity": e,
-                "month": m,
-                "measure": "deliveries",
-                "perimeter": "all",
-                "value": v,
-                "qualifier": q,
-                "source_id": f"s-{e}",
-            }
+            (e, m, v, q)
             for e, (v, q) in rows.items()
             for m in (D(2025, 12, 1), month)  # a month before, so members that skip January are listed
             if m == month or e == "STELATO" or e == "XPENG"
